@@ -1,0 +1,1 @@
+"""Backends answer one chat request with one JSON reply. See `base.Backend`."""

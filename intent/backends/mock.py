@@ -1,0 +1,51 @@
+"""The scripted mock backend: plays the replies in `INTENT_MOCK_SCRIPT`, one per call.
+
+Each element of the JSON array is a reply object (sent as JSON) or a raw string (sent as-is,
+to test invalid replies). Running out of replies is an error.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from intent.backends.base import Completion
+from intent.errors import BackendUnavailable, UsageError
+
+SIMULATED = {"stdout_to_user": "(simulated) No local model is installed, so this answer is not real."}
+
+
+class MockBackend:
+    name = "mock"
+
+    def __init__(self, replies: list[Any], *, simulated: bool = False) -> None:
+        self.replies = list(replies)
+        self.calls: list[list[dict[str, str]]] = []
+        self.simulated = simulated
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> MockBackend:
+        try:
+            data = json.loads(Path(path).read_text())
+        except OSError as exc:
+            raise UsageError(f"INTENT_MOCK_SCRIPT {path} cannot be read: {exc.strerror}") from None
+        except ValueError as exc:
+            raise UsageError(f"INTENT_MOCK_SCRIPT {path} is not JSON: {exc}") from None
+        if not isinstance(data, list):
+            raise UsageError(f"INTENT_MOCK_SCRIPT {path} must hold a JSON array of replies")
+        return cls(data)
+
+    def complete(self, messages: list[dict[str, str]], schema: dict[str, Any], *,
+                 max_tokens: int) -> Completion:
+        self.calls.append(messages)
+        if not self.replies:
+            raise BackendUnavailable(
+                f"the mock script ran out of replies after {len(self.calls) - 1} call(s).",
+                hint="Add replies to INTENT_MOCK_SCRIPT.")
+        reply = self.replies.pop(0)
+        text = reply if isinstance(reply, str) else json.dumps(reply)
+        return Completion(text, {"prompt_ms": 0, "predicted_ms": 0}, simulated=self.simulated)
+
+    def close(self) -> None:
+        pass

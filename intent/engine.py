@@ -1,0 +1,148 @@
+"""The tool loop: ask the backend, run read-only tools, validate, guard.
+
+The engine never prints and never reads stdin. It yields events the CLI may render, and
+returns a `Proposal`. Confirming and running a proposal is `execute.settle`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import Any
+
+from intent import prompt as prompt_mod
+from intent import safety, schema
+from intent.backends.base import Backend
+from intent.errors import InvalidReply, Refused
+from intent.tools import Toolbox
+
+
+@dataclass(frozen=True)
+class ModelCalled:
+    step: int
+    ms: float
+    timings: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ToolRan:
+    name: str
+    arguments: dict[str, Any]
+    result: str
+
+
+@dataclass(frozen=True)
+class Retrying:
+    error: str
+
+
+@dataclass
+class Proposal:
+    reply: dict[str, Any]
+    kind: str  # command | script | inform | clarify | refuse
+    verdict: safety.Verdict | None
+    risk: str | None
+    actions: list[str] = field(default_factory=list)
+    tool_steps: int = 0
+    model_ms: float = 0.0
+    simulated: bool = False
+    timings: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def command_text(self) -> str | None:
+        if self.kind == "command":
+            return self.reply["command"]
+        if self.kind == "script":
+            return self.reply["script"]["body"]
+        return None
+
+
+Event = ModelCalled | ToolRan | Retrying
+
+_KIND = {"command": "command", "script": "script", "stdout_to_user": "inform",
+         "clarifying_question": "clarify", "refusal_reason": "refuse"}
+
+
+def guard(reply: dict[str, Any], context: safety.Context) -> tuple[safety.Verdict, str, list[str]]:
+    """Guard a command or script reply; return the verdict, the final risk and the actions."""
+    if "script" in reply:
+        interp = reply["script"]["interpreter"]
+        body = reply["script"]["body"]
+        verdict = (safety.assess(body, context=context) if interp in ("bash", "sh")
+                   else safety.Verdict("mutates", False, [f"{interp} script: effects not analysed (mutates)"]))
+    else:
+        verdict = safety.assess(reply["command"], context=context)
+    claimed = reply.get("risk", "safe")
+    final = safety.higher(claimed, verdict.risk)
+    actions = []
+    if verdict.hard_reject:
+        actions.append("hard_reject")
+    if final != claimed:
+        actions.append(f"raised risk {claimed} -> {final}")
+    return verdict, final, actions
+
+
+@dataclass
+class Engine:
+    backend: Backend
+    toolbox: Toolbox
+    max_tool_steps: int = 8
+    max_tokens: int = 384
+    guard_context: safety.Context = field(default_factory=safety.Context)
+    clock: Callable[[], float] = time.monotonic
+
+    def run(self, request: str, ctx: prompt_mod.RequestContext,
+            history: list[dict[str, str]] | None = None) -> Generator[Event, None, Proposal]:
+        messages = [
+            {"role": "system", "content": prompt_mod.SYSTEM_PROMPT},
+            *(history or []),
+            {"role": "user", "content": prompt_mod.user_message(request, ctx)},
+        ]
+        steps = 0
+        model_ms = 0.0
+        all_timings: list[dict[str, Any]] = []
+        simulated = False
+        while True:
+            reply, ms, simulated, timings = yield from self._ask_valid(messages, steps)
+            model_ms += ms
+            all_timings.append(timings)
+            if "tool_call" not in reply:
+                break
+            if steps >= self.max_tool_steps:
+                raise Refused(f"the model used all {self.max_tool_steps} tool steps without an answer.",
+                              hint="Rephrase the request or raise `max_tool_steps` (`i config set max_tool_steps N`).")
+            steps += 1
+            call = reply["tool_call"]
+            result = self.toolbox.call(call["name"], call.get("arguments", {}))
+            yield ToolRan(call["name"], call.get("arguments", {}), result)
+            messages.append({"role": "assistant", "content": json.dumps(reply)})
+            messages.append({"role": "user", "content": f"Tool result ({call['name']}):\n{result}\n\nNow answer the original request."})
+        kind = _KIND[schema.kind(reply)]
+        proposal = Proposal(reply, kind, None, None, tool_steps=steps, model_ms=model_ms,
+                            simulated=simulated, timings=all_timings)
+        if kind in ("command", "script"):
+            proposal.verdict, proposal.risk, proposal.actions = guard(reply, self.guard_context)
+        return proposal
+
+    def _ask_valid(self, messages: list[dict[str, str]], step: int
+                   ) -> Generator[Event, None, tuple[dict[str, Any], float, bool, dict[str, Any]]]:
+        error: InvalidReply | None = None
+        attempt_msgs = messages
+        for _attempt in range(2):
+            started = self.clock()
+            completion = self.backend.complete(attempt_msgs, schema.RESPONSE_SCHEMA, max_tokens=self.max_tokens)
+            ms = (self.clock() - started) * 1000
+            yield ModelCalled(step, ms, completion.timings)
+            try:
+                return schema.validate(completion.text), ms, completion.simulated, completion.timings
+            except InvalidReply as exc:
+                error = exc
+                yield Retrying(exc.message)
+                attempt_msgs = [*messages, {"role": "assistant", "content": completion.text[:2000]},
+                                {"role": "user", "content": f"That reply was invalid: {exc.message}. "
+                                 "Reply again with one JSON object that matches the schema."}]
+        assert error is not None
+        raise InvalidReply(f"the model's reply was invalid twice: {error.message}",
+                           hint="Try again, or try a larger model (`i model list`).")

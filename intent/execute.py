@@ -1,0 +1,140 @@
+"""Confirm and run a proposal: friction by risk, re-guard edits, run in a process group."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from intent import process, safety
+from intent.engine import Proposal, guard
+from intent.errors import Cancelled, ConfirmationNeeded, IntentError, Refused, SandboxUnavailable
+
+AUTORUN = ("safe", "network")
+INTERPRETER_ARGV = {"python3": ["python3", "-c"], "node": ["node", "-e"], "ruby": ["ruby", "-e"],
+                    "perl": ["perl", "-e"], "bash": ["bash", "-c"], "sh": ["sh", "-c"]}
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str  # run | cancel | edit
+    command: str | None = None
+
+
+Approver = Callable[[Proposal], Decision]
+
+
+@dataclass(frozen=True)
+class Mode:
+    yes: bool = False
+    dry: bool = False
+    raw: bool = False
+    explain: bool = False
+    tty: bool = False
+    sandbox: bool = False
+    read_only: bool = False
+    timeout: float = 300
+    capture_stdout: bool = False
+    stdin_data: bytes | None = None
+
+    @property
+    def never_runs(self) -> bool:
+        return self.dry or self.raw or self.explain
+
+
+@dataclass
+class Settled:
+    status: str  # proposed | executed | cancelled | refused | inform | clarify
+    decision: str  # dry | raw | explain | autorun | confirmed | edited | cancelled | refused | ...
+    exit_code: int
+    executed_command: str | None = None
+    outcome: process.CommandOutcome | None = None
+
+
+def settle(proposal: Proposal, mode: Mode, approve: Approver, context: safety.Context, cwd: Path) -> Settled:
+    if proposal.kind == "refuse":
+        raise Refused(f"the model refused: {proposal.reply['refusal_reason']}")
+    if proposal.kind == "inform":
+        return Settled("inform", "inform", 0)
+    if proposal.kind == "clarify":
+        return Settled("clarify", "clarify", Cancelled.exit_code)
+    if proposal.simulated:
+        return Settled("proposed", "simulated", 3)
+    assert proposal.verdict is not None and proposal.risk is not None
+    if proposal.verdict.hard_reject:
+        raise Refused(f"refused by the guard: {'; '.join(r for r in proposal.verdict.reasons if r.startswith('refused'))}")
+    if mode.never_runs:
+        return Settled("proposed", "raw" if mode.raw else "explain" if mode.explain else "dry", 0)
+    decision = "autorun"
+    if not (mode.yes and proposal.risk in AUTORUN):
+        if not mode.tty:
+            why = (f"risk is {proposal.risk}; --yes only runs safe and network commands" if mode.yes
+                   else "confirmation needs a terminal")
+            raise ConfirmationNeeded(f"not run: {why}.",
+                                     hint="Run it in a terminal, or use --dry to only print it.")
+        decision = "confirmed"
+        while True:
+            answer = approve(proposal)
+            if answer.action == "cancel":
+                return Settled("cancelled", "cancelled", Cancelled.exit_code)
+            if answer.action == "edit" and answer.command:
+                proposal.reply = {**proposal.reply, "command": answer.command}
+                proposal.reply.pop("script", None)
+                proposal.kind = "command"
+                proposal.verdict, proposal.risk, proposal.actions = guard(proposal.reply, context)
+                decision = "edited"
+                if proposal.verdict.hard_reject:
+                    raise Refused("refused by the guard: " + "; ".join(proposal.verdict.reasons))
+                continue
+            break
+    argv = command_argv(proposal)
+    if mode.sandbox or mode.read_only:
+        argv = sandboxed(argv, cwd, read_only=mode.read_only)
+    outcome = process.run_user_command(argv, timeout=mode.timeout, stdin_data=mode.stdin_data,
+                                       capture_stdout=mode.capture_stdout, cwd=cwd)
+    if outcome.interrupted:
+        from intent.errors import Interrupted
+
+        raise Interrupted("interrupted; the command was stopped.")
+    return Settled("executed", decision, outcome.exit_code, proposal.command_text, outcome)
+
+
+def command_argv(proposal: Proposal) -> list[str]:
+    if proposal.kind == "script":
+        interp = proposal.reply["script"]["interpreter"]
+        if interp not in INTERPRETER_ARGV:
+            raise Refused(f"unknown script interpreter {interp!r}")
+        return [*INTERPRETER_ARGV[interp], proposal.reply["script"]["body"]]
+    shell = "bash" if shutil.which("bash") else "sh"
+    return [shell, "-c", proposal.reply["command"]]
+
+
+def sandboxed(argv: list[str], cwd: Path, *, read_only: bool) -> list[str]:
+    if sys.platform == "darwin":
+        tool = shutil.which("sandbox-exec")
+        if not tool:
+            raise SandboxUnavailable("--sandbox needs sandbox-exec, which was not found.")
+        writable = "" if read_only else f'(allow file-write* (subpath "{cwd}") (subpath "/private/tmp"))'
+        profile = f"(version 1)(allow default)(deny file-write*){writable}"
+        return [tool, "-p", profile, *argv]
+    tool = shutil.which("bwrap")
+    if not tool:
+        raise SandboxUnavailable("--sandbox needs bubblewrap (bwrap), which was not found.",
+                                 hint="Install it (apt-get install bubblewrap); nothing was run.")
+    bind = "--ro-bind" if read_only else "--bind"
+    return [tool, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+            bind, str(cwd), str(cwd), "--chdir", str(cwd), "--die-with-parent", "--", *argv]
+
+
+def check_sandbox(mode: Mode) -> None:
+    """Fail before asking the model when a sandbox was requested but none exists."""
+    if (mode.sandbox or mode.read_only) and not mode.never_runs:
+        tool = "sandbox-exec" if sys.platform == "darwin" else "bwrap"
+        if not shutil.which(tool):
+            raise SandboxUnavailable(f"--sandbox needs {tool}, which was not found; nothing was run.",
+                                     hint="Install bubblewrap (apt-get install bubblewrap)." if tool == "bwrap" else None)
+
+
+__all__ = ["Decision", "Mode", "Settled", "settle", "check_sandbox", "IntentError"]

@@ -1,0 +1,289 @@
+"""The one place that starts processes.
+
+Tools, probes and builds run through `run()` (argv lists, timeouts, never a shell). The
+llama-server child is started by `spawn_child()` in its own session with a parent-death signal.
+Only `run_user_command()` uses a shell, and only for a command the user has confirmed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Result:
+    argv: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+
+
+def run(
+    argv: Sequence[str],
+    *,
+    timeout: float = 30,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | str | None = None,
+    stdin_text: str | None = None,
+) -> Result:
+    """Run a program to completion and capture its output. Missing programs raise OSError."""
+    try:
+        proc = subprocess.run(
+            list(argv),
+            input=stdin_text,
+            stdin=None if stdin_text is not None else subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=timeout,
+            env=dict(env) if env is not None else None,
+            cwd=cwd,
+            start_new_session=True,
+        )
+    except subprocess.TimeoutExpired as exc:
+        return Result(tuple(argv), -9, _text(exc.stdout), _text(exc.stderr), timed_out=True)
+    return Result(tuple(argv), proc.returncode, proc.stdout, proc.stderr)
+
+
+def stream(
+    argv: Sequence[str],
+    *,
+    on_line: Callable[[str], None],
+    timeout: float,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | str | None = None,
+) -> int:
+    """Run a long program (a build), passing each output line to `on_line`."""
+    proc = subprocess.Popen(
+        list(argv),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        env=dict(env) if env is not None else None,
+        cwd=cwd,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + timeout
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            on_line(line.rstrip("\n"))
+            if time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(list(argv), timeout)
+        return proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+    finally:
+        if proc.poll() is None:
+            kill_group(proc)
+
+
+def _text(data: bytes | str | None) -> str:
+    if data is None:
+        return ""
+    return data if isinstance(data, str) else data.decode(errors="replace")
+
+
+def _die_with_parent() -> None:
+    # Linux only: the kernel sends SIGKILL to the child when `i` dies, even by SIGKILL.
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def spawn_child(
+    argv: Sequence[str], *, log_path: Path, env: Mapping[str, str]
+) -> subprocess.Popen[bytes]:
+    """Start a long-lived helper (llama-server) that belongs to this invocation only."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=dict(env),
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
+
+
+def kill_group(proc: subprocess.Popen, grace: float = 2.0) -> None:
+    """SIGTERM the child's process group, wait briefly, then SIGKILL it."""
+    kill_pgid(proc.pid, grace=grace, is_done=lambda: proc.poll() is not None)
+    with contextlib.suppress(Exception):
+        proc.wait(timeout=1)
+
+
+def kill_pgid(pgid: int, *, grace: float = 2.0, is_done: Callable[[], bool] | None = None) -> None:
+    def done() -> bool:
+        if is_done is not None:
+            return is_done()
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pgid, sig)
+        except (ProcessLookupError, PermissionError):
+            return
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            if done():
+                return
+            time.sleep(0.02)
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def process_cmdline(pid: int) -> str:
+    try:
+        return (
+            Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        )
+    except OSError:
+        return ""
+
+
+@dataclass(frozen=True)
+class CommandOutcome:
+    exit_code: int
+    stdout: str | None
+    stderr_tail: str
+    timed_out: bool
+    interrupted: bool
+    duration_s: float
+
+
+def run_user_command(
+    argv: Sequence[str],
+    *,
+    timeout: float,
+    stdin_data: bytes | None = None,
+    capture_stdout: bool = False,
+    cwd: Path | str | None = None,
+) -> CommandOutcome:
+    """Run the confirmed command in its own process group with inherited stdio.
+
+    Stderr is teed so the audit log and `i fix` can see its tail. Ctrl-C and the timeout kill
+    the whole group, so nothing the command started is left running.
+    """
+    import threading
+
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        list(argv),
+        stdin=subprocess.PIPE if stdin_data is not None else None,
+        stdout=subprocess.PIPE if capture_stdout else None,
+        stderr=subprocess.PIPE,
+        cwd=cwd,
+        process_group=0,
+    )
+    restore = _hand_terminal_to(proc.pid)
+    tail = bytearray()
+    out = bytearray()
+
+    def pump_err() -> None:
+        assert proc.stderr is not None
+        for chunk in iter(lambda: proc.stderr.read1(4096), b""):  # type: ignore[union-attr]
+            with contextlib.suppress(Exception):
+                sys.stderr.buffer.write(chunk)
+                sys.stderr.buffer.flush()
+            tail.extend(chunk)
+            del tail[:-4096]
+
+    def pump_out() -> None:
+        assert proc.stdout is not None
+        for chunk in iter(lambda: proc.stdout.read1(65536), b""):  # type: ignore[union-attr]
+            out.extend(chunk)
+
+    def feed_in() -> None:
+        assert proc.stdin is not None
+        with contextlib.suppress(BrokenPipeError, OSError):
+            proc.stdin.write(stdin_data or b"")
+        with contextlib.suppress(BrokenPipeError, OSError):
+            proc.stdin.close()
+
+    threads = [threading.Thread(target=pump_err, daemon=True)]
+    if capture_stdout:
+        threads.append(threading.Thread(target=pump_out, daemon=True))
+    if stdin_data is not None:
+        threads.append(threading.Thread(target=feed_in, daemon=True))
+    for t in threads:
+        t.start()
+    timed_out = interrupted = False
+    try:
+        try:
+            code = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            kill_group(proc)
+            code = 124
+        except KeyboardInterrupt:
+            interrupted = True
+            kill_group(proc, grace=1.0)
+            code = 130
+        if code == -signal.SIGINT:
+            interrupted = True
+    finally:
+        restore()
+    for t in threads:
+        t.join(timeout=2)
+    return CommandOutcome(
+        exit_code=code if code >= 0 else 128 - code,
+        stdout=out.decode(errors="replace") if capture_stdout else None,
+        stderr_tail=tail.decode(errors="replace"),
+        timed_out=timed_out,
+        interrupted=interrupted,
+        duration_s=time.monotonic() - started,
+    )
+
+
+def _hand_terminal_to(pgid: int) -> Callable[[], None]:
+    """Make the command's group the terminal's foreground group, as a shell does, so that
+    interactive programs can read the terminal and Ctrl-C reaches them. Returns the undo."""
+    try:
+        fd = sys.stdin.fileno()
+        if not os.isatty(fd):
+            return lambda: None
+        ours = os.tcgetpgrp(fd)
+    except (OSError, ValueError, AttributeError):
+        return lambda: None
+    old = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+    try:
+        os.tcsetpgrp(fd, pgid)
+    except OSError:
+        signal.signal(signal.SIGTTOU, old)
+        return lambda: None
+
+    def undo() -> None:
+        with contextlib.suppress(OSError):
+            os.tcsetpgrp(fd, ours)
+        signal.signal(signal.SIGTTOU, old)
+
+    return undo

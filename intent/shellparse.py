@@ -1,0 +1,295 @@
+"""A small, honest parser for the shell commands a model proposes.
+
+It is shared by the guard (`safety.py`) and `i explain`, so both see the same structure.
+It understands quotes, escapes, `$(...)`, backticks, `<(...)`, control operators, redirections
+with file descriptors, subshell and brace groups, and here-documents. It does not expand
+anything: `$HOME` stays `$HOME`. Input it cannot follow (an unclosed quote) is reported in
+`Script.errors`, which the guard treats as risky.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CONTROL = ("&&", "||", ";;", "|&", ";", "|", "&", "\n")
+REDIRECT = ("&>>", "<<<", "<<-", ">>", "<<", "<>", ">&", "<&", "&>", ">|", ">", "<")
+
+
+@dataclass
+class Word:
+    text: str  # quotes and escapes removed
+    raw: str  # as written
+    quoted: bool = False  # any part was quoted
+    substitutions: list[str] = field(default_factory=list)  # inner commands of $(...)/`...`/<(...)
+
+
+@dataclass
+class Redirect:
+    op: str  # > >> < 2>&1 ...
+    fd: str  # "" or the digits before the operator
+    target: str
+    raw: str
+
+
+@dataclass
+class Simple:
+    """One simple command: assignments, words and redirections, plus the operator after it."""
+
+    words: list[Word] = field(default_factory=list)
+    assignments: list[Word] = field(default_factory=list)
+    redirects: list[Redirect] = field(default_factory=list)
+    op_after: str = ""
+    heredoc_bodies: list[str] = field(default_factory=list)
+
+    @property
+    def argv(self) -> list[str]:
+        return [w.text for w in self.words]
+
+
+@dataclass
+class Script:
+    commands: list[Simple]
+    errors: list[str]
+
+    def pipelines(self) -> list[list[Simple]]:
+        """Commands grouped into pipelines (split on everything but `|` and `|&`)."""
+        groups: list[list[Simple]] = [[]]
+        for cmd in self.commands:
+            groups[-1].append(cmd)
+            if cmd.op_after not in ("|", "|&"):
+                groups.append([])
+        return [g for g in groups if g]
+
+
+class _Lexer:
+    def __init__(self, text: str) -> None:
+        self.s = text
+        self.i = 0
+        self.errors: list[str] = []
+
+    def peek(self, n: int = 1) -> str:
+        return self.s[self.i : self.i + n]
+
+    def read_balanced(self, open_: str, close: str) -> str:
+        """Read up to the matching `close`, respecting quotes; the opener is already consumed."""
+        depth, start = 1, self.i
+        quote = ""
+        while self.i < len(self.s):
+            c = self.s[self.i]
+            if quote:
+                if c == "\\" and quote == '"':
+                    self.i += 2
+                    continue
+                if c == quote:
+                    quote = ""
+            elif c in "'\"":
+                quote = c
+            elif c == "\\":
+                self.i += 2
+                continue
+            elif c == open_:
+                depth += 1
+            elif c == close:
+                depth -= 1
+                if depth == 0:
+                    inner = self.s[start : self.i]
+                    self.i += 1
+                    return inner
+            self.i += 1
+        self.errors.append(f"unclosed {open_}")
+        return self.s[start:]
+
+    def word(self) -> Word:
+        start = self.i
+        text: list[str] = []
+        quoted = False
+        subs: list[str] = []
+        while self.i < len(self.s):
+            c = self.s[self.i]
+            if c in " \t\n;&|<>()" and not (c in "<>" and self.peek(2) in ("<(", ">(") and not text):
+                break
+            if c == "\\":
+                nxt = self.s[self.i + 1 : self.i + 2]
+                if nxt == "\n":
+                    self.i += 2
+                    continue
+                text.append(nxt)
+                quoted = True
+                self.i += 2
+                continue
+            if c == "'":
+                quoted = True
+                end = self.s.find("'", self.i + 1)
+                if end < 0:
+                    self.errors.append("unclosed single quote")
+                    end = len(self.s)
+                text.append(self.s[self.i + 1 : end])
+                self.i = end + 1
+                continue
+            if c == '"':
+                quoted = True
+                self.i += 1
+                while self.i < len(self.s) and self.s[self.i] != '"':
+                    ch = self.s[self.i]
+                    if ch == "\\" and self.peek(2)[1:] in ('"', "\\", "$", "`"):
+                        text.append(self.s[self.i + 1])
+                        self.i += 2
+                        continue
+                    if ch == "$" and self.peek(2) == "$(":
+                        self.i += 2
+                        inner = self.read_balanced("(", ")")
+                        subs.append(inner)
+                        text.append(f"$({inner})")
+                        continue
+                    if ch == "`":
+                        self.i += 1
+                        end = self.s.find("`", self.i)
+                        end = len(self.s) if end < 0 else end
+                        subs.append(self.s[self.i : end])
+                        text.append(f"`{self.s[self.i:end]}`")
+                        self.i = end + 1
+                        continue
+                    text.append(ch)
+                    self.i += 1
+                if self.i >= len(self.s):
+                    self.errors.append("unclosed double quote")
+                self.i += 1
+                continue
+            if c == "$" and self.peek(2) == "$(":
+                self.i += 2
+                inner = self.read_balanced("(", ")")
+                subs.append(inner)
+                text.append(f"$({inner})")
+                continue
+            if c in "<>" and self.peek(2) in ("<(", ">("):
+                self.i += 2
+                inner = self.read_balanced("(", ")")
+                subs.append(inner)
+                text.append(f"{c}({inner})")
+                continue
+            if c == "`":
+                self.i += 1
+                end = self.s.find("`", self.i)
+                if end < 0:
+                    self.errors.append("unclosed backtick")
+                    end = len(self.s)
+                subs.append(self.s[self.i : end])
+                text.append(f"`{self.s[self.i:end]}`")
+                self.i = end + 1
+                continue
+            text.append(c)
+            self.i += 1
+        return Word("".join(text), self.s[start : self.i], quoted, subs)
+
+
+def parse(command: str) -> Script:
+    lx = _Lexer(command)
+    commands: list[Simple] = []
+    cur = Simple()
+    pending_heredocs: list[tuple[str, bool]] = []  # (delimiter, strip tabs)
+
+    def finish(op: str) -> None:
+        nonlocal cur
+        cur.op_after = op
+        if cur.words or cur.assignments or cur.redirects:
+            commands.append(cur)
+        elif commands and op in ("&", ";") and not commands[-1].op_after.strip(";&\n"):
+            commands[-1].op_after = op
+        cur = Simple()
+
+    s = command
+    while lx.i < len(s):
+        c = s[lx.i]
+        if c in " \t":
+            lx.i += 1
+            continue
+        if c == "#" and (lx.i == 0 or s[lx.i - 1] in " \t\n;&|("):
+            end = s.find("\n", lx.i)
+            lx.i = len(s) if end < 0 else end
+            continue
+        if c == "\n" and pending_heredocs:
+            lx.i += 1
+            owner = cur if (cur.words or cur.redirects) else (commands[-1] if commands else cur)
+            for delim, strip in pending_heredocs:
+                body: list[str] = []
+                while lx.i < len(s):
+                    end = s.find("\n", lx.i)
+                    line = s[lx.i : len(s) if end < 0 else end]
+                    lx.i = len(s) if end < 0 else end + 1
+                    if (line.lstrip("\t") if strip else line) == delim:
+                        break
+                    body.append(line)
+                else:
+                    lx.errors.append(f"here-document not closed by {delim}")
+                owner.heredoc_bodies.append("\n".join(body))
+            pending_heredocs = []
+            finish("\n")
+            continue
+        if c in "()":
+            lx.i += 1
+            finish(c)
+            continue
+        if c == "{" and s[lx.i + 1 : lx.i + 2] in (" ", "\n", "\t") and not cur.words:
+            lx.i += 1
+            continue
+        if c == "}" and not cur.words and (lx.i + 1 == len(s) or s[lx.i + 1] in " ;&|)\n"):
+            lx.i += 1
+            continue
+        op = next((o for o in CONTROL if s.startswith(o, lx.i)), None)
+        redir = next((o for o in REDIRECT if s.startswith(o, lx.i)), None)
+        if redir and not (redir in ("<", ">") and s[lx.i + 1 : lx.i + 2] == "("):
+            lx.i += len(redir)
+            _read_redirect(lx, cur, redir, "", pending_heredocs)
+            continue
+        if op:
+            lx.i += len(op)
+            finish(op)
+            continue
+        word = lx.word()
+        if not word.raw:
+            lx.i += 1
+            continue
+        nxt = next((o for o in REDIRECT if s.startswith(o, lx.i)), None)
+        if nxt and word.text.isdigit() and not word.quoted:
+            lx.i += len(nxt)
+            _read_redirect(lx, cur, nxt, word.text, pending_heredocs)
+            continue
+        if not cur.words and _is_assignment(word):
+            cur.assignments.append(word)
+        elif not cur.words and word.text in ("!", "then", "do", "else", "elif", "if", "while", "until", "time") and not word.quoted:
+            continue
+        elif not cur.words and word.text in ("fi", "done", "esac") and not word.quoted:
+            continue
+        else:
+            cur.words.append(word)
+    finish("")
+    if pending_heredocs:
+        lx.errors.append("here-document without a body")
+    return Script(commands, lx.errors)
+
+
+def _is_assignment(word: Word) -> bool:
+    name, eq, _ = word.raw.partition("=")
+    return bool(eq) and name.replace("_", "a").isalnum() and not name[0].isdigit()
+
+
+def _read_redirect(lx: _Lexer, cur: Simple, op: str, fd: str, pending: list[tuple[str, bool]]) -> None:
+    while lx.i < len(lx.s) and lx.s[lx.i] in " \t":
+        lx.i += 1
+    target = lx.word() if lx.i < len(lx.s) and lx.s[lx.i] not in "\n;&|()" else Word("", "")
+    if not target.raw:
+        lx.errors.append(f"redirection {op} without a target")
+    if op in ("<<", "<<-"):
+        pending.append((target.text, op == "<<-"))
+    cur.redirects.append(Redirect(op, fd, target.text, f"{fd}{op}{target.raw}"))
+    for sub in target.substitutions:
+        cur.words and cur.words[-1].substitutions.append(sub)
+
+
+def substitutions(script: Script) -> list[str]:
+    """Every command hidden inside $(...), backticks and <(...) anywhere in the script."""
+    found: list[str] = []
+    for cmd in script.commands:
+        for w in [*cmd.words, *cmd.assignments]:
+            found.extend(w.substitutions)
+    return found
