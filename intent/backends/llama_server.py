@@ -1,0 +1,274 @@
+"""The request-scoped llama-server child.
+
+Started lazily on the first model call, owned by this invocation only (its own session, a
+parent-death signal on Linux, a state file for stale-child cleanup), killed as a group when
+the invocation ends. Requests carry the schema as `response_format` json_schema.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+import secrets
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from intent import process
+from intent.backends.base import Completion
+from intent.errors import BackendUnavailable
+from intent.paths import Paths
+
+SCRUB_PREFIXES = ("LLAMA_ARG_", "AIP_")
+SCRUB_NAMES = ("LLAMA_API_KEY",)
+BIND_ERRORS = ("couldn't bind", "address already in use", "failed to bind")
+
+_LIVE: set[LlamaServer] = set()
+
+
+def _close_all() -> None:
+    for server in list(_LIVE):
+        server.close()
+
+
+atexit.register(_close_all)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def scrubbed_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ) if env is None else dict(env)
+    return {k: v for k, v in env.items() if not k.startswith(SCRUB_PREFIXES) and k not in SCRUB_NAMES}
+
+
+def log_tail(path: Path, lines: int = 8) -> str:
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - 8192))
+            text = fh.read().decode(errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+@dataclass
+class ServerOptions:
+    binary: Path
+    model: Path
+    ctx_size: int = 4096
+    threads: int = 0
+    startup_timeout: float = 60
+    request_timeout: float = 180
+    extra_args: list[str] = field(default_factory=list)  # e.g. --swa-full, --slot-save-path
+    flags: frozenset[str] = frozenset()  # what the binary's --help lists
+
+
+class LlamaServer:
+    """One llama-server child for one invocation. `complete()` starts it on first use."""
+
+    name = "llama-server"
+
+    def __init__(self, options: ServerOptions, paths: Paths, *, transport: Any = None,
+                 snapshots: Any = None) -> None:
+        self.options = options
+        self.paths = paths
+        self.transport = transport
+        self.snapshots = snapshots  # snapshot.Snapshots or None
+        self.proc: subprocess.Popen | None = None
+        self.port = 0
+        self.api_key = secrets.token_urlsafe(24)
+        self.client: Any = None
+        self.startup_ms = 0.0
+        self.spawn_count = 0
+        self.state_file: Path | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def argv(self, port: int) -> list[str]:
+        o = self.options
+        argv = [str(o.binary), "-m", str(o.model), "--host", "127.0.0.1", "--port", str(port),
+                "-c", str(o.ctx_size), "-np", "1", "--api-key", self.api_key]
+        if o.threads:
+            argv += ["-t", str(o.threads)]
+        if "--no-webui" in o.flags:
+            argv.append("--no-webui")
+        return argv + list(o.extra_args)
+
+    def start(self) -> None:
+        if self.proc is not None:
+            return
+        import httpx
+
+        cleanup_stale(self.paths)
+        started = time.monotonic()
+        log = self.paths.server_log
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_bytes(b"")
+        last_error: BackendUnavailable | None = None
+        for _attempt in range(3):
+            self.port = free_port()
+            self.proc = process.spawn_child(self.argv(self.port), log_path=log, env=scrubbed_env())
+            self.spawn_count += 1
+            _LIVE.add(self)
+            self._write_state()
+            self.client = httpx.Client(base_url=self.base_url, transport=self.transport,
+                                       headers={"Authorization": f"Bearer {self.api_key}"},
+                                       timeout=httpx.Timeout(self.options.request_timeout, connect=2.0))
+            try:
+                self._wait_ready(started)
+                break
+            except BackendUnavailable as exc:
+                last_error = exc
+                bind_race = any(m in log_tail(log, 30).lower() for m in BIND_ERRORS)
+                self.close()
+                if not bind_race:
+                    raise
+        else:
+            assert last_error is not None
+            raise last_error
+        self.startup_ms = (time.monotonic() - started) * 1000
+        if self.snapshots is not None:
+            self.snapshots.on_ready(self)
+
+    def _wait_ready(self, started: float) -> None:
+        import httpx
+
+        deadline = started + self.options.startup_timeout
+        assert self.proc is not None
+        while True:
+            code = self.proc.poll()
+            if code is not None:
+                raise BackendUnavailable(
+                    f"llama-server exited during start-up (exit {code}). Last log lines:\n"
+                    f"{log_tail(self.paths.server_log)}",
+                    hint=f"Check the model with `i doctor`; full log: {self.paths.server_log}")
+            try:
+                resp = self.client.get("/health", timeout=1.0)
+                if resp.status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise BackendUnavailable(
+                    f"llama-server was not ready within {self.options.startup_timeout:.0f}s. Last log lines:\n"
+                    f"{log_tail(self.paths.server_log)}",
+                    hint="Raise `startup_timeout` (`i config set startup_timeout 120`) or run `i doctor`.")
+            time.sleep(0.05)
+
+    def _write_state(self) -> None:
+        assert self.proc is not None
+        self.state_file = self.paths.children_dir / f"{self.proc.pid}.json"
+        self.state_file.parent.mkdir(parents=True, exist_ok=True)
+        self.state_file.write_text(json.dumps({"pid": self.proc.pid, "parent": os.getpid(),
+                                               "port": self.port, "started": time.time(),
+                                               "binary": str(self.options.binary)}))
+
+    def close(self) -> None:
+        if self.client is not None:
+            with contextlib.suppress(Exception):
+                self.client.close()
+            self.client = None
+        if self.proc is not None:
+            process.kill_group(self.proc, grace=2.0)
+            self.proc = None
+        if self.state_file is not None:
+            self.state_file.unlink(missing_ok=True)
+            self.state_file = None
+        _LIVE.discard(self)
+
+    def __enter__(self) -> LlamaServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- requests -----------------------------------------------------------------------
+
+    def post(self, path: str, payload: dict[str, Any], *, timeout: float | None = None) -> dict[str, Any]:
+        import httpx
+
+        self.start()
+        assert self.proc is not None
+        try:
+            resp = self.client.post(path, json=payload,
+                                    timeout=timeout or self.options.request_timeout)
+        except httpx.TimeoutException:
+            raise BackendUnavailable(
+                f"llama-server did not answer within {self.options.request_timeout:.0f}s.",
+                hint="Raise `request_timeout`, or choose a smaller model (`i model list`).") from None
+        except httpx.HTTPError as exc:
+            code = self.proc.poll() if self.proc else None
+            raise BackendUnavailable(
+                f"llama-server {'crashed (exit ' + str(code) + ')' if code is not None else 'failed'} "
+                f"during the request: {exc}. Last log lines:\n{log_tail(self.paths.server_log)}",
+                hint="Run `i doctor`.") from None
+        if resp.status_code != 200:
+            raise BackendUnavailable(f"llama-server answered HTTP {resp.status_code}: {resp.text[:300]}",
+                                     hint="Run `i doctor`.")
+        return resp.json()
+
+    def complete(self, messages: list[dict[str, str]], schema: dict[str, Any], *,
+                 max_tokens: int) -> Completion:
+        payload = {
+            "messages": messages,
+            "response_format": {"type": "json_schema",
+                                "json_schema": {"name": "intent_reply", "schema": schema}},
+            "cache_prompt": True,
+            "temperature": 0.1,
+            "max_tokens": max_tokens,
+        }
+        data = self.post("/v1/chat/completions", payload)
+        try:
+            text = data["choices"][0]["message"]["content"] or ""
+        except (KeyError, IndexError, TypeError):
+            raise BackendUnavailable(f"llama-server sent an unexpected reply: {str(data)[:200]}") from None
+        timings = dict(data.get("timings") or {})
+        timings["startup_ms"] = self.startup_ms
+        if self.snapshots is not None:
+            timings["snapshot_restored"] = self.snapshots.restored
+            self.snapshots.after_complete(self, timings)
+        return Completion(text, timings)
+
+    @property
+    def notes(self) -> list[str]:
+        return self.snapshots.notes if self.snapshots is not None else []
+
+
+def cleanup_stale(paths: Paths, *, kill: bool = True) -> list[dict[str, Any]]:
+    """Find llama-server children whose invocation is gone; kill them (unless told not to)."""
+    stale = []
+    if not paths.children_dir.exists():
+        return stale
+    for f in paths.children_dir.glob("*.json"):
+        try:
+            info = json.loads(f.read_text())
+            pid, parent = int(info["pid"]), int(info["parent"])
+        except (OSError, ValueError, KeyError, TypeError):
+            f.unlink(missing_ok=True)
+            continue
+        if process.pid_alive(parent) and parent != os.getpid():
+            continue  # its invocation is still running
+        if parent == os.getpid() and any(s.proc and s.proc.pid == pid for s in _LIVE):
+            continue
+        alive = process.pid_alive(pid) and "llama-server" in process.process_cmdline(pid)
+        if alive:
+            stale.append(info)
+            if kill:
+                process.kill_pgid(pid, grace=1.0)
+        if kill or not alive:
+            f.unlink(missing_ok=True)
+    return stale

@@ -1,0 +1,66 @@
+"""The answer cache: an identical request in the same context reuses the model's answer.
+
+Only command and script answers are stored (never `inform`, which may be time-sensitive), and
+every hit goes through the guard again before anything is shown or run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+from intent import process, prompt
+
+TTL_S = 7 * 24 * 3600
+
+
+def _git_remote(cwd: Path) -> str:
+    if not (cwd / ".git").exists():
+        return ""
+    res = process.run(["git", "-C", str(cwd), "remote", "get-url", "origin"], timeout=3)
+    return res.stdout.strip() if res.returncode == 0 else ""
+
+
+def key(request: str, cwd: Path, model: str, context: dict[str, str], stdin_text: str) -> str:
+    try:
+        st = cwd.stat()
+        ident = f"{cwd}:{st.st_dev}:{st.st_ino}"
+    except OSError:
+        ident = str(cwd)
+    material = json.dumps({
+        "prompt": " ".join(request.lower().split()), "cwd": ident, "remote": _git_remote(cwd),
+        "os": f"{platform.system()} {platform.machine()}", "model": model,
+        "prompt_version": prompt.PROMPT_VERSION, "system": prompt.system_prompt_hash(),
+        "context": sorted(context.items()), "stdin": hashlib.sha256(stdin_text.encode()).hexdigest(),
+    }, sort_keys=True)
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+class AnswerCache:
+    def __init__(self, directory: Path, key: str) -> None:
+        self.file = directory / f"{key}.json"
+
+    def get(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self.file.read_text())
+        except (OSError, ValueError):
+            return None
+        if time.time() - data.get("saved", 0) > TTL_S or not isinstance(data.get("reply"), dict):
+            return None
+        from intent import schema
+
+        try:
+            return schema.validate(data["reply"])
+        except Exception:  # a stale or edited entry is simply a miss
+            return None
+
+    def put(self, reply: dict[str, Any]) -> None:
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"saved": time.time(), "reply": reply}))
+        os.replace(tmp, self.file)

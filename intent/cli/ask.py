@@ -1,0 +1,228 @@
+"""Natural-language mode: propose, guard, confirm, run, audit."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from intent import __version__, audit, cache, engine, execute, paths, safety, tools, wiring
+from intent import prompt as prompt_mod
+from intent.cli import render
+from intent.config import Config
+from intent.errors import BackendUnavailable, IntentError, Interrupted, UsageError
+from intent.redact import redact, redact_obj
+
+STDIN_CAP = 1 << 20
+
+
+@dataclass
+class AskOptions:
+    yes: bool = False
+    dry: bool = False
+    json: bool = False
+    raw: bool = False
+    quiet: bool = False
+    explain: bool = False
+    no_cache: bool = False
+    no_snapshot: bool = False
+    context: list[str] = field(default_factory=list)
+    model: str | None = None
+    backend: str | None = None
+    timeout: int | None = None
+    sandbox: bool = False
+    ro: bool = False
+    verbose: bool = False
+
+
+def parse_context(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, eq, value = pair.partition("=")
+        if not eq or not key.strip():
+            raise UsageError(f"--context takes KEY=VALUE, not {pair!r}")
+        out[key.strip()] = value
+    return out
+
+
+def read_piped_stdin() -> bytes | None:
+    try:
+        if sys.stdin is None or sys.stdin.isatty():
+            return None
+        return sys.stdin.buffer.read(STDIN_CAP)
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+@dataclass
+class Envelope:
+    prompt: str
+    cwd: str
+    backend: str = ""
+    model: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def build(self, status: str, exit_code: int, **extra: Any) -> dict[str, Any]:
+        obj = {"version": 1, "status": status, "exit_code": exit_code, "prompt": self.prompt,
+               "cwd": self.cwd, "backend": self.backend, "model": self.model,
+               "response": None, "risk": None,
+               "guard": {"hard_reject": False, "actions": [], "reasons": []},
+               "executed": False, "timings": {"startup_ms": None, "model_ms": None, "tool_steps": 0}}
+        obj.update(self.data)
+        obj.update(extra)
+        return redact_obj(obj)
+
+
+def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | None = None) -> int:
+    started = time.monotonic()
+    cwd = Path.cwd()
+    env = dict(os.environ)
+    p = paths.resolve(env)
+    config = Config(p.config_file)
+    envelope = Envelope(prompt_text, str(cwd))
+    record: dict[str, Any] = {"id": audit.new_id(), "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                              "version": __version__, "prompt": prompt_text, "cwd": str(cwd)}
+    backend = None
+    code = 1
+    try:
+        if not prompt_text.strip():
+            raise UsageError("no prompt given; try: i \"find large files\"")
+        extra = parse_context(opts.context)
+        piped = read_piped_stdin()
+        tty = sys.stdin.isatty() and sys.stderr.isatty() if sys.stdin else False
+        timeout = opts.timeout if opts.timeout is not None else config.get("timeout")
+        mode = execute.Mode(yes=opts.yes, dry=opts.dry, raw=opts.raw, explain=opts.explain, tty=tty,
+                            sandbox=opts.sandbox, read_only=opts.ro, timeout=timeout,
+                            capture_stdout=opts.json, stdin_data=piped)
+        execute.check_sandbox(mode)
+        choice = wiring.resolve_backend(opts.backend, p, config, env, model_flag=opts.model)
+        envelope.backend = choice.backend
+        record["backend"] = f"{choice.backend} ({choice.source})"
+        if opts.verbose:
+            render.note(f"backend: {choice.backend} ({choice.source})")
+        backend, model_id = wiring.build_backend(choice, p, config, env, model_flag=opts.model,
+                                                 snapshots=not opts.no_snapshot)
+        envelope.model = record["model"] = model_id
+        stdin_text = piped.decode(errors="replace") if piped else ""
+        ctx = prompt_mod.gather(cwd, extra=extra, stdin_text=stdin_text,
+                                git_status=tools.git_summary(cwd))
+        guard_ctx = safety.Context(cwd=str(cwd), home=str(Path.home()),
+                                   exists=lambda t: (cwd / os.path.expanduser(t)).exists())
+        toolbox = tools.Toolbox(cwd, prompt=prompt_text, ask=render.ask_user if tty else None)
+        eng = engine.Engine(backend, toolbox, max_tool_steps=config.get("max_tool_steps"),
+                            max_tokens=config.get("max_tokens"), guard_context=guard_ctx)
+        answer_cache = None
+        if config.get("answer_cache") and not opts.no_cache and not history and choice.backend != "mock":
+            answer_cache = cache.AnswerCache(p.answers_dir, cache.key(prompt_text, cwd, model_id, extra, stdin_text))
+        proposal, cached = _propose(eng, prompt_text, ctx, history, answer_cache, guard_ctx, opts)
+        envelope.data.update(response=proposal.reply, risk=proposal.risk, cached=cached)
+        timings = {"startup_ms": round(getattr(backend, "startup_ms", 0.0)),
+                   "model_ms": round(proposal.model_ms), "tool_steps": proposal.tool_steps}
+        envelope.data["timings"] = timings
+        if proposal.verdict is not None:
+            envelope.data["guard"] = {"hard_reject": proposal.verdict.hard_reject,
+                                      "actions": proposal.actions, "reasons": proposal.verdict.reasons}
+        record.update(response=proposal.reply, guard=envelope.data["guard"], cached=cached)
+        for line in getattr(backend, "notes", []):
+            render.note(line)
+        if not (opts.json or opts.raw) and proposal.kind in ("command", "script"):
+            render.proposal(proposal, quiet=opts.quiet, cached=cached)
+        backend.close()  # free the model before running the user's command
+        settled = execute.settle(proposal, mode, render.confirm, guard_ctx, cwd)
+        if settled.decision == "edited":
+            envelope.data.update(response=proposal.reply, risk=proposal.risk)
+        if settled.status == "inform":
+            if not opts.json:
+                render.out(proposal.reply["stdout_to_user"])
+        elif settled.status == "clarify":
+            if not opts.json:
+                render.note(f"? {proposal.reply['clarifying_question']}")
+        elif settled.decision == "raw":
+            render.out(proposal.command_text or "")
+        elif settled.decision == "simulated":
+            raise BackendUnavailable("this answer is simulated: no local model or runtime is installed.",
+                                     hint="Run `i init` (or `i runtime install` and `i model pull`).")
+        code = settled.exit_code
+        record.update(decision=settled.decision, exit_code=code,
+                      executed_command=settled.executed_command)
+        if settled.outcome is not None:
+            record.update(duration_s=round(settled.outcome.duration_s, 3),
+                          stderr=settled.outcome.stderr_tail[-1000:])
+            if settled.outcome.timed_out:
+                render.error(f"the command ran past {timeout}s and was stopped.")
+        if opts.json:
+            extra_out = {"executed": settled.outcome is not None}
+            if settled.outcome is not None:
+                extra_out["stdout"] = settled.outcome.stdout or ""
+            render.emit_json(envelope.build(settled.status, code, **extra_out))
+        return code
+    except KeyboardInterrupt:
+        return _fail(Interrupted("interrupted."), opts, envelope, record)
+    except IntentError as exc:
+        return _fail(exc, opts, envelope, record)
+    finally:
+        if backend is not None:
+            backend.close()
+        record["total_s"] = round(time.monotonic() - started, 3)
+        record.setdefault("exit_code", code)
+        try:
+            audit.append(p.audit_log, record)
+        except OSError as exc:
+            render.note(f"i: could not write the audit log: {exc}")
+
+
+def _propose(eng: engine.Engine, prompt_text: str, ctx: prompt_mod.RequestContext,
+             history: list[dict[str, str]] | None, answer_cache: cache.AnswerCache | None,
+             guard_ctx: safety.Context, opts: AskOptions) -> tuple[engine.Proposal, bool]:
+    if answer_cache is not None:
+        hit = answer_cache.get()
+        if hit is not None:
+            proposal = engine.Proposal(hit, engine._KIND[next(k for k in engine._KIND if k in hit)], None, None)
+            if proposal.kind in ("command", "script"):
+                proposal.verdict, proposal.risk, proposal.actions = engine.guard(hit, guard_ctx)
+            if opts.verbose:
+                render.note("answer cache: hit (re-guarded)")
+            return proposal, True
+    gen = eng.run(prompt_text, ctx, history)
+    with render.Spinner("asking the model…", enabled=not opts.quiet) as spinner:
+        while True:
+            try:
+                event = next(gen)
+            except StopIteration as stop:
+                proposal = stop.value
+                break
+            if opts.verbose:
+                with spinner.pause():
+                    _verbose(event)
+    if answer_cache is not None and proposal.kind in ("command", "script") and not proposal.tool_steps:
+        answer_cache.put(proposal.reply)
+    return proposal, False
+
+
+def _verbose(event: Any) -> None:
+    if isinstance(event, engine.ModelCalled):
+        t = event.timings
+        keys = ("startup_ms", "prompt_n", "cache_n", "prompt_ms", "predicted_n", "predicted_ms",
+                "snapshot_restored")
+        shown = " ".join(f"{k}={round(t[k]) if isinstance(t[k], float) else t[k]}" for k in keys if k in t)
+        render.note(f"model call {event.step + 1}: {event.ms:.0f} ms {shown}")
+    elif isinstance(event, engine.ToolRan):
+        first = event.result.splitlines()[0][:100] if event.result else ""
+        render.note(f"tool {event.name}({redact(str(event.arguments))}) -> {first}")
+    elif isinstance(event, engine.Retrying):
+        render.note(f"invalid reply, retrying once: {event.error}")
+
+
+def _fail(exc: IntentError, opts: AskOptions, envelope: Envelope, record: dict[str, Any]) -> int:
+    code = exc.exit_code
+    status = {4: "refused", 8: "cancelled"}.get(code, "error")
+    record.update(decision="refused" if code == 4 else "cancelled" if code == 8 else "error",
+                  error=exc.message, exit_code=code)
+    if opts.json:
+        render.emit_json(envelope.build(status, code, error=exc.one_line()))
+    else:
+        render.error(exc.message if not opts.verbose or not exc.detail else f"{exc.message}\n{exc.detail}", exc.hint)
+    return code

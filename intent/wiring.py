@@ -1,0 +1,119 @@
+"""Build the engine and its parts from settings. Tests call these with fakes.
+
+`resolve_backend()` explains itself: it returns the backend's name and why it was chosen.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from intent import models, runtime
+from intent.backends.base import Backend
+from intent.config import Config
+from intent.errors import BackendUnavailable, UsageError
+from intent.paths import Paths
+
+BACKENDS = ("auto", "llama-server", "llama-cli", "openai", "mock")
+
+
+@dataclass(frozen=True)
+class Choice:
+    backend: str
+    source: str  # why: "--backend flag", "INTENT_BACKEND", "config", "auto: ..."
+    simulated: bool = False  # auto fell through to the mock: answers are not real
+
+
+def requested_backend(flag: str | None, config: Config, env: dict[str, str]) -> tuple[str, str]:
+    if flag:
+        name, source = flag, "--backend flag"
+    elif env.get("INTENT_BACKEND"):
+        name, source = env["INTENT_BACKEND"], "INTENT_BACKEND"
+    else:
+        name, source = config.get("backend"), "config" if "backend" in config.raw else "default"
+    if name not in BACKENDS:
+        raise UsageError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+    return name, source
+
+
+def requested_model(flag: str | None, config: Config, env: dict[str, str]) -> tuple[str, str]:
+    if flag:
+        return flag, "--model flag"
+    if env.get("INTENT_MODEL"):
+        return env["INTENT_MODEL"], "INTENT_MODEL"
+    return config.get("model"), "config" if "model" in config.raw else "default"
+
+
+def resolve_backend(flag: str | None, paths: Paths, config: Config, env: dict[str, str] | None = None,
+                    model_flag: str | None = None) -> Choice:
+    env = dict(os.environ) if env is None else env
+    name, source = requested_backend(flag, config, env)
+    if name != "auto":
+        return Choice(name, source)
+    model_name, _ = requested_model(model_flag, config, env)
+    model = models.resolve(paths, model_name, "")
+    has_model = model.path.is_file()
+    server = runtime.find_binary(runtime.SERVER, paths, config, env)
+    if server and has_model and os.access(server.path, os.X_OK):
+        return Choice("llama-server", f"auto: llama-server from {server.source}")
+    one_shot = runtime.find_one_shot(paths, config, env)
+    if one_shot and has_model and os.access(one_shot.path, os.X_OK):
+        return Choice("llama-cli", f"auto: {one_shot.path.name} from {one_shot.source}")
+    missing = "model" if not has_model else "llama.cpp runtime"
+    return Choice("mock", f"auto: no {missing} installed", simulated=True)
+
+
+def build_backend(choice: Choice, paths: Paths, config: Config, env: dict[str, str] | None = None,
+                  model_flag: str | None = None, snapshots: bool = True) -> tuple[Backend, str]:
+    """The backend object and the model id it uses."""
+    env = dict(os.environ) if env is None else env
+    if choice.backend == "mock":
+        from intent.backends.mock import SIMULATED, MockBackend
+
+        script = env.get("INTENT_MOCK_SCRIPT")
+        if script:
+            return MockBackend.from_file(script), "mock"
+        if choice.simulated:
+            return MockBackend([SIMULATED], simulated=True), "none"
+        raise UsageError("--backend mock needs INTENT_MOCK_SCRIPT (a JSON array of replies)")
+    if choice.backend == "openai":
+        from intent.backends.openai_compat import OpenAICompat
+
+        key_env = config.get("openai.api_key_env")
+        return OpenAICompat(base_url=config.get("openai.base_url"), model=config.get("openai.model"),
+                            api_key=env.get(key_env, ""), timeout=config.get("request_timeout")), \
+            config.get("openai.model") or "remote"
+    model_name, model_source = requested_model(model_flag, config, env)
+    model = models.resolve(paths, model_name, model_source)
+    model_file = models.require_file(model)
+    if choice.backend == "llama-cli":
+        from intent.backends.one_shot import OneShot
+
+        found = runtime.find_one_shot(paths, config, env)
+        if found is None:
+            raise BackendUnavailable("no one-shot binary (llama-completion or a legacy llama-cli) was found.",
+                                     hint="Run `i runtime install`.")
+        probe = runtime.probe(found.path, paths)
+        return OneShot(found.path, model_file, ctx_size=config.get("ctx_size"),
+                       threads=config.get("threads"), timeout=config.get("request_timeout"),
+                       legacy_cli=found.path.name == runtime.LEGACY_CLI and probe.legacy_cli), model.id
+    from intent.backends.llama_server import LlamaServer, ServerOptions
+
+    found = runtime.require(runtime.SERVER, paths, config, env)
+    probe = runtime.probe(found.path, paths)
+    options = ServerOptions(found.path, model_file, ctx_size=config.get("ctx_size"),
+                            threads=config.get("threads"),
+                            startup_timeout=config.get("startup_timeout"),
+                            request_timeout=config.get("request_timeout"), flags=probe.flags)
+    snaps = None
+    if snapshots and config.get("kv_snapshot"):
+        from intent import snapshot
+
+        snaps = snapshot.prepare(options, paths, config, model, probe)
+    return LlamaServer(options, paths, snapshots=snaps), model.id
+
+
+def model_label(paths: Paths, config: Config, env: dict[str, str], flag: str | None) -> str:
+    name, _ = requested_model(flag, config, env)
+    return Path(name).name if name.endswith(".gguf") else name
