@@ -32,12 +32,20 @@ def key(request: str, cwd: Path, model: str, context: dict[str, str], stdin_text
         ident = f"{cwd}:{st.st_dev}:{st.st_ino}"
     except OSError:
         ident = str(cwd)
-    material = json.dumps({
-        "prompt": " ".join(request.lower().split()), "cwd": ident, "remote": _git_remote(cwd),
-        "os": f"{platform.system()} {platform.machine()}", "model": model,
-        "prompt_version": prompt.PROMPT_VERSION, "system": prompt.system_prompt_hash(),
-        "context": sorted(context.items()), "stdin": hashlib.sha256(stdin_text.encode()).hexdigest(),
-    }, sort_keys=True)
+    material = json.dumps(
+        {
+            "prompt": " ".join(request.lower().split()),
+            "cwd": ident,
+            "remote": _git_remote(cwd),
+            "os": f"{platform.system()} {platform.machine()}",
+            "model": model,
+            "prompt_version": prompt.PROMPT_VERSION,
+            "system": prompt.system_prompt_hash(),
+            "context": sorted(context.items()),
+            "stdin": hashlib.sha256(stdin_text.encode()).hexdigest(),
+        },
+        sort_keys=True,
+    )
     return hashlib.sha256(material.encode()).hexdigest()
 
 

@@ -26,8 +26,13 @@ class Key:
 KEYS: dict[str, Key] = {
     k.name: k
     for k in (
-        Key("backend", str, "auto", "Which backend answers.",
-            ("auto", "llama-server", "llama-cli", "openai", "mock")),
+        Key(
+            "backend",
+            str,
+            "auto",
+            "Which backend answers.",
+            ("auto", "llama-server", "llama-cli", "openai", "mock"),
+        ),
         Key("model", str, "qwen2.5-coder-1.5b", "Catalog id or path to a .gguf file."),
         Key("max_tool_steps", int, 8, "Read-only tool calls allowed per request."),
         Key("timeout", int, 300, "Seconds a confirmed command may run before it is killed."),
@@ -44,7 +49,9 @@ KEYS: dict[str, Key] = {
         Key("runtime.llama_completion", str, "", "Path to llama-completion / legacy llama-cli."),
         Key("openai.base_url", str, "http://127.0.0.1:11434/v1", "OpenAI-compatible endpoint."),
         Key("openai.model", str, "", "Model name sent to the OpenAI-compatible endpoint."),
-        Key("openai.api_key_env", str, "OPENAI_API_KEY", "Environment variable holding the API key."),
+        Key(
+            "openai.api_key_env", str, "OPENAI_API_KEY", "Environment variable holding the API key."
+        ),
     )
 }
 
@@ -67,7 +74,9 @@ def read_raw(path: Path) -> dict[str, Any]:
     try:
         return _flatten(tomllib.loads(path.read_text()))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path} is not valid TOML: {exc}", hint="Fix it with `i config edit`.") from exc
+        raise UsageError(
+            f"{path} is not valid TOML: {exc}", hint="Fix it with `i config edit`."
+        ) from exc
 
 
 def problems(raw: dict[str, Any]) -> list[str]:

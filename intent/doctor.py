@@ -39,8 +39,14 @@ def _writable(path: Path) -> bool:
 def check_python() -> Check:
     ok = sys.version_info >= (3, 11)
     where = shutil.which("i")
-    detail = f"Python {sys.version.split()[0]}; `i` " + (f"at {where}" if where else "is not on $PATH")
-    fix = None if ok and where else ("install Python 3.11+" if not ok else 'export PATH="$HOME/.local/bin:$PATH"')
+    detail = f"Python {sys.version.split()[0]}; `i` " + (
+        f"at {where}" if where else "is not on $PATH"
+    )
+    fix = (
+        None
+        if ok and where
+        else ("install Python 3.11+" if not ok else 'export PATH="$HOME/.local/bin:$PATH"')
+    )
     return Check("python", ok and bool(where), detail, fix)
 
 
@@ -53,7 +59,11 @@ def check_dirs(p: paths.Paths, fix: bool) -> Check:
             made.append(str(d))
         if not _writable(d):
             bad.append(str(d))
-    detail = "config, state, cache and data dirs writable" if not bad else f"not writable: {', '.join(bad)}"
+    detail = (
+        "config, state, cache and data dirs writable"
+        if not bad
+        else f"not writable: {', '.join(bad)}"
+    )
     if made:
         detail += f" (created {len(made)})"
     return Check("directories", not bad, detail, f"chmod u+w {' '.join(bad)}" if bad else None)
@@ -67,7 +77,11 @@ def check_config(p: paths.Paths) -> Check:
     found = config_mod.problems(raw)
     if found:
         return Check("config", False, "; ".join(found), "i config edit  (or i config unset KEY)")
-    return Check("config", True, f"{p.config_file} valid" if p.config_file.exists() else "defaults (no config.toml)")
+    return Check(
+        "config",
+        True,
+        f"{p.config_file} valid" if p.config_file.exists() else "defaults (no config.toml)",
+    )
 
 
 def check_backend(p: paths.Paths, cfg: config_mod.Config) -> tuple[Check, wiring.Choice | None]:
@@ -76,19 +90,33 @@ def check_backend(p: paths.Paths, cfg: config_mod.Config) -> tuple[Check, wiring
     except IntentError as exc:
         return Check("backend", False, exc.message, "i config set backend auto"), None
     if choice.simulated:
-        return Check("backend", False, f"mock ({choice.source}): answers would be simulated", "i init"), choice
+        return Check(
+            "backend", False, f"mock ({choice.source}): answers would be simulated", "i init"
+        ), choice
     return Check("backend", True, f"{choice.backend} ({choice.source})"), choice
 
 
-def check_binary(name: str, p: paths.Paths, cfg: config_mod.Config, *, optional: bool = False) -> Check:
-    found = runtime.find_one_shot(p, cfg) if name == runtime.ONE_SHOT else runtime.find_binary(name, p, cfg)
+def check_binary(
+    name: str, p: paths.Paths, cfg: config_mod.Config, *, optional: bool = False
+) -> Check:
+    found = (
+        runtime.find_one_shot(p, cfg)
+        if name == runtime.ONE_SHOT
+        else runtime.find_binary(name, p, cfg)
+    )
     if found is None or not (found.path.is_file() and os.access(found.path, os.X_OK)):
         where = f" ({found.path} from {found.source} is missing)" if found else ""
         return Check(name, False, f"not found{where}", "i runtime install", optional)
     pr = runtime.probe(found.path, p)
-    feats = [f for f in ("--no-webui", "--slot-save-path", "--swa-full", "-j", "-st") if pr.supports(f)]
-    return Check(name, True, f"{found.path} ({found.source}), version {pr.version}, flags: {' '.join(feats) or 'none'}",
-                 optional=optional)
+    feats = [
+        f for f in ("--no-webui", "--slot-save-path", "--swa-full", "-j", "-st") if pr.supports(f)
+    ]
+    return Check(
+        name,
+        True,
+        f"{found.path} ({found.source}), version {pr.version}, flags: {' '.join(feats) or 'none'}",
+        optional=optional,
+    )
 
 
 def check_model(p: paths.Paths, cfg: config_mod.Config) -> Check:
@@ -100,16 +128,29 @@ def check_model(p: paths.Paths, cfg: config_mod.Config) -> Check:
     except IntentError as exc:
         return Check("model", False, exc.message, "i model list")
     if not m.path.is_file():
-        return Check("model", False, f"{m.id} not installed ({m.path})", f"i model pull {m.id}" if m.entry else "i model use ID")
+        return Check(
+            "model",
+            False,
+            f"{m.id} not installed ({m.path})",
+            f"i model pull {m.id}" if m.entry else "i model use ID",
+        )
     size = m.path.stat().st_size
     if m.entry and m.entry.size and size != m.entry.size:
-        return Check("model", False, f"{m.path.name} has {size} bytes, expected {m.entry.size} (truncated or altered)",
-                     f"i model pull {m.id} --force")
+        return Check(
+            "model",
+            False,
+            f"{m.path.name} has {size} bytes, expected {m.entry.size} (truncated or altered)",
+            f"i model pull {m.id} --force",
+        )
     expected = pull.expected_hash(p, m.entry) if m.entry else None
     verified = models.verified_stamp(p, m.path, expected)
     if verified is False:
-        return Check("model", False, f"{m.path.name}: sha256 does not match the catalog (file altered or corrupt)",
-                     f"i model pull {m.id} --force")
+        return Check(
+            "model",
+            False,
+            f"{m.path.name}: sha256 does not match the catalog (file altered or corrupt)",
+            f"i model pull {m.id} --force",
+        )
     state = "sha256 verified" if verified else "no known sha256"
     return Check("model", True, f"{m.id}: {m.path} ({size / 1e6:.0f} MB, {state})")
 
@@ -122,8 +163,12 @@ def check_resources(p: paths.Paths, cfg: config_mod.Config) -> Check:
     free_disk = shutil.disk_usage(_existing(p.data_dir)).free / 1e9
     ok = ram == 0 or ram >= need
     detail = f"RAM {ram:.1f} GB (model needs ~{need:.1f} GB); disk free {free_disk:.1f} GB"
-    return Check("resources", ok and free_disk > 0.5, detail,
-                 None if ok else "choose a smaller model: i model list")
+    return Check(
+        "resources",
+        ok and free_disk > 0.5,
+        detail,
+        None if ok else "choose a smaller model: i model list",
+    )
 
 
 def _existing(path: Path) -> Path:
@@ -141,24 +186,44 @@ def check_stale(p: paths.Paths, fix: bool) -> Check:
     pids = ", ".join(str(s["pid"]) for s in stale)
     if fix:
         return Check("stale children", True, f"removed leftover llama-server process(es): {pids}")
-    return Check("stale children", False, f"leftover llama-server process(es) from a killed `i`: {pids}", "i doctor --fix")
+    return Check(
+        "stale children",
+        False,
+        f"leftover llama-server process(es) from a killed `i`: {pids}",
+        "i doctor --fix",
+    )
 
 
 def check_sandbox() -> Check:
     tool = "sandbox-exec" if sys.platform == "darwin" else "bwrap"
     where = shutil.which(tool)
-    return Check("sandbox", True, f"{tool} at {where}" if where else f"{tool} not installed (needed only for --sandbox)",
-                 None if where else "apt-get install bubblewrap", optional=True)
+    return Check(
+        "sandbox",
+        True,
+        f"{tool} at {where}" if where else f"{tool} not installed (needed only for --sandbox)",
+        None if where else "apt-get install bubblewrap",
+        optional=True,
+    )
 
 
 def check_shell() -> Check:
     name = Path(os.environ.get("SHELL", "")).name
     if name not in shell.SNIPPETS:
-        return Check("shell integration", True, f"shell {name or 'unknown'}: no integration available", optional=True)
+        return Check(
+            "shell integration",
+            True,
+            f"shell {name or 'unknown'}: no integration available",
+            optional=True,
+        )
     if shell.installed(name):
         return Check("shell integration", True, f"installed for {name}", optional=True)
-    return Check("shell integration", True, f"not installed for {name} (optional)",
-                 f"echo '{shell.rc_line(name)}' >> {shell.RC_FILES[name]}", optional=True)
+    return Check(
+        "shell integration",
+        True,
+        f"not installed for {name} (optional)",
+        f"echo '{shell.rc_line(name)}' >> {shell.RC_FILES[name]}",
+        optional=True,
+    )
 
 
 def smoke(p: paths.Paths, cfg: config_mod.Config) -> Check:
@@ -166,24 +231,42 @@ def smoke(p: paths.Paths, cfg: config_mod.Config) -> Check:
     from intent.backends.llama_server import LlamaServer
 
     try:
-        backend, model_id = wiring.build_backend(wiring.Choice("llama-server", "doctor"), p, cfg, snapshots=False)
+        backend, model_id = wiring.build_backend(
+            wiring.Choice("llama-server", "doctor"), p, cfg, snapshots=False
+        )
     except IntentError as exc:
-        return Check("smoke test", False, exc.message, exc.hint.replace("Run ", "").strip("`.") if exc.hint else None)
+        return Check(
+            "smoke test",
+            False,
+            exc.message,
+            exc.hint.replace("Run ", "").strip("`.") if exc.hint else None,
+        )
     assert isinstance(backend, LlamaServer)
     started = time.monotonic()
     try:
         backend.start()
         ready = time.monotonic() - started
-        c = backend.complete([{"role": "system", "content": "Reply with JSON."},
-                              {"role": "user", "content": "Request: list the files here"}],
-                             schema.RESPONSE_SCHEMA, max_tokens=96)
+        c = backend.complete(
+            [
+                {"role": "system", "content": "Reply with JSON."},
+                {"role": "user", "content": "Request: list the files here"},
+            ],
+            schema.RESPONSE_SCHEMA,
+            max_tokens=96,
+        )
         answer = time.monotonic() - started - ready
         schema.validate(c.text)
     except IntentError as exc:
-        return Check("smoke test", False, exc.message.splitlines()[0], "i doctor -v; see the server log")
+        return Check(
+            "smoke test", False, exc.message.splitlines()[0], "i doctor -v; see the server log"
+        )
     finally:
         backend.close()
-    return Check("smoke test", True, f"{model_id}: ready in {ready:.1f}s, schema-valid answer in {answer:.1f}s")
+    return Check(
+        "smoke test",
+        True,
+        f"{model_id}: ready in {ready:.1f}s, schema-valid answer in {answer:.1f}s",
+    )
 
 
 def run(*, quick: bool, fix: bool, on_check: Callable[[Check], None] | None = None) -> list[Check]:
@@ -215,5 +298,12 @@ def run(*, quick: bool, fix: bool, on_check: Callable[[Check], None] | None = No
         if all(c.ok for c in checks if c.name in (runtime.SERVER, "model")):
             add(smoke(p, cfg))
         else:
-            add(Check("smoke test", False, "skipped: llama-server or the model is missing", "fix the checks above"))
+            add(
+                Check(
+                    "smoke test",
+                    False,
+                    "skipped: llama-server or the model is missing",
+                    "fix the checks above",
+                )
+            )
     return checks

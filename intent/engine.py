@@ -61,8 +61,13 @@ class Proposal:
 
 Event = ModelCalled | ToolRan | Retrying
 
-_KIND = {"command": "command", "script": "script", "stdout_to_user": "inform",
-         "clarifying_question": "clarify", "refusal_reason": "refuse"}
+_KIND = {
+    "command": "command",
+    "script": "script",
+    "stdout_to_user": "inform",
+    "clarifying_question": "clarify",
+    "refusal_reason": "refuse",
+}
 
 
 def guard(reply: dict[str, Any], context: safety.Context) -> tuple[safety.Verdict, str, list[str]]:
@@ -70,8 +75,13 @@ def guard(reply: dict[str, Any], context: safety.Context) -> tuple[safety.Verdic
     if "script" in reply:
         interp = reply["script"]["interpreter"]
         body = reply["script"]["body"]
-        verdict = (safety.assess(body, context=context) if interp in ("bash", "sh")
-                   else safety.Verdict("mutates", False, [f"{interp} script: effects not analysed (mutates)"]))
+        verdict = (
+            safety.assess(body, context=context)
+            if interp in ("bash", "sh")
+            else safety.Verdict(
+                "mutates", False, [f"{interp} script: effects not analysed (mutates)"]
+            )
+        )
     else:
         verdict = safety.assess(reply["command"], context=context)
     claimed = reply.get("risk", "safe")
@@ -93,8 +103,12 @@ class Engine:
     guard_context: safety.Context = field(default_factory=safety.Context)
     clock: Callable[[], float] = time.monotonic
 
-    def run(self, request: str, ctx: prompt_mod.RequestContext,
-            history: list[dict[str, str]] | None = None) -> Generator[Event, None, Proposal]:
+    def run(
+        self,
+        request: str,
+        ctx: prompt_mod.RequestContext,
+        history: list[dict[str, str]] | None = None,
+    ) -> Generator[Event, None, Proposal]:
         messages = [
             {"role": "system", "content": prompt_mod.SYSTEM_PROMPT},
             *(history or []),
@@ -111,38 +125,69 @@ class Engine:
             if "tool_call" not in reply:
                 break
             if steps >= self.max_tool_steps:
-                raise Refused(f"the model used all {self.max_tool_steps} tool steps without an answer.",
-                              hint="Rephrase the request or raise `max_tool_steps` (`i config set max_tool_steps N`).")
+                raise Refused(
+                    f"the model used all {self.max_tool_steps} tool steps without an answer.",
+                    hint="Rephrase the request or raise `max_tool_steps` (`i config set max_tool_steps N`).",
+                )
             steps += 1
             call = reply["tool_call"]
             result = self.toolbox.call(call["name"], call.get("arguments", {}))
             yield ToolRan(call["name"], call.get("arguments", {}), result)
             messages.append({"role": "assistant", "content": json.dumps(reply)})
-            messages.append({"role": "user", "content": f"Tool result ({call['name']}):\n{result}\n\nNow answer the original request."})
+            messages.append(
+                {
+                    "role": "user",
+                    "content": f"Tool result ({call['name']}):\n{result}\n\nNow answer the original request.",
+                }
+            )
         kind = _KIND[schema.kind(reply)]
-        proposal = Proposal(reply, kind, None, None, tool_steps=steps, model_ms=model_ms,
-                            simulated=simulated, timings=all_timings)
+        proposal = Proposal(
+            reply,
+            kind,
+            None,
+            None,
+            tool_steps=steps,
+            model_ms=model_ms,
+            simulated=simulated,
+            timings=all_timings,
+        )
         if kind in ("command", "script"):
             proposal.verdict, proposal.risk, proposal.actions = guard(reply, self.guard_context)
         return proposal
 
-    def _ask_valid(self, messages: list[dict[str, str]], step: int
-                   ) -> Generator[Event, None, tuple[dict[str, Any], float, bool, dict[str, Any]]]:
+    def _ask_valid(
+        self, messages: list[dict[str, str]], step: int
+    ) -> Generator[Event, None, tuple[dict[str, Any], float, bool, dict[str, Any]]]:
         error: InvalidReply | None = None
         attempt_msgs = messages
         for _attempt in range(2):
             started = self.clock()
-            completion = self.backend.complete(attempt_msgs, schema.RESPONSE_SCHEMA, max_tokens=self.max_tokens)
+            completion = self.backend.complete(
+                attempt_msgs, schema.RESPONSE_SCHEMA, max_tokens=self.max_tokens
+            )
             ms = (self.clock() - started) * 1000
             yield ModelCalled(step, ms, completion.timings)
             try:
-                return schema.validate(completion.text), ms, completion.simulated, completion.timings
+                return (
+                    schema.validate(completion.text),
+                    ms,
+                    completion.simulated,
+                    completion.timings,
+                )
             except InvalidReply as exc:
                 error = exc
                 yield Retrying(exc.message)
-                attempt_msgs = [*messages, {"role": "assistant", "content": completion.text[:2000]},
-                                {"role": "user", "content": f"That reply was invalid: {exc.message}. "
-                                 "Reply again with one JSON object that matches the schema."}]
+                attempt_msgs = [
+                    *messages,
+                    {"role": "assistant", "content": completion.text[:2000]},
+                    {
+                        "role": "user",
+                        "content": f"That reply was invalid: {exc.message}. "
+                        "Reply again with one JSON object that matches the schema.",
+                    },
+                ]
         assert error is not None
-        raise InvalidReply(f"the model's reply was invalid twice: {error.message}",
-                           hint="Try again, or try a larger model (`i model list`).")
+        raise InvalidReply(
+            f"the model's reply was invalid twice: {error.message}",
+            hint="Try again, or try a larger model (`i model list`).",
+        )

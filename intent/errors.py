@@ -1,16 +1,16 @@
 """Errors that `i` reports, each with its exit code and a hint that names the fix.
 
-    IntentError                  1   anything else, with a one-line message
-    ├── UsageError               2   a bad flag, argument, key or value
-    ├── BackendUnavailable       3   no runtime, no model, or the backend failed
-    │   ├── RuntimeMissing       3   llama.cpp binaries not found
-    │   └── ModelMissing         3   the model file is not installed or is unusable
-    ├── Refused                  4   guard hard-reject, model refusal, tool budget spent
-    ├── InvalidReply             5   the model's reply failed the schema twice
-    ├── SandboxUnavailable       6   --sandbox without bwrap / sandbox-exec
-    ├── ConfirmationNeeded       7   no TTY and the risk is above what --yes allows
-    ├── Cancelled                8   the user said no, or the model asked a question
-    └── Interrupted            130   Ctrl-C or a terminating signal
+IntentError                  1   anything else, with a one-line message
+├── UsageError               2   a bad flag, argument, key or value
+├── BackendUnavailable       3   no runtime, no model, or the backend failed
+│   ├── RuntimeMissing       3   llama.cpp binaries not found
+│   └── ModelMissing         3   the model file is not installed or is unusable
+├── Refused                  4   guard hard-reject, model refusal, tool budget spent
+├── InvalidReply             5   the model's reply failed the schema twice
+├── SandboxUnavailable       6   --sandbox without bwrap / sandbox-exec
+├── ConfirmationNeeded       7   no TTY and the risk is above what --yes allows
+├── Cancelled                8   the user said no, or the model asked a question
+└── Interrupted            130   Ctrl-C or a terminating signal
 """
 
 from __future__ import annotations

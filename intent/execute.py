@@ -13,8 +13,14 @@ from intent.engine import Proposal, guard
 from intent.errors import Cancelled, ConfirmationNeeded, IntentError, Refused, SandboxUnavailable
 
 AUTORUN = ("safe", "network")
-INTERPRETER_ARGV = {"python3": ["python3", "-c"], "node": ["node", "-e"], "ruby": ["ruby", "-e"],
-                    "perl": ["perl", "-e"], "bash": ["bash", "-c"], "sh": ["sh", "-c"]}
+INTERPRETER_ARGV = {
+    "python3": ["python3", "-c"],
+    "node": ["node", "-e"],
+    "ruby": ["ruby", "-e"],
+    "perl": ["perl", "-e"],
+    "bash": ["bash", "-c"],
+    "sh": ["sh", "-c"],
+}
 
 
 @dataclass(frozen=True)
@@ -53,27 +59,35 @@ class Settled:
     outcome: process.CommandOutcome | None = None
 
 
-def settle(proposal: Proposal, mode: Mode, approve: Approver, context: safety.Context, cwd: Path) -> Settled:
+def settle(
+    proposal: Proposal, mode: Mode, approve: Approver, context: safety.Context, cwd: Path
+) -> Settled:
+    if proposal.simulated:
+        return Settled("proposed", "simulated", 3)
     if proposal.kind == "refuse":
         raise Refused(f"the model refused: {proposal.reply['refusal_reason']}")
     if proposal.kind == "inform":
         return Settled("inform", "inform", 0)
     if proposal.kind == "clarify":
         return Settled("clarify", "clarify", Cancelled.exit_code)
-    if proposal.simulated:
-        return Settled("proposed", "simulated", 3)
     assert proposal.verdict is not None and proposal.risk is not None
     if proposal.verdict.hard_reject:
-        raise Refused(f"refused by the guard: {'; '.join(r for r in proposal.verdict.reasons if r.startswith('refused'))}")
+        raise Refused(
+            f"refused by the guard: {'; '.join(r for r in proposal.verdict.reasons if r.startswith('refused'))}"
+        )
     if mode.never_runs:
         return Settled("proposed", "raw" if mode.raw else "explain" if mode.explain else "dry", 0)
     decision = "autorun"
     if not (mode.yes and proposal.risk in AUTORUN):
         if not mode.tty:
-            why = (f"risk is {proposal.risk}; --yes only runs safe and network commands" if mode.yes
-                   else "confirmation needs a terminal")
-            raise ConfirmationNeeded(f"not run: {why}.",
-                                     hint="Run it in a terminal, or use --dry to only print it.")
+            why = (
+                f"risk is {proposal.risk}; --yes only runs safe and network commands"
+                if mode.yes
+                else "confirmation needs a terminal"
+            )
+            raise ConfirmationNeeded(
+                f"not run: {why}.", hint="Run it in a terminal, or use --dry to only print it."
+            )
         decision = "confirmed"
         while True:
             answer = approve(proposal)
@@ -92,8 +106,13 @@ def settle(proposal: Proposal, mode: Mode, approve: Approver, context: safety.Co
     argv = command_argv(proposal)
     if mode.sandbox or mode.read_only:
         argv = sandboxed(argv, cwd, read_only=mode.read_only)
-    outcome = process.run_user_command(argv, timeout=mode.timeout, stdin_data=mode.stdin_data,
-                                       capture_stdout=mode.capture_stdout, cwd=cwd)
+    outcome = process.run_user_command(
+        argv,
+        timeout=mode.timeout,
+        stdin_data=mode.stdin_data,
+        capture_stdout=mode.capture_stdout,
+        cwd=cwd,
+    )
     if outcome.interrupted:
         from intent.errors import Interrupted
 
@@ -116,16 +135,38 @@ def sandboxed(argv: list[str], cwd: Path, *, read_only: bool) -> list[str]:
         tool = shutil.which("sandbox-exec")
         if not tool:
             raise SandboxUnavailable("--sandbox needs sandbox-exec, which was not found.")
-        writable = "" if read_only else f'(allow file-write* (subpath "{cwd}") (subpath "/private/tmp"))'
+        writable = (
+            "" if read_only else f'(allow file-write* (subpath "{cwd}") (subpath "/private/tmp"))'
+        )  # noqa: S108 - a sandbox rule, not a temp file
         profile = f"(version 1)(allow default)(deny file-write*){writable}"
         return [tool, "-p", profile, *argv]
     tool = shutil.which("bwrap")
     if not tool:
-        raise SandboxUnavailable("--sandbox needs bubblewrap (bwrap), which was not found.",
-                                 hint="Install it (apt-get install bubblewrap); nothing was run.")
+        raise SandboxUnavailable(
+            "--sandbox needs bubblewrap (bwrap), which was not found.",
+            hint="Install it (apt-get install bubblewrap); nothing was run.",
+        )
     bind = "--ro-bind" if read_only else "--bind"
-    return [tool, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-            bind, str(cwd), str(cwd), "--chdir", str(cwd), "--die-with-parent", "--", *argv]
+    return [
+        tool,
+        "--ro-bind",
+        "/",
+        "/",
+        "--dev",
+        "/dev",
+        "--proc",
+        "/proc",
+        "--tmpfs",
+        "/tmp",  # noqa: S108 - a fresh tmpfs inside the sandbox
+        bind,
+        str(cwd),
+        str(cwd),
+        "--chdir",
+        str(cwd),
+        "--die-with-parent",
+        "--",
+        *argv,
+    ]
 
 
 def check_sandbox(mode: Mode) -> None:
@@ -133,8 +174,12 @@ def check_sandbox(mode: Mode) -> None:
     if (mode.sandbox or mode.read_only) and not mode.never_runs:
         tool = "sandbox-exec" if sys.platform == "darwin" else "bwrap"
         if not shutil.which(tool):
-            raise SandboxUnavailable(f"--sandbox needs {tool}, which was not found; nothing was run.",
-                                     hint="Install bubblewrap (apt-get install bubblewrap)." if tool == "bwrap" else None)
+            raise SandboxUnavailable(
+                f"--sandbox needs {tool}, which was not found; nothing was run.",
+                hint="Install bubblewrap (apt-get install bubblewrap)."
+                if tool == "bwrap"
+                else None,
+            )
 
 
 __all__ = ["Decision", "Mode", "Settled", "settle", "check_sandbox", "IntentError"]

@@ -38,10 +38,42 @@ REDIRECTS = {
     ">|": "redirect standard output, overwriting even with noclobber set",
     "<&": "duplicate an input file descriptor",
 }
-WRAPPERS = {"sudo", "doas", "env", "nice", "nohup", "time", "timeout", "xargs", "command", "exec",
-            "builtin", "stdbuf", "ionice", "watch"}
-SUBCOMMAND_TOOLS = {"git", "docker", "podman", "apt", "apt-get", "kubectl", "systemctl", "npm",
-                    "cargo", "pip", "pip3", "brew", "go", "dnf", "snap", "journalctl", "ip", "gh"}
+WRAPPERS = {
+    "sudo",
+    "doas",
+    "env",
+    "nice",
+    "nohup",
+    "time",
+    "timeout",
+    "xargs",
+    "command",
+    "exec",
+    "builtin",
+    "stdbuf",
+    "ionice",
+    "watch",
+}
+SUBCOMMAND_TOOLS = {
+    "git",
+    "docker",
+    "podman",
+    "apt",
+    "apt-get",
+    "kubectl",
+    "systemctl",
+    "npm",
+    "cargo",
+    "pip",
+    "pip3",
+    "brew",
+    "go",
+    "dnf",
+    "snap",
+    "journalctl",
+    "ip",
+    "gh",
+}
 TAR_LETTERS = set("AcdrtuxzjJvfCkmpPsSwWOlgGhiaqT")
 MAX_DOC = 600
 
@@ -63,6 +95,7 @@ class Part:
 
 
 # ---- documentation ---------------------------------------------------------------------------
+
 
 class Docs:
     """Documentation per utility, cached on disk per utility path and mtime."""
@@ -95,14 +128,23 @@ class Docs:
         if cache_file:
             try:
                 cache_file.parent.mkdir(parents=True, exist_ok=True)
-                cache_file.write_text(json.dumps({"stamp": stamp, "man": self.use_man,
-                                                  "source": found[0], "text": found[1]}))
+                cache_file.write_text(
+                    json.dumps(
+                        {"stamp": stamp, "man": self.use_man, "source": found[0], "text": found[1]}
+                    )
+                )
             except OSError:
                 pass
         return found
 
     def _lookup(self, name: str, installed: bool) -> tuple[str, str]:
-        env = {**os.environ, "MANWIDTH": "80", "MAN_KEEP_FORMATTING": "", "MANPAGER": "cat", "PAGER": "cat"}
+        env = {
+            **os.environ,
+            "MANWIDTH": "80",
+            "MAN_KEEP_FORMATTING": "",
+            "MANPAGER": "cat",
+            "PAGER": "cat",
+        }
         if self.use_man:
             res = process.run(["man", "-P", "cat", name], timeout=10, env=env)
             if res.returncode == 0 and res.stdout.strip():
@@ -124,7 +166,11 @@ def _plain(text: str) -> str:
 
 
 def _header_lines(text: str) -> list[tuple[int, str]]:
-    return [(i, line) for i, line in enumerate(text.splitlines()) if re.match(r"^\s{1,12}-{1,2}[\w?]", line)]
+    return [
+        (i, line)
+        for i, line in enumerate(text.splitlines())
+        if re.match(r"^\s{1,12}-{1,2}[\w?]", line)
+    ]
 
 
 def find_option(text: str, option: str) -> tuple[str, bool] | None:
@@ -138,8 +184,12 @@ def find_option(text: str, option: str) -> tuple[str, bool] | None:
         synopsis = head[0]
         if not pat.search(" " + synopsis):
             continue
-        takes = bool(re.search(rf"{re.escape(option)}(?:=|\s)(?:<[^>]+>|[A-Z][A-Z_\-]*\b|[a-z]+\b)(?!\S*\])",
-                               synopsis)) or bool(re.search(r"--[\w-]+=(?:<[^>]+>|[A-Z][A-Z_\-]*)", synopsis))
+        takes = bool(
+            re.search(
+                rf"{re.escape(option)}(?:=|\s)(?:<[^>]+>|[A-Z][A-Z_\-]*\b|[a-z]+\b)(?!\S*\])",
+                synopsis,
+            )
+        ) or bool(re.search(r"--[\w-]+=(?:<[^>]+>|[A-Z][A-Z_\-]*)", synopsis))
         para = [line.strip()]
         indent = len(line) - len(line.lstrip())
         for nxt in lines[i + 1 : i + 12]:
@@ -172,6 +222,7 @@ def name_line(text: str) -> str:
 
 # ---- walking the command -----------------------------------------------------------------------
 
+
 class Explainer:
     def __init__(self, docs: Docs) -> None:
         self.docs = docs
@@ -182,14 +233,27 @@ class Explainer:
         for cmd in script.commands:
             parts.extend(self._simple(cmd))
             if cmd.op_after and cmd.op_after in OPERATORS:
-                parts.append(Part("shell", "builtin", [Item(cmd.op_after.replace("\n", "newline"), "operator",
-                                                            OPERATORS[cmd.op_after])]))
+                parts.append(
+                    Part(
+                        "shell",
+                        "builtin",
+                        [
+                            Item(
+                                cmd.op_after.replace("\n", "newline"),
+                                "operator",
+                                OPERATORS[cmd.op_after],
+                            )
+                        ],
+                    )
+                )
         return parts
 
     def _simple(self, cmd: Simple) -> list[Part]:
         parts = self._argv([w.text for w in cmd.words])
-        extra = [Item(a.text, "assignment", "sets an environment variable for this command")
-                 for a in cmd.assignments]
+        extra = [
+            Item(a.text, "assignment", "sets an environment variable for this command")
+            for a in cmd.assignments
+        ]
         for r in cmd.redirects:
             key = r.op
             doc = REDIRECTS.get(key, "redirection")
@@ -197,10 +261,22 @@ class Explainer:
                 doc = "send standard error (2) to wherever standard output (1) goes"
             elif r.fd == "2" and r.op in (">", ">>"):
                 doc = doc.replace("standard output", "standard error")
-            extra.append(Item(r.raw, "redirect", f"{doc}: {r.target}" if r.target and not r.target.isdigit() else doc))
+            extra.append(
+                Item(
+                    r.raw,
+                    "redirect",
+                    f"{doc}: {r.target}" if r.target and not r.target.isdigit() else doc,
+                )
+            )
         for w in cmd.words:
             for sub in w.substitutions:
-                extra.append(Item(f"$({sub})", "operand", "command substitution: replaced by the output of the inner command"))
+                extra.append(
+                    Item(
+                        f"$({sub})",
+                        "operand",
+                        "command substitution: replaced by the output of the inner command",
+                    )
+                )
                 parts.extend(self.explain(sub))
         if extra:
             if parts:
@@ -232,9 +308,17 @@ class Explainer:
         parts = [part]
         if name in ("sh", "bash", "zsh", "dash") and "-c" in args:
             i = args.index("-c")
-            part.items.append(Item("-c", "flag", (find_option(text, "-c") or ("read commands from the next argument", False))[0]))
+            part.items.append(
+                Item(
+                    "-c",
+                    "flag",
+                    (find_option(text, "-c") or ("read commands from the next argument", False))[0],
+                )
+            )
             if i + 1 < len(args):
-                part.items.append(Item(args[i + 1], "operand", "the commands to run (explained below)"))
+                part.items.append(
+                    Item(args[i + 1], "operand", "the commands to run (explained below)")
+                )
                 parts.extend(self.explain(args[i + 1]))
             return parts
         i = 0
@@ -243,12 +327,28 @@ class Explainer:
             args = ["-" + args[0], *args[1:]]
         while i < len(args):
             a = args[i]
-            if sub and a == sub and page != name and not part.items or (sub and a == sub and not any(it.kind == "subcommand" for it in part.items)):
-                part.items.append(Item(a, "subcommand", name_line(text) if page != name else f"{name} subcommand {a}"))
+            if (
+                sub
+                and a == sub
+                and page != name
+                and not part.items
+                or (sub and a == sub and not any(it.kind == "subcommand" for it in part.items))
+            ):
+                part.items.append(
+                    Item(
+                        a,
+                        "subcommand",
+                        name_line(text) if page != name else f"{name} subcommand {a}",
+                    )
+                )
                 i += 1
                 continue
-            if name in WRAPPERS and not a.startswith("-") and (name != "env" or "=" not in a) and (
-                    name != "timeout" or any(it.kind == "operand" for it in part.items)):
+            if (
+                name in WRAPPERS
+                and not a.startswith("-")
+                and (name != "env" or "=" not in a)
+                and (name != "timeout" or any(it.kind == "operand" for it in part.items))
+            ):
                 parts.extend(self._argv(args[i:]))
                 return parts
             if name == "find" and a in ("-exec", "-execdir", "-ok", "-okdir"):
@@ -256,12 +356,21 @@ class Explainer:
                 while j < len(args) and args[j] not in (";", "+", "\\;"):
                     j += 1
                 doc = find_option(text, a)
-                part.items.append(Item(a, "flag", doc[0] if doc else f"{a}: run a command for each file"))
+                part.items.append(
+                    Item(a, "flag", doc[0] if doc else f"{a}: run a command for each file")
+                )
                 nested = args[i + 1 : j]
                 if j < len(args):
                     term = args[j]
-                    part.items.append(Item(term, "operator", "end of the -exec command: run it with as many file names as fit at once"
-                                           if term == "+" else "end of the -exec command: run it once per file"))
+                    part.items.append(
+                        Item(
+                            term,
+                            "operator",
+                            "end of the -exec command: run it with as many file names as fit at once"
+                            if term == "+"
+                            else "end of the -exec command: run it once per file",
+                        )
+                    )
                 parts.extend(self._argv(nested))
                 i = j + 1
                 continue
@@ -274,10 +383,10 @@ class Explainer:
                 i += 1
                 continue
             operand_n += 1
-            doc = "a starting point of the search" if name == "find" else f"operand {operand_n}"
+            what = "a starting point of the search" if name == "find" else f"operand {operand_n}"
             if a == "{}":
-                doc = "replaced by the current file name"
-            part.items.append(Item(a, "operand", doc))
+                what = "replaced by the current file name"
+            part.items.append(Item(a, "operand", what))
             i += 1
         return parts
 
@@ -316,13 +425,22 @@ def explain(command: str, *, cache_dir: Path | None, use_man: bool = True) -> di
     """The structure that `i explain --json` prints (without the summary)."""
     verdict = safety.assess(command)
     parts = Explainer(Docs(cache_dir, use_man=use_man)).explain(command)
-    return {"command": command, "risk": verdict.risk, "hard_reject": verdict.hard_reject,
-            "reasons": verdict.reasons, "parts": [_part_dict(p) for p in parts], "summary": None}
+    return {
+        "command": command,
+        "risk": verdict.risk,
+        "hard_reject": verdict.hard_reject,
+        "reasons": verdict.reasons,
+        "parts": [_part_dict(p) for p in parts],
+        "summary": None,
+    }
 
 
 def _part_dict(p: Part) -> dict:
     d = asdict(p)
-    d["items"] = [{k: v for k, v in it.items() if v is not None or k in ("token", "kind", "doc")} for it in d["items"]]
+    d["items"] = [
+        {k: v for k, v in it.items() if v is not None or k in ("token", "kind", "doc")}
+        for it in d["items"]
+    ]
     if d["note"] is None:
         d.pop("note")
     return d
@@ -334,8 +452,12 @@ def coverage(result: dict) -> tuple[int, int]:
     return sum(1 for f in flags if f["doc"]), len(flags)
 
 
-SUMMARY_SCHEMA = {"type": "object", "properties": {"summary": {"type": "string", "minLength": 1, "maxLength": 500}},
-                  "required": ["summary"], "additionalProperties": False}
+SUMMARY_SCHEMA = {
+    "type": "object",
+    "properties": {"summary": {"type": "string", "minLength": 1, "maxLength": 500}},
+    "required": ["summary"],
+    "additionalProperties": False,
+}
 
 
 def summary_messages(result: dict) -> list[dict[str, str]]:
@@ -344,10 +466,15 @@ def summary_messages(result: dict) -> list[dict[str, str]]:
         for it in p["items"]:
             if it["doc"]:
                 lines.append(f"- {p['utility']} {it['token']}: {it['doc'][:300]}")
-    return [{"role": "system", "content": "Summarise in 1 to 4 plain sentences what the command does, using only "
-             "the documentation excerpts given. Do not add facts that are not in the excerpts. "
-             'Reply as JSON: {"summary": "..."}'},
-            {"role": "user", "content": "\n".join(lines)}]
+    return [
+        {
+            "role": "system",
+            "content": "Summarise in 1 to 4 plain sentences what the command does, using only "
+            "the documentation excerpts given. Do not add facts that are not in the excerpts. "
+            'Reply as JSON: {"summary": "..."}',
+        },
+        {"role": "user", "content": "\n".join(lines)},
+    ]
 
 
 __all__ = ["explain", "coverage", "Docs", "Explainer", "Word"]

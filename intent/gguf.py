@@ -7,10 +7,34 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q",
-            11: "<q", 12: "<d"}
-HYBRID_OR_RECURRENT = ("mamba", "mamba2", "rwkv6", "rwkv6qwen2", "rwkv7", "arwkv7", "jamba",
-                       "granitehybrid", "lfm2", "nemotron_h", "plamo2", "falcon-h1", "qwen3next")
+_SCALARS = {
+    0: "<B",
+    1: "<b",
+    2: "<H",
+    3: "<h",
+    4: "<I",
+    5: "<i",
+    6: "<f",
+    7: "<?",
+    10: "<Q",
+    11: "<q",
+    12: "<d",
+}
+HYBRID_OR_RECURRENT = (
+    "mamba",
+    "mamba2",
+    "rwkv6",
+    "rwkv6qwen2",
+    "rwkv7",
+    "arwkv7",
+    "jamba",
+    "granitehybrid",
+    "lfm2",
+    "nemotron_h",
+    "plamo2",
+    "falcon-h1",
+    "qwen3next",
+)
 
 
 class NotGGUF(ValueError):
@@ -76,4 +100,6 @@ def read_header(path: Path) -> Header:
                 break  # architecture keys come first; skip the large vocabulary arrays
             meta[key] = _value(fh, _read(fh, "<I"))
     arch = str(meta.get("general.architecture", "unknown"))
-    return Header(arch, meta.get(f"{arch}.attention.sliding_window"), meta.get(f"{arch}.context_length"))
+    return Header(
+        arch, meta.get(f"{arch}.attention.sliding_window"), meta.get(f"{arch}.context_length")
+    )

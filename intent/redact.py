@@ -8,7 +8,9 @@ from typing import Any
 MASK = "[REDACTED]"
 
 _PATTERNS = [
-    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)", re.S),
+    re.compile(
+        r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)", re.S
+    ),
     re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
     re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
     re.compile(r"\bgithub_pat_[A-Za-z0-9_]{22,}\b"),
@@ -28,8 +30,9 @@ _SECRET_NAME = re.compile(r"(?i)(pass|secret|token|key|auth|credential|cookie|se
 def redact(text: str) -> str:
     for pat in _PATTERNS:
         text = pat.sub(MASK, text)
-    return _ASSIGN.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}"
-                       if m.group(2).strip() else m.group(0), text)
+    return _ASSIGN.sub(
+        lambda m: f"{m.group(1)}{m.group(2)}{MASK}" if m.group(2).strip() else m.group(0), text
+    )
 
 
 def redact_obj(value: Any) -> Any:

@@ -64,7 +64,9 @@ def _usable(path: Path) -> bool:
     return path.is_file() and os.access(path, os.X_OK)
 
 
-def find_binary(name: str, paths: Paths, config: Config, env: dict[str, str] | None = None) -> Found | None:
+def find_binary(
+    name: str, paths: Paths, config: Config, env: dict[str, str] | None = None
+) -> Found | None:
     """The first usable binary in the order config → env → managed runtime → $PATH.
 
     A path named explicitly (config or env) that does not exist is not skipped silently:
@@ -117,7 +119,9 @@ def probe(path: Path, paths: Paths) -> Probe:
         cache = {}
     if key in cache:
         entry = cache[key]
-        return Probe(entry["version"], entry["build"], frozenset(entry["flags"]), entry["legacy_cli"])
+        return Probe(
+            entry["version"], entry["build"], frozenset(entry["flags"]), entry["legacy_cli"]
+        )
     version = process.run([str(path), "--version"], timeout=15)
     helptext = process.run([str(path), "--help"], timeout=15)
     text = version.stdout + version.stderr
@@ -130,7 +134,9 @@ def probe(path: Path, paths: Paths) -> Probe:
         legacy_cli="--no-conversation" in flags,
     )
     entry = asdict(result) | {"flags": sorted(flags)}
-    cache = {k: v for k, v in cache.items() if not k.startswith(f"{path.resolve()}:")} | {key: entry}
+    cache = {k: v for k, v in cache.items() if not k.startswith(f"{path.resolve()}:")} | {
+        key: entry
+    }
     try:
         paths.cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = cache_file.with_suffix(".tmp")
@@ -145,14 +151,26 @@ def status(paths: Paths, config: Config, env: dict[str, str] | None = None) -> d
     """What `i runtime status --json` prints."""
     out: dict = {"managed_dir": str(paths.runtime_dir), "binaries": {}}
     for name in (SERVER, ONE_SHOT):
-        found = find_one_shot(paths, config, env) if name == ONE_SHOT else find_binary(name, paths, config, env)
+        found = (
+            find_one_shot(paths, config, env)
+            if name == ONE_SHOT
+            else find_binary(name, paths, config, env)
+        )
         if found is None or not _usable(found.path):
-            out["binaries"][name] = {"found": False, "path": str(found.path) if found else None,
-                                     "source": found.source if found else None}
+            out["binaries"][name] = {
+                "found": False,
+                "path": str(found.path) if found else None,
+                "source": found.source if found else None,
+            }
             continue
         p = probe(found.path, paths)
-        out["binaries"][name] = {"found": True, "path": str(found.path), "source": found.source,
-                                 "version": p.version, "build": p.build}
+        out["binaries"][name] = {
+            "found": True,
+            "path": str(found.path),
+            "source": found.source,
+            "version": p.version,
+            "build": p.build,
+        }
     info = paths.runtime_dir / "build.json"
     if info.exists():
         try:

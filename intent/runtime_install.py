@@ -107,11 +107,14 @@ def install_package(method: str, host: Host, progress: Progress) -> None:
         process.run(with_privilege(["apt-get", "update"], host), timeout=600)
     code = process.stream(argv, on_line=progress, timeout=3600)
     if code != 0:
-        raise RuntimeMissing(f"`{' '.join(argv)}` failed with exit {code}.",
-                             hint="Try `i runtime install --method source`.")
+        raise RuntimeMissing(
+            f"`{' '.join(argv)}` failed with exit {code}.",
+            hint="Try `i runtime install --method source`.",
+        )
 
 
 # ---- source build -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Sdist:
@@ -125,13 +128,19 @@ def find_sdist(client, index_url: str) -> Sdist:  # client: httpx.Client
     meta_url = f"{index_url.rstrip('/')}/pypi/{PYPI_PROJECT}/json"
     resp = client.get(meta_url)
     if resp.status_code != 200:
-        raise RuntimeMissing(f"the package index answered {resp.status_code} for {meta_url}.",
-                             hint="Check the network or use `--method brew|apt`.")
+        raise RuntimeMissing(
+            f"the package index answered {resp.status_code} for {meta_url}.",
+            hint="Check the network or use `--method brew|apt`.",
+        )
     data = resp.json()
     for entry in data.get("urls", []):
         if entry.get("packagetype") == "sdist":
-            return Sdist(data["info"]["version"], urljoin(meta_url, entry["url"]),
-                         entry["filename"], entry["digests"]["sha256"])
+            return Sdist(
+                data["info"]["version"],
+                urljoin(meta_url, entry["url"]),
+                entry["filename"],
+                entry["digests"]["sha256"],
+            )
     raise RuntimeMissing(f"{PYPI_PROJECT} has no source distribution on {index_url}.")
 
 
@@ -184,15 +193,28 @@ def ensure_cmake(host: Host, progress: Progress) -> str:
     res = process.run([sys.executable, "-m", "pip", "install", "cmake"], timeout=600)
     candidate = Path(sys.executable).parent / "cmake"
     if res.returncode != 0 or not candidate.exists():
-        raise RuntimeMissing("cmake is missing and `pip install cmake` failed.",
-                             hint="Install cmake (apt-get install cmake) and retry.")
+        raise RuntimeMissing(
+            "cmake is missing and `pip install cmake` failed.",
+            hint="Install cmake (apt-get install cmake) and retry.",
+        )
     return str(candidate)
 
 
-def cmake_configure_argv(cmake: str, src: Path, build: Path, *, portable: bool, machine: str) -> list[str]:
-    argv = [cmake, "-S", str(src), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release",
-            "-DBUILD_SHARED_LIBS=OFF", "-DLLAMA_BUILD_TESTS=OFF", "-DLLAMA_BUILD_EXAMPLES=OFF",
-            "-DLLAMA_CURL=OFF"]
+def cmake_configure_argv(
+    cmake: str, src: Path, build: Path, *, portable: bool, machine: str
+) -> list[str]:
+    argv = [
+        cmake,
+        "-S",
+        str(src),
+        "-B",
+        str(build),
+        "-DCMAKE_BUILD_TYPE=Release",
+        "-DBUILD_SHARED_LIBS=OFF",
+        "-DLLAMA_BUILD_TESTS=OFF",
+        "-DLLAMA_BUILD_EXAMPLES=OFF",
+        "-DLLAMA_CURL=OFF",
+    ]
     if portable:
         argv.append("-DGGML_NATIVE=OFF")
     else:
@@ -203,15 +225,26 @@ def cmake_configure_argv(cmake: str, src: Path, build: Path, *, portable: bool, 
 
 
 def cmake_build_argv(cmake: str, build: Path, jobs: int) -> list[str]:
-    return [cmake, "--build", str(build), "--config", "Release", "-j", str(jobs),
-            "--target", SERVER, ONE_SHOT]
+    return [
+        cmake,
+        "--build",
+        str(build),
+        "--config",
+        "Release",
+        "-j",
+        str(jobs),
+        "--target",
+        SERVER,
+        ONE_SHOT,
+    ]
 
 
 _PCT = re.compile(r"^\[\s*(\d+)%\]")
 
 
-def build_from_source(src: Path, work: Path, out_bin: Path, host: Host, progress: Progress,
-                      *, portable: bool) -> None:
+def build_from_source(
+    src: Path, work: Path, out_bin: Path, host: Host, progress: Progress, *, portable: bool
+) -> None:
     cmake = ensure_cmake(host, progress)
     build = work / ("build-portable" if portable else "build-native")
     kind = "portable" if portable else "native (AMX off)"
@@ -222,8 +255,11 @@ def build_from_source(src: Path, work: Path, out_bin: Path, host: Host, progress
         log.append(line)
         del log[:-30]
 
-    code = process.stream(cmake_configure_argv(cmake, src, build, portable=portable, machine=host.machine),
-                          on_line=keep, timeout=900)
+    code = process.stream(
+        cmake_configure_argv(cmake, src, build, portable=portable, machine=host.machine),
+        on_line=keep,
+        timeout=900,
+    )
     if code != 0:
         raise RuntimeMissing("cmake could not configure llama.cpp:\n" + "\n".join(log[-10:]))
     last = [-5]
@@ -252,13 +288,35 @@ def smoke_test(one_shot: Path, model: Path | None) -> tuple[bool, str]:
     if model is None or not model.exists():
         res = process.run([str(one_shot), "--version"], timeout=30)
         ok = res.returncode == 0
-        return ok, "ran --version only (no model installed yet; `i doctor` decodes later)" if ok else (
-            f"--version failed with exit {res.returncode}")
-    res = process.run([str(one_shot), "-m", str(model), "-p", "The capital of France is", "-n", "4",
-                       "-no-cnv", "--no-display-prompt", "-c", "256", "--temp", "0"], timeout=180)
+        return (
+            ok,
+            "ran --version only (no model installed yet; `i doctor` decodes later)"
+            if ok
+            else (f"--version failed with exit {res.returncode}"),
+        )
+    res = process.run(
+        [
+            str(one_shot),
+            "-m",
+            str(model),
+            "-p",
+            "The capital of France is",
+            "-n",
+            "4",
+            "-no-cnv",
+            "--no-display-prompt",
+            "-c",
+            "256",
+            "--temp",
+            "0",
+        ],
+        timeout=180,
+    )
     if res.returncode == 0:
         return True, f"decoded 4 tokens with {model.name}: {res.stdout.strip()[:60]!r}"
-    reason = "illegal instruction (SIGILL)" if res.returncode in (-4, 132) else f"exit {res.returncode}"
+    reason = (
+        "illegal instruction (SIGILL)" if res.returncode in (-4, 132) else f"exit {res.returncode}"
+    )
     return False, f"decode with {model.name} failed: {reason}"
 
 
@@ -279,27 +337,47 @@ def install(
     out_bin = managed_bin(paths)
     info_file = paths.runtime_dir / "build.json"
     chosen = method or choose_method(host)
-    if chosen == "source" and not force and (out_bin / SERVER).exists() and (out_bin / ONE_SHOT).exists():
+    if (
+        chosen == "source"
+        and not force
+        and (out_bin / SERVER).exists()
+        and (out_bin / ONE_SHOT).exists()
+    ):
         ok, said = smoke_test(out_bin / ONE_SHOT, smoke_model)
         if ok:
             progress(f"llama.cpp already built in {out_bin}; reusing it (--force rebuilds)")
-            return Installed("source", out_bin / SERVER, out_bin / ONE_SHOT, said,
-                             time.monotonic() - started, reused=True)
+            return Installed(
+                "source",
+                out_bin / SERVER,
+                out_bin / ONE_SHOT,
+                said,
+                time.monotonic() - started,
+                reused=True,
+            )
     if chosen != "source":
         install_package(chosen, host, progress)
         server = host.which(SERVER)
         one_shot = host.which(ONE_SHOT)
         if not server:
-            raise RuntimeMissing(f"{chosen} finished but llama-server is not on PATH.",
-                                 hint="Try `i runtime install --method source`.")
+            raise RuntimeMissing(
+                f"{chosen} finished but llama-server is not on PATH.",
+                hint="Try `i runtime install --method source`.",
+            )
         said = "no one-shot binary to test"
         if one_shot:
             ok, said = smoke_test(Path(one_shot), smoke_model)
             if not ok:
-                raise RuntimeMissing(f"the {chosen} llama.cpp failed its smoke test: {said}",
-                                     hint="Try `i runtime install --method source`.")
-        return Installed(chosen, Path(server), Path(one_shot) if one_shot else None, said,
-                         time.monotonic() - started)
+                raise RuntimeMissing(
+                    f"the {chosen} llama.cpp failed its smoke test: {said}",
+                    hint="Try `i runtime install --method source`.",
+                )
+        return Installed(
+            chosen,
+            Path(server),
+            Path(one_shot) if one_shot else None,
+            said,
+            time.monotonic() - started,
+        )
 
     import httpx
 
@@ -320,12 +398,19 @@ def install(
         if portable:
             raise RuntimeMissing(f"the portable llama.cpp build failed its smoke test: {said}")
         progress("the native build failed its smoke test; rebuilding with portable CPU flags")
-    info = {"method": "source", "version": sdist.version, "portable": portable, "smoke": said,
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    info = {
+        "method": "source",
+        "version": sdist.version,
+        "portable": portable,
+        "smoke": said,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
     info_file.write_text(json.dumps(info, indent=2))
     shutil.rmtree(work, ignore_errors=True)
     shutil.rmtree(src.parent, ignore_errors=True)
-    return Installed("source", out_bin / SERVER, out_bin / ONE_SHOT, said, time.monotonic() - started)
+    return Installed(
+        "source", out_bin / SERVER, out_bin / ONE_SHOT, said, time.monotonic() - started
+    )
 
 
 def _sha256(path: Path) -> str:

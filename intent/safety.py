@@ -56,57 +56,443 @@ class Context:
     exists: Callable[[str], bool] | None = None
 
 
-SYSTEM_DIRS = {"/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/opt",
-               "/proc", "/root", "/sbin", "/srv", "/sys", "/usr", "/var", "/usr/bin", "/usr/lib",
-               "/usr/local", "/var/lib", "/Users", "/System", "/Library", "/Applications"}
+SYSTEM_DIRS = {
+    "/",
+    "/bin",
+    "/boot",
+    "/dev",
+    "/etc",
+    "/home",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/opt",
+    "/proc",
+    "/root",
+    "/sbin",
+    "/srv",
+    "/sys",
+    "/usr",
+    "/var",
+    "/usr/bin",
+    "/usr/lib",
+    "/usr/local",
+    "/var/lib",
+    "/Users",
+    "/System",
+    "/Library",
+    "/Applications",
+}
 HOME_WORDS = {"~", "$HOME", "${HOME}"}
-DISK = re.compile(r"^/dev/(sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|nvme\d+n\d+(p\d+)?|"
-                  r"mmcblk\d+(p\d+)?|disk\d+(s\d+)?|rdisk\d+|md\d+|dm-\d+|mapper/.+|loop\d+)$")
+DISK = re.compile(
+    r"^/dev/(sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|nvme\d+n\d+(p\d+)?|"
+    r"mmcblk\d+(p\d+)?|disk\d+(s\d+)?|rdisk\d+|md\d+|dm-\d+|mapper/.+|loop\d+)$"
+)
 FORK_BOMB = re.compile(r"([\w:.]+)\s*\(\s*\)\s*\{[^}]*\1\s*\|\s*&?\s*\1\s*&[^}]*\}")
 HARMLESS_TARGETS = {"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "-"}
 
 PRIV = {"sudo", "doas", "pkexec", "su", "run0"}
 SHELLS = {"sh", "bash", "zsh", "dash", "ksh", "fish", "csh", "tcsh", "ash", "busybox"}
-INTERPRETERS = SHELLS | {"python", "python3", "python2", "perl", "ruby", "node", "php", "lua", "pwsh"}
-NETWORK = {"curl", "wget", "ssh", "scp", "sftp", "rsync", "nc", "ncat", "netcat", "telnet", "ping",
-           "ping6", "dig", "nslookup", "host", "traceroute", "tracepath", "mtr", "ftp", "aria2c",
-           "http", "https", "whois", "nmap", "socat", "ssh-copy-id", "mosh", "lftp", "axel"}
-DESTRUCTIVE = {"rm", "shred", "truncate", "wipefs", "srm", "unlink", "dd", "mkfs", "mke2fs",
-               "mkswap", "fdisk", "sfdisk", "parted", "gdisk", "sgdisk", "reboot", "shutdown",
-               "poweroff", "halt", "kill -9", "userdel", "groupdel", "deluser", "delgroup"}
-WRITES = {"cp", "mv", "mkdir", "touch", "tee", "ln", "install", "rmdir", "patch", "chmod", "chown",
-          "chgrp", "unzip", "zip", "gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "zstd",
-          "split", "csplit", "kill", "pkill", "killall", "crontab", "useradd", "usermod",
-          "groupadd", "passwd", "chsh", "ssh-keygen", "mount", "umount", "systemctl", "service",
-          "launchctl", "rename", "mktemp", "setfacl", "chattr", "renice", "source", ".",
-          "make", "cmake", "ninja", "cargo", "go", "npm", "npx", "yarn", "pnpm", "pip", "pip3",
-          "pipx", "uv", "poetry", "gem", "bundle", "apt", "apt-get", "dpkg", "dnf", "yum", "rpm",
-          "pacman", "zypper", "brew", "snap", "flatpak", "port", "docker", "podman", "kubectl",
-          "helm", "terraform", "ansible", "tmux", "screen", "at", "git", "sqlite3", "psql", "mysql",
-          "redis-cli", "convert", "ffmpeg", "openssl", "gpg", "xdg-open", "open", "vim", "vi",
-          "nano", "emacs", "code", "hostnamectl", "timedatectl", "sysctl", "ip",
-          "iptables", "ufw", "nft", "modprobe", "insmod", "rmmod", "swapon", "swapoff", "tar",
-          "sed", "perl", "sort", "ex", "ed", "nohup", "watch", "export", "alias", "unset", "set"}
-SAFE = {"ls", "cat", "head", "tail", "grep", "egrep", "fgrep", "rg", "ag", "find", "fd", "du", "df",
-        "wc", "sort", "uniq", "awk", "gawk", "mawk", "echo", "printf", "pwd", "whoami", "id", "date",
-        "uname", "hostname", "ps", "top", "htop", "btop", "free", "uptime", "which", "type", "file",
-        "stat", "less", "more", "most", "tree", "basename", "dirname", "realpath", "readlink", "env",
-        "printenv", "seq", "cut", "tr", "jq", "yq", "column", "diff", "cmp", "md5sum", "sha1sum",
-        "sha256sum", "sha512sum", "shasum", "cksum", "b2sum", "xxd", "hexdump", "od", "strings",
-        "man", "help", "history", "lsof", "ss", "netstat", "lsblk", "blkid", "journalctl", "dmesg",
-        "nproc", "lscpu", "lsusb", "lspci", "true", "false", "test", "[", "[[", "sleep", "tac",
-        "rev", "nl", "fold", "fmt", "paste", "join", "comm", "expand", "unexpand", "bat", "batcat",
-        "fzf", "locate", "whereis", "cal", "bc", "expr", "tput", "clear", "sed", "zcat", "zgrep",
-        "zless", "bzcat", "xzcat", "cd", "pushd", "popd", "dirs", "time", "getent", "groups",
-        "last", "w", "who", "users", "vmstat", "iostat", "mpstat", "sar", "pgrep", "pstree",
-        "pidof", "lsmod", "arch", "locale", "tty", "stty", "xargs", "command", "exit",
-        "return", "read", "shopt", "hash", "wait", "jobs", "fg", "bg", "ldd", "nm", "objdump",
-        "readelf", "size", "identify", "exiftool", "mediainfo", "ffprobe", "pdfinfo", "numfmt", "factor", "sum", "look", "iconv", "base64", "base32", "tldr", "apropos",
-        "whatis", "info", "declare", "local", "let", "shuf", "yes", "ncdu", "dust", "duf",
-        "eza", "exa", "lsd", "colordiff", "vimdiff", "pydoc", "systemd-analyze", "lsattr",
-        "sw_vers", "system_profiler", "sysctl", "ifconfig", "ip", "route", "arp", "iwconfig",
-        "nmcli", "resolvectl", "timedatectl", "hostnamectl", "loginctl", "sensors", "inxi",
-        "neofetch", "fastfetch", "screenfetch", "docker", "git", "tar", "systemctl", "crontab"}
+INTERPRETERS = SHELLS | {
+    "python",
+    "python3",
+    "python2",
+    "perl",
+    "ruby",
+    "node",
+    "php",
+    "lua",
+    "pwsh",
+}
+NETWORK = {
+    "curl",
+    "wget",
+    "ssh",
+    "scp",
+    "sftp",
+    "rsync",
+    "nc",
+    "ncat",
+    "netcat",
+    "telnet",
+    "ping",
+    "ping6",
+    "dig",
+    "nslookup",
+    "host",
+    "traceroute",
+    "tracepath",
+    "mtr",
+    "ftp",
+    "aria2c",
+    "http",
+    "https",
+    "whois",
+    "nmap",
+    "socat",
+    "ssh-copy-id",
+    "mosh",
+    "lftp",
+    "axel",
+}
+DESTRUCTIVE = {
+    "rm",
+    "shred",
+    "truncate",
+    "wipefs",
+    "srm",
+    "unlink",
+    "dd",
+    "mkfs",
+    "mke2fs",
+    "mkswap",
+    "fdisk",
+    "sfdisk",
+    "parted",
+    "gdisk",
+    "sgdisk",
+    "reboot",
+    "shutdown",
+    "poweroff",
+    "halt",
+    "kill -9",
+    "userdel",
+    "groupdel",
+    "deluser",
+    "delgroup",
+}
+WRITES = {
+    "cp",
+    "mv",
+    "mkdir",
+    "touch",
+    "tee",
+    "ln",
+    "install",
+    "rmdir",
+    "patch",
+    "chmod",
+    "chown",
+    "chgrp",
+    "unzip",
+    "zip",
+    "gzip",
+    "gunzip",
+    "bzip2",
+    "bunzip2",
+    "xz",
+    "unxz",
+    "zstd",
+    "split",
+    "csplit",
+    "kill",
+    "pkill",
+    "killall",
+    "crontab",
+    "useradd",
+    "usermod",
+    "groupadd",
+    "passwd",
+    "chsh",
+    "ssh-keygen",
+    "mount",
+    "umount",
+    "systemctl",
+    "service",
+    "launchctl",
+    "rename",
+    "mktemp",
+    "setfacl",
+    "chattr",
+    "renice",
+    "source",
+    ".",
+    "make",
+    "cmake",
+    "ninja",
+    "cargo",
+    "go",
+    "npm",
+    "npx",
+    "yarn",
+    "pnpm",
+    "pip",
+    "pip3",
+    "pipx",
+    "uv",
+    "poetry",
+    "gem",
+    "bundle",
+    "apt",
+    "apt-get",
+    "dpkg",
+    "dnf",
+    "yum",
+    "rpm",
+    "pacman",
+    "zypper",
+    "brew",
+    "snap",
+    "flatpak",
+    "port",
+    "docker",
+    "podman",
+    "kubectl",
+    "helm",
+    "terraform",
+    "ansible",
+    "tmux",
+    "screen",
+    "at",
+    "git",
+    "sqlite3",
+    "psql",
+    "mysql",
+    "redis-cli",
+    "convert",
+    "ffmpeg",
+    "openssl",
+    "gpg",
+    "xdg-open",
+    "open",
+    "vim",
+    "vi",
+    "nano",
+    "emacs",
+    "code",
+    "hostnamectl",
+    "timedatectl",
+    "sysctl",
+    "ip",
+    "iptables",
+    "ufw",
+    "nft",
+    "modprobe",
+    "insmod",
+    "rmmod",
+    "swapon",
+    "swapoff",
+    "tar",
+    "sed",
+    "perl",
+    "sort",
+    "ex",
+    "ed",
+    "nohup",
+    "watch",
+    "export",
+    "alias",
+    "unset",
+    "set",
+}
+SAFE = {
+    "ls",
+    "cat",
+    "head",
+    "tail",
+    "grep",
+    "egrep",
+    "fgrep",
+    "rg",
+    "ag",
+    "find",
+    "fd",
+    "du",
+    "df",
+    "wc",
+    "sort",
+    "uniq",
+    "awk",
+    "gawk",
+    "mawk",
+    "echo",
+    "printf",
+    "pwd",
+    "whoami",
+    "id",
+    "date",
+    "uname",
+    "hostname",
+    "ps",
+    "top",
+    "htop",
+    "btop",
+    "free",
+    "uptime",
+    "which",
+    "type",
+    "file",
+    "stat",
+    "less",
+    "more",
+    "most",
+    "tree",
+    "basename",
+    "dirname",
+    "realpath",
+    "readlink",
+    "env",
+    "printenv",
+    "seq",
+    "cut",
+    "tr",
+    "jq",
+    "yq",
+    "column",
+    "diff",
+    "cmp",
+    "md5sum",
+    "sha1sum",
+    "sha256sum",
+    "sha512sum",
+    "shasum",
+    "cksum",
+    "b2sum",
+    "xxd",
+    "hexdump",
+    "od",
+    "strings",
+    "man",
+    "help",
+    "history",
+    "lsof",
+    "ss",
+    "netstat",
+    "lsblk",
+    "blkid",
+    "journalctl",
+    "dmesg",
+    "nproc",
+    "lscpu",
+    "lsusb",
+    "lspci",
+    "true",
+    "false",
+    "test",
+    "[",
+    "[[",
+    "sleep",
+    "tac",
+    "rev",
+    "nl",
+    "fold",
+    "fmt",
+    "paste",
+    "join",
+    "comm",
+    "expand",
+    "unexpand",
+    "bat",
+    "batcat",
+    "fzf",
+    "locate",
+    "whereis",
+    "cal",
+    "bc",
+    "expr",
+    "tput",
+    "clear",
+    "sed",
+    "zcat",
+    "zgrep",
+    "zless",
+    "bzcat",
+    "xzcat",
+    "cd",
+    "pushd",
+    "popd",
+    "dirs",
+    "time",
+    "getent",
+    "groups",
+    "last",
+    "w",
+    "who",
+    "users",
+    "vmstat",
+    "iostat",
+    "mpstat",
+    "sar",
+    "pgrep",
+    "pstree",
+    "pidof",
+    "lsmod",
+    "arch",
+    "locale",
+    "tty",
+    "stty",
+    "xargs",
+    "command",
+    "exit",
+    "return",
+    "read",
+    "shopt",
+    "hash",
+    "wait",
+    "jobs",
+    "fg",
+    "bg",
+    "ldd",
+    "nm",
+    "objdump",
+    "readelf",
+    "size",
+    "identify",
+    "exiftool",
+    "mediainfo",
+    "ffprobe",
+    "pdfinfo",
+    "numfmt",
+    "factor",
+    "sum",
+    "look",
+    "iconv",
+    "base64",
+    "base32",
+    "tldr",
+    "apropos",
+    "whatis",
+    "info",
+    "declare",
+    "local",
+    "let",
+    "shuf",
+    "yes",
+    "ncdu",
+    "dust",
+    "duf",
+    "eza",
+    "exa",
+    "lsd",
+    "colordiff",
+    "vimdiff",
+    "pydoc",
+    "systemd-analyze",
+    "lsattr",
+    "sw_vers",
+    "system_profiler",
+    "sysctl",
+    "ifconfig",
+    "ip",
+    "route",
+    "arp",
+    "iwconfig",
+    "nmcli",
+    "resolvectl",
+    "timedatectl",
+    "hostnamectl",
+    "loginctl",
+    "sensors",
+    "inxi",
+    "neofetch",
+    "fastfetch",
+    "screenfetch",
+    "docker",
+    "git",
+    "tar",
+    "systemctl",
+    "crontab",
+}
 
 
 def assess(command: str, *, context: Context | None = None) -> Verdict:
@@ -167,8 +553,23 @@ def _unwrap(argv: list[str]) -> tuple[list[str], list[str]]:
                 if "-c" in rest and rest.index("-c") + 1 < len(rest):
                     return ["sh", "-c", rest[rest.index("-c") + 1]], seen
                 return ["sh"], seen
-            argv = _skip_options(rest, with_arg={"-u", "-g", "-C", "-D", "-p", "-r", "-t", "-U",
-                                                 "-h", "--user", "--group", "--chdir"})
+            argv = _skip_options(
+                rest,
+                with_arg={
+                    "-u",
+                    "-g",
+                    "-C",
+                    "-D",
+                    "-p",
+                    "-r",
+                    "-t",
+                    "-U",
+                    "-h",
+                    "--user",
+                    "--group",
+                    "--chdir",
+                },
+            )
         elif name == "env":
             seen.append(name)
             i = 0
@@ -185,7 +586,9 @@ def _unwrap(argv: list[str]) -> tuple[list[str], list[str]]:
             argv = rest[i:]
         elif name in ("nice", "ionice", "chrt", "taskset", "stdbuf"):
             seen.append(name)
-            argv = _skip_options(rest, with_arg={"-n", "-c", "-p", "-o", "-e", "-i", "--adjustment"})
+            argv = _skip_options(
+                rest, with_arg={"-n", "-c", "-p", "-o", "-e", "-i", "--adjustment"}
+            )
             if name in ("chrt", "taskset") and argv and argv[0][:1].isdigit():
                 argv = argv[1:]
         elif name in ("nohup", "exec", "builtin", "command", "time", "caffeinate", "unbuffer"):
@@ -199,9 +602,25 @@ def _unwrap(argv: list[str]) -> tuple[list[str], list[str]]:
             argv = argv[1:]  # the duration
         elif name == "xargs":
             seen.append(name)
-            argv = _skip_options(rest, with_arg={"-n", "-I", "-i", "-P", "-d", "-L", "-s", "-a",
-                                                 "-E", "--max-args", "--delimiter", "--arg-file",
-                                                 "--max-procs", "--replace"})
+            argv = _skip_options(
+                rest,
+                with_arg={
+                    "-n",
+                    "-I",
+                    "-i",
+                    "-P",
+                    "-d",
+                    "-L",
+                    "-s",
+                    "-a",
+                    "-E",
+                    "--max-args",
+                    "--delimiter",
+                    "--arg-file",
+                    "--max-procs",
+                    "--replace",
+                },
+            )
             if not argv:
                 argv = ["echo"]
         elif name == "watch":
@@ -269,7 +688,7 @@ def _norm(path: str, ctx: Context) -> str:
     p = path.strip()
     for home in ("${HOME}", "$HOME", "~"):
         if p == home or p.startswith(home + "/"):
-            p = "~" + p[len(home):]
+            p = "~" + p[len(home) :]
             break
     if p.startswith("~"):
         rest = posixpath.normpath("/" + p[1:].lstrip("/")) if p[1:].strip("/") else "/"
@@ -362,8 +781,15 @@ def _assess_redirects(cmd: Simple, acc: _Acc, ctx: Context) -> None:
             acc.reject(f"redirection writes to raw disk {target}")
             continue
         appending = r.op in (">>", "&>>")
-        if not appending and _outside_workspace(target, ctx) and (ctx.exists is None or ctx.exists(target)):
-            acc.raise_to("destructive", f"{r.raw}: overwrites {target} outside the working directory (destructive)")
+        if (
+            not appending
+            and _outside_workspace(target, ctx)
+            and (ctx.exists is None or ctx.exists(target))
+        ):
+            acc.raise_to(
+                "destructive",
+                f"{r.raw}: overwrites {target} outside the working directory (destructive)",
+            )
         else:
             acc.raise_to("mutates", f"{r.raw}: writes to {target} (mutates)")
 
@@ -372,13 +798,19 @@ def _outside_workspace(target: str, ctx: Context) -> bool:
     norm = _norm(target, ctx)
     if norm.startswith("/tmp/") or norm == "/tmp" or norm.startswith("/var/tmp/"):
         return False
-    if not (target.startswith("/") or target.startswith("~") or target.startswith("$HOME")
-            or target.startswith("${HOME}") or target.startswith("..")):
+    if not (
+        target.startswith("/")
+        or target.startswith("~")
+        or target.startswith("$HOME")
+        or target.startswith("${HOME}")
+        or target.startswith("..")
+    ):
         return False
     return not (ctx.cwd and (norm == ctx.cwd or norm.startswith(ctx.cwd.rstrip("/") + "/")))
 
 
 # ---- per-utility rules -------------------------------------------------------------------
+
 
 def _rm(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) -> None:
     flags = _flags(args)
@@ -394,8 +826,13 @@ def _rm(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) -> None
 
 
 def _chmod(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) -> None:
-    flags = _flags([a for a in args if not re.fullmatch(r"[-+=]?[rwxXstugo]+", a.lstrip("-+="))
-                    or a.startswith("--")])
+    flags = _flags(
+        [
+            a
+            for a in args
+            if not re.fullmatch(r"[-+=]?[rwxXstugo]+", a.lstrip("-+=")) or a.startswith("--")
+        ]
+    )
     if {"-R", "--recursive"} & flags or "-R" in args:
         ops = _operands(args)[1:] if name != "chown" or True else _operands(args)
         for target in ops:
@@ -444,7 +881,9 @@ def _find(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) -> No
                 j += 1
             inner = [x for x in args[i + 1 : j]]
             if inner:
-                if _base(inner[0]) == "rm" and bool(_flags(inner[1:]) & {"-r", "-R", "--recursive"}):
+                if _base(inner[0]) == "rm" and bool(
+                    _flags(inner[1:]) & {"-r", "-R", "--recursive"}
+                ):
                     for root in roots or ["."]:
                         why = _catastrophic_target(root, ctx)
                         if why:
@@ -484,8 +923,14 @@ def _shell_like(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int)
     if name == "eval":
         _assess_script(" ".join(args), acc, ctx, depth + 1)
         return
-    if "-c" in args or any(a.startswith("-") and "c" in a[1:] and not a.startswith("--") for a in args):
-        idx = next(i for i, a in enumerate(args) if a == "-c" or (a.startswith("-") and not a.startswith("--") and "c" in a[1:]))
+    if "-c" in args or any(
+        a.startswith("-") and "c" in a[1:] and not a.startswith("--") for a in args
+    ):
+        idx = next(
+            i
+            for i, a in enumerate(args)
+            if a == "-c" or (a.startswith("-") and not a.startswith("--") and "c" in a[1:])
+        )
         if idx + 1 < len(args):
             _assess_script(args[idx + 1], acc, ctx, depth + 1)
             return
@@ -500,8 +945,9 @@ def _git(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) -> Non
     sub = rest[0] if rest else ""
     more = rest[1:]
     flags = _flags(more)
-    if sub in ("clone", "fetch", "pull", "push", "ls-remote", "remote") and (sub != "remote" or
-                                                                             more[:1] not in ([], ["-v"], ["show"])):
+    if sub in ("clone", "fetch", "pull", "push", "ls-remote", "remote") and (
+        sub != "remote" or more[:1] not in ([], ["-v"], ["show"])
+    ):
         acc.raise_to("network", f"git {sub}: uses the network")
         if sub in ("clone", "pull"):
             acc.raise_to("mutates", f"git {sub}: writes the working tree (mutates)")
@@ -512,17 +958,42 @@ def _git(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) -> Non
         acc.raise_to("destructive", "git reset --hard: discards changes (destructive)")
     elif sub == "clean" and flags & {"-f", "--force"}:
         acc.raise_to("destructive", "git clean -f: deletes untracked files (destructive)")
-    elif sub in ("checkout", "restore") and ("--" in more or "." in more or flags & {"-f", "--force"}):
+    elif sub in ("checkout", "restore") and (
+        "--" in more or "." in more or flags & {"-f", "--force"}
+    ):
         acc.raise_to("destructive", f"git {sub}: may discard local changes (destructive)")
     elif sub == "branch" and flags & {"-D"}:
         acc.raise_to("destructive", "git branch -D: deletes a branch (destructive)")
     elif sub == "stash" and more[:1] in (["drop"], ["clear"]):
         acc.raise_to("destructive", f"git stash {more[0]}: deletes stashed work (destructive)")
-    elif sub in ("status", "log", "diff", "show", "blame", "grep", "rev-parse", "describe",
-                 "shortlog", "ls-files", "ls-tree", "cat-file", "reflog", "whatchanged", "help",
-                 "version", "config", "remote", "tag", "branch", "stash") and not (
-            sub in ("config", "tag", "branch", "stash") and _operands(more) and sub != "stash"
-            or (sub == "stash" and more[:1] not in ([], ["list"], ["show"]))):
+    elif sub in (
+        "status",
+        "log",
+        "diff",
+        "show",
+        "blame",
+        "grep",
+        "rev-parse",
+        "describe",
+        "shortlog",
+        "ls-files",
+        "ls-tree",
+        "cat-file",
+        "reflog",
+        "whatchanged",
+        "help",
+        "version",
+        "config",
+        "remote",
+        "tag",
+        "branch",
+        "stash",
+    ) and not (
+        sub in ("config", "tag", "branch", "stash")
+        and _operands(more)
+        and sub != "stash"
+        or (sub == "stash" and more[:1] not in ([], ["list"], ["show"]))
+    ):
         return
     else:
         acc.raise_to("mutates", f"git {sub or '(no subcommand)'}: changes the repository (mutates)")
@@ -531,9 +1002,34 @@ def _git(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) -> Non
 def _package_manager(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) -> None:
     ops = _operands(args)
     sub = ops[0] if ops else ""
-    read_only = {"list", "search", "show", "info", "policy", "view", "outdated", "freeze", "check",
-                 "help", "--version", "-V", "madison", "depends", "rdepends", "ls", "why", "config",
-                 "doctor", "-Q", "-Ss", "-Si", "-Qi", "query", "provides", "whatprovides"}
+    read_only = {
+        "list",
+        "search",
+        "show",
+        "info",
+        "policy",
+        "view",
+        "outdated",
+        "freeze",
+        "check",
+        "help",
+        "--version",
+        "-V",
+        "madison",
+        "depends",
+        "rdepends",
+        "ls",
+        "why",
+        "config",
+        "doctor",
+        "-Q",
+        "-Ss",
+        "-Si",
+        "-Qi",
+        "query",
+        "provides",
+        "whatprovides",
+    }
     if sub in read_only or (not ops and name in ("pip", "pip3") and "--version" in args):
         return
     if sub in ("remove", "purge", "autoremove", "uninstall", "erase", "rm", "-R", "-Rs", "-Rns"):
@@ -541,7 +1037,9 @@ def _package_manager(name: str, args: list[str], acc: _Acc, ctx: Context, depth:
         return
     if sub in ("install", "add", "update", "upgrade", "i", "-S", "-Syu", "dist-upgrade", "sync"):
         acc.raise_to("network", f"{name} {sub}: downloads packages")
-    acc.raise_to("mutates", f"{name} {sub}: installs or changes packages (mutates)".replace("  ", " "))
+    acc.raise_to(
+        "mutates", f"{name} {sub}: installs or changes packages (mutates)".replace("  ", " ")
+    )
 
 
 def _copy_move(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) -> None:
@@ -550,21 +1048,31 @@ def _copy_move(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) 
     if name == "mv" and len(ops) >= 2 and not flags & {"-n", "--no-clobber"}:
         dest = ops[-1]
         if ctx.exists is not None and ctx.exists(dest) and not ctx.exists(dest.rstrip("/") + "/."):
-            acc.raise_to("destructive", f"mv onto existing file {dest}: overwrites it (destructive)")
+            acc.raise_to(
+                "destructive", f"mv onto existing file {dest}: overwrites it (destructive)"
+            )
             return
     acc.raise_to("mutates", f"{name}: writes files (mutates)")
 
 
 def _sed(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) -> None:
-    if any(a == "-i" or a.startswith("-i") or a.startswith("--in-place") or
-           (a.startswith("-") and not a.startswith("--") and "i" in a[1:] and len(a) < 5) for a in args):
+    if any(
+        a == "-i"
+        or a.startswith("-i")
+        or a.startswith("--in-place")
+        or (a.startswith("-") and not a.startswith("--") and "i" in a[1:] and len(a) < 5)
+        for a in args
+    ):
         acc.raise_to("mutates", f"{name} -i: edits files in place (mutates)")
 
 
 def _awk(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) -> None:
     program = next((a for a in args if not a.startswith("-")), "")
-    if re.search(r"system\s*\(|\|\s*\"|\|&|>>?\s*\"|>>?\s*[A-Za-z_]\w*\s*(?:;|}|$)", program) and re.search(
-            r"print|system|printf", program) and ("system" in program or re.search(r"print[^;}]*>", program)):
+    if (
+        re.search(r"system\s*\(|\|\s*\"|\|&|>>?\s*\"|>>?\s*[A-Za-z_]\w*\s*(?:;|}|$)", program)
+        and re.search(r"print|system|printf", program)
+        and ("system" in program or re.search(r"print[^;}]*>", program))
+    ):
         acc.raise_to("mutates", f"{name}: the program writes files or runs commands (mutates)")
 
 
@@ -599,7 +1107,9 @@ def _rsync(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) -> N
     if any(re.match(r"^[\w.@-]+:", o) for o in ops) or name != "rsync":
         acc.raise_to("network", f"{name}: copies over the network")
     if "--delete" in args or any(a.startswith("--delete") for a in args):
-        acc.raise_to("destructive", f"{name} --delete: removes files at the destination (destructive)")
+        acc.raise_to(
+            "destructive", f"{name} --delete: removes files at the destination (destructive)"
+        )
     acc.raise_to("mutates", f"{name}: writes files (mutates)")
 
 
@@ -621,40 +1131,97 @@ def _kill(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) -> No
 def _service(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) -> None:
     ops = _operands(args)
     sub = ops[0] if ops else ""
-    if name == "systemctl" and sub in ("", "status", "list-units", "list-unit-files", "show", "cat",
-                                        "is-active", "is-enabled", "is-failed", "list-timers"):
+    if name == "systemctl" and sub in (
+        "",
+        "status",
+        "list-units",
+        "list-unit-files",
+        "show",
+        "cat",
+        "is-active",
+        "is-enabled",
+        "is-failed",
+        "list-timers",
+    ):
         return
     if name == "crontab" and _flags(args) & {"-l"} or (name == "crontab" and not args):
         return
     if name == "crontab" and "-r" in _flags(args):
         acc.raise_to("destructive", "crontab -r: deletes the crontab (destructive)")
         return
-    if name in ("docker", "podman", "kubectl") and sub in ("ps", "images", "logs", "inspect", "get",
-                                                           "describe", "version", "info", "top",
-                                                           "stats", "events", "history", "port"):
+    if name in ("docker", "podman", "kubectl") and sub in (
+        "ps",
+        "images",
+        "logs",
+        "inspect",
+        "get",
+        "describe",
+        "version",
+        "info",
+        "top",
+        "stats",
+        "events",
+        "history",
+        "port",
+    ):
         return
-    if name in ("docker", "podman", "kubectl") and sub in ("rm", "rmi", "delete", "prune") or (
-            name in ("docker", "podman") and "prune" in ops):
+    if (
+        name in ("docker", "podman", "kubectl")
+        and sub in ("rm", "rmi", "delete", "prune")
+        or (name in ("docker", "podman") and "prune" in ops)
+    ):
         acc.raise_to("destructive", f"{name} {sub}: deletes containers or data (destructive)")
         return
     if name in ("ip", "ifconfig", "sysctl", "hostnamectl", "timedatectl") and (
-            len(ops) <= 2 and not {"set", "add", "del", "delete", "flush", "-w", "up", "down",
-                                   "set-hostname", "set-time"} & set(args)):
+        len(ops) <= 2
+        and not {
+            "set",
+            "add",
+            "del",
+            "delete",
+            "flush",
+            "-w",
+            "up",
+            "down",
+            "set-hostname",
+            "set-time",
+        }
+        & set(args)
+    ):
         return
     if name in ("ip", "ifconfig", "sysctl", "hostnamectl", "timedatectl"):
-        if not {"set", "add", "del", "delete", "flush", "-w", "up", "down", "set-hostname",
-                "set-time", "set-timezone"} & set(args):
+        if not {
+            "set",
+            "add",
+            "del",
+            "delete",
+            "flush",
+            "-w",
+            "up",
+            "down",
+            "set-hostname",
+            "set-time",
+            "set-timezone",
+        } & set(args):
             return
     acc.raise_to("mutates", f"{name} {sub}: changes system state (mutates)".replace("  ", " "))
 
 
 def _sort(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) -> None:
-    if any(a == "-o" or a.startswith("--output") or (a.startswith("-o") and len(a) > 2) for a in args):
+    if any(
+        a == "-o" or a.startswith("--output") or (a.startswith("-o") and len(a) > 2) for a in args
+    ):
         acc.raise_to("mutates", "sort -o: writes a file (mutates)")
 
 
 def _perl(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) -> None:
-    if any(a.startswith("-") and not a.startswith("--") and "i" in a[1:] and "e" not in a[1:2] for a in args) or "-i" in args:
+    if (
+        any(
+            a.startswith("-") and not a.startswith("--") and "i" in a[1:] and "e" not in a[1:2]
+            for a in args
+        )
+        or "-i" in args
+    ):
         acc.raise_to("mutates", "perl -i: edits files in place (mutates)")
     acc.raise_to("mutates", "perl: runs a program whose effects are not analysed (mutates)")
 
@@ -664,15 +1231,69 @@ def _reboot(name: str, args: list[str], acc: _Acc, ctx: Context, depth: int) -> 
 
 
 _HANDLERS: dict[str, Callable[[str, list[str], _Acc, Context, int], None]] = {
-    "rm": _rm, "chmod": _chmod, "chown": _chmod, "chgrp": _chmod, "dd": _dd, "shred": _shred,
-    "find": _find, "git": _git, "cp": _copy_move, "mv": _copy_move, "sed": _sed, "gsed": _sed,
-    "awk": _awk, "gawk": _awk, "mawk": _awk, "tee": _tee, "curl": _curl, "wget": _curl,
-    "rsync": _rsync, "scp": _rsync, "tar": _tar, "kill": _kill, "pkill": _kill, "killall": _kill,
-    "systemctl": _service, "crontab": _service, "docker": _service, "podman": _service,
-    "kubectl": _service, "ip": _service, "ifconfig": _service, "sysctl": _service,
-    "hostnamectl": _service, "timedatectl": _service, "sort": _sort, "perl": _perl,
-    "reboot": _reboot, "shutdown": _reboot, "poweroff": _reboot, "halt": _reboot,
-    **{pm: _package_manager for pm in ("apt", "apt-get", "dnf", "yum", "pacman", "zypper", "brew",
-                                        "pip", "pip3", "npm", "yarn", "pnpm", "gem", "snap",
-                                        "flatpak", "port", "pipx", "cargo", "uv", "conda")},
+    "rm": _rm,
+    "chmod": _chmod,
+    "chown": _chmod,
+    "chgrp": _chmod,
+    "dd": _dd,
+    "shred": _shred,
+    "find": _find,
+    "git": _git,
+    "cp": _copy_move,
+    "mv": _copy_move,
+    "sed": _sed,
+    "gsed": _sed,
+    "awk": _awk,
+    "gawk": _awk,
+    "mawk": _awk,
+    "tee": _tee,
+    "curl": _curl,
+    "wget": _curl,
+    "rsync": _rsync,
+    "scp": _rsync,
+    "tar": _tar,
+    "kill": _kill,
+    "pkill": _kill,
+    "killall": _kill,
+    "systemctl": _service,
+    "crontab": _service,
+    "docker": _service,
+    "podman": _service,
+    "kubectl": _service,
+    "ip": _service,
+    "ifconfig": _service,
+    "sysctl": _service,
+    "hostnamectl": _service,
+    "timedatectl": _service,
+    "sort": _sort,
+    "perl": _perl,
+    "reboot": _reboot,
+    "shutdown": _reboot,
+    "poweroff": _reboot,
+    "halt": _reboot,
+    **{
+        pm: _package_manager
+        for pm in (
+            "apt",
+            "apt-get",
+            "dnf",
+            "yum",
+            "pacman",
+            "zypper",
+            "brew",
+            "pip",
+            "pip3",
+            "npm",
+            "yarn",
+            "pnpm",
+            "gem",
+            "snap",
+            "flatpak",
+            "port",
+            "pipx",
+            "cargo",
+            "uv",
+            "conda",
+        )
+    },
 }

@@ -15,8 +15,21 @@ RISKS = ["safe", "network", "mutates", "destructive", "sudo"]
 RUNTIMES = ["instant", "seconds", "minutes", "long"]
 CONFIDENCE = ["low", "medium", "high"]
 INTERPRETERS = ["python3", "node", "ruby", "perl", "bash", "sh"]
-TOOL_NAMES = ["list_dir", "read_file", "head_file", "stat", "which", "help", "grep", "find_files",
-              "env_get", "cwd", "os_info", "git_status", "ask_user"]
+TOOL_NAMES = [
+    "list_dir",
+    "read_file",
+    "head_file",
+    "stat",
+    "which",
+    "help",
+    "grep",
+    "find_files",
+    "env_get",
+    "cwd",
+    "os_info",
+    "git_status",
+    "ask_user",
+]
 
 _TEXT = {"type": "string", "minLength": 1, "maxLength": 400}
 _SHORT = {"type": "string", "minLength": 1, "maxLength": 160}
@@ -30,33 +43,77 @@ _REQUIRED = ["description", "risk", "expected_runtime", "confidence"]
 
 
 def _branch(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {"type": "object", "properties": properties, "required": required,
-            "additionalProperties": False}
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }
 
 
 RESPONSE_SCHEMA: dict[str, Any] = {
     "oneOf": [
-        _branch({"command": {"type": "string", "minLength": 1, "maxLength": 2000}, **_COMMON,
-                 "alternatives": {"type": "array", "maxItems": 3, "items": _branch(
-                     {"command": {"type": "string", "minLength": 1, "maxLength": 2000},
-                      "description": _SHORT, "risk": {"type": "string", "enum": RISKS}},
-                     ["command", "description", "risk"])}},
-                ["command", *_REQUIRED]),
-        _branch({"script": _branch({"interpreter": {"type": "string", "enum": INTERPRETERS},
-                                    "body": {"type": "string", "minLength": 1, "maxLength": 8000}},
-                                   ["interpreter", "body"]), **_COMMON},
-                ["script", *_REQUIRED]),
-        _branch({"tool_call": _branch({"name": {"type": "string", "enum": TOOL_NAMES},
-                                       "arguments": {"type": "object"}}, ["name", "arguments"])},
-                ["tool_call"]),
-        _branch({"stdout_to_user": {"type": "string", "minLength": 1, "maxLength": 4000}},
-                ["stdout_to_user"]),
+        _branch(
+            {
+                "command": {"type": "string", "minLength": 1, "maxLength": 2000},
+                **_COMMON,
+                "alternatives": {
+                    "type": "array",
+                    "maxItems": 3,
+                    "items": _branch(
+                        {
+                            "command": {"type": "string", "minLength": 1, "maxLength": 2000},
+                            "description": _SHORT,
+                            "risk": {"type": "string", "enum": RISKS},
+                        },
+                        ["command", "description", "risk"],
+                    ),
+                },
+            },
+            ["command", *_REQUIRED],
+        ),
+        _branch(
+            {
+                "script": _branch(
+                    {
+                        "interpreter": {"type": "string", "enum": INTERPRETERS},
+                        "body": {"type": "string", "minLength": 1, "maxLength": 8000},
+                    },
+                    ["interpreter", "body"],
+                ),
+                **_COMMON,
+            },
+            ["script", *_REQUIRED],
+        ),
+        _branch(
+            {
+                "tool_call": _branch(
+                    {
+                        "name": {"type": "string", "enum": TOOL_NAMES},
+                        "arguments": {"type": "object"},
+                    },
+                    ["name", "arguments"],
+                )
+            },
+            ["tool_call"],
+        ),
+        _branch(
+            {"stdout_to_user": {"type": "string", "minLength": 1, "maxLength": 4000}},
+            ["stdout_to_user"],
+        ),
         _branch({"clarifying_question": _TEXT}, ["clarifying_question"]),
         _branch({"refusal_reason": _TEXT}, ["refusal_reason"]),
     ]
 }
 
-KINDS = ("command", "script", "tool_call", "stdout_to_user", "clarifying_question", "refusal_reason")
+KINDS = (
+    "command",
+    "script",
+    "tool_call",
+    "stdout_to_user",
+    "clarifying_question",
+    "refusal_reason",
+)
 
 
 def kind(reply: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 MARK = "# >>> intent shell integration >>>"
 END = "# <<< intent shell integration <<<"
 
-_BASH = r'''# intent: `i` without glob expansion of ? and *, and Alt-i to put a command on the line
+_BASH = r"""# intent: `i` without glob expansion of ? and *, and Alt-i to put a command on the line
 alias i='set -f; _intent_run'
 _intent_run() { command i "$@"; local rc=$?; set +f; return $rc; }
 _intent_insert() {
@@ -16,9 +16,9 @@ _intent_insert() {
   READLINE_LINE=$cmd
   READLINE_POINT=${#READLINE_LINE}
 }
-bind -x '"\ei": _intent_insert' 2>/dev/null'''
+bind -x '"\ei": _intent_insert' 2>/dev/null"""
 
-_ZSH = r'''# intent: `i` without glob expansion, and Alt-i to put a command on the line
+_ZSH = r"""# intent: `i` without glob expansion, and Alt-i to put a command on the line
 alias i='noglob i'
 _intent_insert() {
   local cmd
@@ -28,14 +28,14 @@ _intent_insert() {
   zle redisplay
 }
 zle -N _intent_insert
-bindkey '\ei' _intent_insert'''
+bindkey '\ei' _intent_insert"""
 
-_FISH = r'''# intent: Alt-i to put a command on the line (fish does not glob unmatched words)
+_FISH = r"""# intent: Alt-i to put a command on the line (fish does not glob unmatched words)
 function _intent_insert
     set -l cmd (command i --raw -- (commandline) 2>/dev/tty)
     and commandline -r -- $cmd
 end
-bind \ei _intent_insert'''
+bind \ei _intent_insert"""
 
 SNIPPETS = {"bash": _BASH, "zsh": _ZSH, "fish": _FISH}
 RC_FILES = {"bash": "~/.bashrc", "zsh": "~/.zshrc", "fish": "~/.config/fish/config.fish"}

@@ -40,6 +40,7 @@ class Simple:
     redirects: list[Redirect] = field(default_factory=list)
     op_after: str = ""
     heredoc_bodies: list[str] = field(default_factory=list)
+    redirect_substitutions: list[str] = field(default_factory=list)
 
     @property
     def argv(self) -> list[str]:
@@ -106,7 +107,9 @@ class _Lexer:
         subs: list[str] = []
         while self.i < len(self.s):
             c = self.s[self.i]
-            if c in " \t\n;&|<>()" and not (c in "<>" and self.peek(2) in ("<(", ">(") and not text):
+            if c in " \t\n;&|<>()" and not (
+                c in "<>" and self.peek(2) in ("<(", ">(") and not text
+            ):
                 break
             if c == "\\":
                 nxt = self.s[self.i + 1 : self.i + 2]
@@ -146,7 +149,7 @@ class _Lexer:
                         end = self.s.find("`", self.i)
                         end = len(self.s) if end < 0 else end
                         subs.append(self.s[self.i : end])
-                        text.append(f"`{self.s[self.i:end]}`")
+                        text.append(f"`{self.s[self.i : end]}`")
                         self.i = end + 1
                         continue
                     text.append(ch)
@@ -174,7 +177,7 @@ class _Lexer:
                     self.errors.append("unclosed backtick")
                     end = len(self.s)
                 subs.append(self.s[self.i : end])
-                text.append(f"`{self.s[self.i:end]}`")
+                text.append(f"`{self.s[self.i : end]}`")
                 self.i = end + 1
                 continue
             text.append(c)
@@ -256,7 +259,11 @@ def parse(command: str) -> Script:
             continue
         if not cur.words and _is_assignment(word):
             cur.assignments.append(word)
-        elif not cur.words and word.text in ("!", "then", "do", "else", "elif", "if", "while", "until", "time") and not word.quoted:
+        elif (
+            not cur.words
+            and word.text in ("!", "then", "do", "else", "elif", "if", "while", "until", "time")
+            and not word.quoted
+        ):
             continue
         elif not cur.words and word.text in ("fi", "done", "esac") and not word.quoted:
             continue
@@ -273,7 +280,9 @@ def _is_assignment(word: Word) -> bool:
     return bool(eq) and name.replace("_", "a").isalnum() and not name[0].isdigit()
 
 
-def _read_redirect(lx: _Lexer, cur: Simple, op: str, fd: str, pending: list[tuple[str, bool]]) -> None:
+def _read_redirect(
+    lx: _Lexer, cur: Simple, op: str, fd: str, pending: list[tuple[str, bool]]
+) -> None:
     while lx.i < len(lx.s) and lx.s[lx.i] in " \t":
         lx.i += 1
     target = lx.word() if lx.i < len(lx.s) and lx.s[lx.i] not in "\n;&|()" else Word("", "")
@@ -282,8 +291,7 @@ def _read_redirect(lx: _Lexer, cur: Simple, op: str, fd: str, pending: list[tupl
     if op in ("<<", "<<-"):
         pending.append((target.text, op == "<<-"))
     cur.redirects.append(Redirect(op, fd, target.text, f"{fd}{op}{target.raw}"))
-    for sub in target.substitutions:
-        cur.words and cur.words[-1].substitutions.append(sub)
+    cur.redirect_substitutions.extend(target.substitutions)
 
 
 def substitutions(script: Script) -> list[str]:
@@ -292,4 +300,5 @@ def substitutions(script: Script) -> list[str]:
     for cmd in script.commands:
         for w in [*cmd.words, *cmd.assignments]:
             found.extend(w.substitutions)
+        found.extend(cmd.redirect_substitutions)
     return found

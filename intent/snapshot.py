@@ -39,11 +39,26 @@ def build_identity(binary: Path, probe: Probe) -> str:
     return f"{probe.version}:{probe.build}:{st.st_size}:{st.st_mtime_ns}"
 
 
-def snapshot_key(*, model_id: str, build_id: str, ctx_size: int, cache_flags: list[str],
-                 system_prompt: str, response_schema: dict[str, Any]) -> str:
-    material = json.dumps({"model": model_id, "build": build_id, "ctx": ctx_size,
-                           "flags": sorted(cache_flags), "prompt": system_prompt,
-                           "schema": response_schema}, sort_keys=True)
+def snapshot_key(
+    *,
+    model_id: str,
+    build_id: str,
+    ctx_size: int,
+    cache_flags: list[str],
+    system_prompt: str,
+    response_schema: dict[str, Any],
+) -> str:
+    material = json.dumps(
+        {
+            "model": model_id,
+            "build": build_id,
+            "ctx": ctx_size,
+            "flags": sorted(cache_flags),
+            "prompt": system_prompt,
+            "schema": response_schema,
+        },
+        sort_keys=True,
+    )
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
@@ -97,7 +112,9 @@ class Snapshots:
             self.notes.append(f"warning: ignoring corrupt KV snapshot sidecar {self.sidecar.name}")
             return False
         if meta.get("key") != self.key or meta.get("size") != self.file.stat().st_size:
-            self.notes.append(f"warning: ignoring corrupt KV snapshot {self.file.name} (size or key differs)")
+            self.notes.append(
+                f"warning: ignoring corrupt KV snapshot {self.file.name} (size or key differs)"
+            )
             return False
         return True
 
@@ -136,8 +153,16 @@ class Snapshots:
         if not tmp.exists():
             return
         os.replace(tmp, self.file)
-        self.sidecar.write_text(json.dumps({"key": self.key, "size": self.file.stat().st_size,
-                                            "model": self.model_id, "saved": time.time()}))
+        self.sidecar.write_text(
+            json.dumps(
+                {
+                    "key": self.key,
+                    "size": self.file.stat().st_size,
+                    "model": self.model_id,
+                    "saved": time.time(),
+                }
+            )
+        )
         self.saved = True
         prune(self.dir, self.max_bytes, keep=self.file)
 
@@ -155,8 +180,9 @@ def prune(directory: Path, max_bytes: int, *, keep: Path | None = None) -> None:
         f.with_suffix(".json").unlink(missing_ok=True)
 
 
-def prepare(options: ServerOptions, paths: Paths, config: Config, model: Resolved,
-            probe: Probe) -> Snapshots | None:
+def prepare(
+    options: ServerOptions, paths: Paths, config: Config, model: Resolved, probe: Probe
+) -> Snapshots | None:
     """Decide from the GGUF header whether snapshots can work; adjust the server's flags."""
     try:
         header = gguf.read_header(options.model)
@@ -174,7 +200,14 @@ def prepare(options: ServerOptions, paths: Paths, config: Config, model: Resolve
     kv_dir = paths.kv_dir
     kv_dir.mkdir(parents=True, exist_ok=True)
     options.extra_args += [*cache_flags, "--slot-save-path", str(kv_dir)]
-    key = snapshot_key(model_id=model_identity(model), build_id=build_identity(options.binary, probe),
-                       ctx_size=options.ctx_size, cache_flags=cache_flags,
-                       system_prompt=prompt.SYSTEM_PROMPT, response_schema=schema.RESPONSE_SCHEMA)
-    return Snapshots(kv_dir, key, model_identity(model), config.get("kv_cache_max_mb") * 1024 * 1024)
+    key = snapshot_key(
+        model_id=model_identity(model),
+        build_id=build_identity(options.binary, probe),
+        ctx_size=options.ctx_size,
+        cache_flags=cache_flags,
+        system_prompt=prompt.SYSTEM_PROMPT,
+        response_schema=schema.RESPONSE_SCHEMA,
+    )
+    return Snapshots(
+        kv_dir, key, model_identity(model), config.get("kv_cache_max_mb") * 1024 * 1024
+    )

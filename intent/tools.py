@@ -67,7 +67,9 @@ class Toolbox:
     @staticmethod
     def _is_credential(p: Path) -> bool:
         parts = set(p.parts)
-        return any(d in parts for d in CREDENTIAL_DIRS) or any(fnmatch.fnmatch(p.name, g) for g in CREDENTIAL_GLOBS)
+        return any(d in parts for d in CREDENTIAL_DIRS) or any(
+            fnmatch.fnmatch(p.name, g) for g in CREDENTIAL_GLOBS
+        )
 
     def _named_in_prompt(self, raw: str, p: Path) -> bool:
         return bool(self.prompt) and (raw in self.prompt or p.name in self.prompt)
@@ -112,8 +114,10 @@ class Toolbox:
     def tool_stat(self, path: str) -> str:
         p = self._path(path)
         st = p.stat()
-        return (f"{path}: {stat_mod.filemode(st.st_mode)} size={st.st_size} "
-                f"modified={time.strftime('%Y-%m-%d %H:%M', time.localtime(st.st_mtime))}")
+        return (
+            f"{path}: {stat_mod.filemode(st.st_mode)} size={st.st_size} "
+            f"modified={time.strftime('%Y-%m-%d %H:%M', time.localtime(st.st_mtime))}"
+        )
 
     def tool_which(self, name: str) -> str:
         if not isinstance(name, str) or not HELP_NAME.match(name):
@@ -128,8 +132,11 @@ class Toolbox:
         res = process.run([name, "--help"], timeout=self.timeout)
         text = res.stdout or res.stderr
         if res.returncode != 0 or not text.strip():
-            man = process.run(["man", "-P", "cat", name], timeout=self.timeout,
-                              env={**os.environ, "MANWIDTH": "100"})
+            man = process.run(
+                ["man", "-P", "cat", name],
+                timeout=self.timeout,
+                env={**os.environ, "MANWIDTH": "100"},
+            )
             text = man.stdout or text
         return text or f"{name}: no help available"
 
@@ -138,8 +145,11 @@ class Toolbox:
         if not isinstance(pattern, str) or not pattern:
             raise ToolError("pattern must be a non-empty string")
         rg = shutil.which("rg")
-        argv = ([rg, "-n", "--max-count", "20", "-e", pattern, str(p)] if rg else
-                ["grep", "-rIn", "-m", "20", "-e", pattern, str(p)])
+        argv = (
+            [rg, "-n", "--max-count", "20", "-e", pattern, str(p)]
+            if rg
+            else ["grep", "-rIn", "-m", "20", "-e", pattern, str(p)]
+        )
         res = process.run(argv, timeout=self.timeout)
         return res.stdout or ("no matches" if res.returncode == 1 else res.stderr)
 
@@ -148,8 +158,11 @@ class Toolbox:
         if not isinstance(pattern, str) or not pattern:
             raise ToolError("pattern must be a non-empty glob")
         fd = shutil.which("fd") or shutil.which("fdfind")
-        argv = ([fd, "--glob", pattern, str(p), "--max-results", "100"] if fd else
-                ["find", str(p), "-name", pattern])
+        argv = (
+            [fd, "--glob", pattern, str(p), "--max-results", "100"]
+            if fd
+            else ["find", str(p), "-name", pattern]
+        )
         res = process.run(argv, timeout=self.timeout)
         lines = res.stdout.splitlines()[:100]
         return "\n".join(lines) or "no files found"
@@ -168,7 +181,9 @@ class Toolbox:
     def tool_os_info(self) -> str:
         from intent.prompt import read_distro
 
-        return f"{platform.system()} {platform.release()} {platform.machine()} {read_distro()}".strip()
+        return (
+            f"{platform.system()} {platform.release()} {platform.machine()} {read_distro()}".strip()
+        )
 
     def tool_git_status(self) -> str:
         return git_summary(self.cwd, detailed=True)

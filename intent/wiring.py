@@ -45,8 +45,13 @@ def requested_model(flag: str | None, config: Config, env: dict[str, str]) -> tu
     return config.get("model"), "config" if "model" in config.raw else "default"
 
 
-def resolve_backend(flag: str | None, paths: Paths, config: Config, env: dict[str, str] | None = None,
-                    model_flag: str | None = None) -> Choice:
+def resolve_backend(
+    flag: str | None,
+    paths: Paths,
+    config: Config,
+    env: dict[str, str] | None = None,
+    model_flag: str | None = None,
+) -> Choice:
     env = dict(os.environ) if env is None else env
     name, source = requested_backend(flag, config, env)
     if name != "auto":
@@ -64,8 +69,14 @@ def resolve_backend(flag: str | None, paths: Paths, config: Config, env: dict[st
     return Choice("mock", f"auto: no {missing} installed", simulated=True)
 
 
-def build_backend(choice: Choice, paths: Paths, config: Config, env: dict[str, str] | None = None,
-                  model_flag: str | None = None, snapshots: bool = True) -> tuple[Backend, str]:
+def build_backend(
+    choice: Choice,
+    paths: Paths,
+    config: Config,
+    env: dict[str, str] | None = None,
+    model_flag: str | None = None,
+    snapshots: bool = True,
+) -> tuple[Backend, str]:
     """The backend object and the model id it uses."""
     env = dict(os.environ) if env is None else env
     if choice.backend == "mock":
@@ -81,9 +92,12 @@ def build_backend(choice: Choice, paths: Paths, config: Config, env: dict[str, s
         from intent.backends.openai_compat import OpenAICompat
 
         key_env = config.get("openai.api_key_env")
-        return OpenAICompat(base_url=config.get("openai.base_url"), model=config.get("openai.model"),
-                            api_key=env.get(key_env, ""), timeout=config.get("request_timeout")), \
-            config.get("openai.model") or "remote"
+        return OpenAICompat(
+            base_url=config.get("openai.base_url"),
+            model=config.get("openai.model"),
+            api_key=env.get(key_env, ""),
+            timeout=config.get("request_timeout"),
+        ), config.get("openai.model") or "remote"
     model_name, model_source = requested_model(model_flag, config, env)
     model = models.resolve(paths, model_name, model_source)
     model_file = models.require_file(model)
@@ -92,20 +106,32 @@ def build_backend(choice: Choice, paths: Paths, config: Config, env: dict[str, s
 
         found = runtime.find_one_shot(paths, config, env)
         if found is None:
-            raise BackendUnavailable("no one-shot binary (llama-completion or a legacy llama-cli) was found.",
-                                     hint="Run `i runtime install`.")
+            raise BackendUnavailable(
+                "no one-shot binary (llama-completion or a legacy llama-cli) was found.",
+                hint="Run `i runtime install`.",
+            )
         probe = runtime.probe(found.path, paths)
-        return OneShot(found.path, model_file, ctx_size=config.get("ctx_size"),
-                       threads=config.get("threads"), timeout=config.get("request_timeout"),
-                       legacy_cli=found.path.name == runtime.LEGACY_CLI and probe.legacy_cli), model.id
+        return OneShot(
+            found.path,
+            model_file,
+            ctx_size=config.get("ctx_size"),
+            threads=config.get("threads"),
+            timeout=config.get("request_timeout"),
+            legacy_cli=found.path.name == runtime.LEGACY_CLI and probe.legacy_cli,
+        ), model.id
     from intent.backends.llama_server import LlamaServer, ServerOptions
 
     found = runtime.require(runtime.SERVER, paths, config, env)
     probe = runtime.probe(found.path, paths)
-    options = ServerOptions(found.path, model_file, ctx_size=config.get("ctx_size"),
-                            threads=config.get("threads"),
-                            startup_timeout=config.get("startup_timeout"),
-                            request_timeout=config.get("request_timeout"), flags=probe.flags)
+    options = ServerOptions(
+        found.path,
+        model_file,
+        ctx_size=config.get("ctx_size"),
+        threads=config.get("threads"),
+        startup_timeout=config.get("startup_timeout"),
+        request_timeout=config.get("request_timeout"),
+        flags=probe.flags,
+    )
     snaps = None
     if snapshots and config.get("kv_snapshot"):
         from intent import snapshot

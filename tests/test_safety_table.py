@@ -258,7 +258,9 @@ def test_rm_dot_at_home_is_refused_with_context() -> None:
     ctx = Context(cwd="/home/alice", home="/home/alice")
     assert assess("rm -rf .", context=ctx).hard_reject
     assert assess("rm -rf *", context=ctx).hard_reject
-    assert not assess("rm -rf .", context=Context(cwd="/home/alice/project", home="/home/alice")).hard_reject
+    assert not assess(
+        "rm -rf .", context=Context(cwd="/home/alice/project", home="/home/alice")
+    ).hard_reject
 
 
 def test_mv_onto_existing_file_is_destructive() -> None:

@@ -16,7 +16,8 @@ class Completion:
 class Backend(Protocol):
     name: str
 
-    def complete(self, messages: list[dict[str, str]], schema: dict[str, Any], *,
-                 max_tokens: int) -> Completion: ...
+    def complete(
+        self, messages: list[dict[str, str]], schema: dict[str, Any], *, max_tokens: int
+    ) -> Completion: ...
 
     def close(self) -> None: ...

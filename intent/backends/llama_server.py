@@ -47,7 +47,9 @@ def free_port() -> int:
 
 def scrubbed_env(env: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ) if env is None else dict(env)
-    return {k: v for k, v in env.items() if not k.startswith(SCRUB_PREFIXES) and k not in SCRUB_NAMES}
+    return {
+        k: v for k, v in env.items() if not k.startswith(SCRUB_PREFIXES) and k not in SCRUB_NAMES
+    }
 
 
 def log_tail(path: Path, lines: int = 8) -> str:
@@ -78,8 +80,9 @@ class LlamaServer:
 
     name = "llama-server"
 
-    def __init__(self, options: ServerOptions, paths: Paths, *, transport: Any = None,
-                 snapshots: Any = None) -> None:
+    def __init__(
+        self, options: ServerOptions, paths: Paths, *, transport: Any = None, snapshots: Any = None
+    ) -> None:
         self.options = options
         self.paths = paths
         self.transport = transport
@@ -100,8 +103,21 @@ class LlamaServer:
 
     def argv(self, port: int) -> list[str]:
         o = self.options
-        argv = [str(o.binary), "-m", str(o.model), "--host", "127.0.0.1", "--port", str(port),
-                "-c", str(o.ctx_size), "-np", "1", "--api-key", self.api_key]
+        argv = [
+            str(o.binary),
+            "-m",
+            str(o.model),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "-c",
+            str(o.ctx_size),
+            "-np",
+            "1",
+            "--api-key",
+            self.api_key,
+        ]
         if o.threads:
             argv += ["-t", str(o.threads)]
         if "--no-webui" in o.flags:
@@ -125,9 +141,12 @@ class LlamaServer:
             self.spawn_count += 1
             _LIVE.add(self)
             self._write_state()
-            self.client = httpx.Client(base_url=self.base_url, transport=self.transport,
-                                       headers={"Authorization": f"Bearer {self.api_key}"},
-                                       timeout=httpx.Timeout(self.options.request_timeout, connect=2.0))
+            self.client = httpx.Client(
+                base_url=self.base_url,
+                transport=self.transport,
+                headers={"Authorization": f"Bearer {self.api_key}"},
+                timeout=httpx.Timeout(self.options.request_timeout, connect=2.0),
+            )
             try:
                 self._wait_ready(started)
                 break
@@ -155,7 +174,8 @@ class LlamaServer:
                 raise BackendUnavailable(
                     f"llama-server exited during start-up (exit {code}). Last log lines:\n"
                     f"{log_tail(self.paths.server_log)}",
-                    hint=f"Check the model with `i doctor`; full log: {self.paths.server_log}")
+                    hint=f"Check the model with `i doctor`; full log: {self.paths.server_log}",
+                )
             try:
                 resp = self.client.get("/health", timeout=1.0)
                 if resp.status_code == 200:
@@ -166,16 +186,25 @@ class LlamaServer:
                 raise BackendUnavailable(
                     f"llama-server was not ready within {self.options.startup_timeout:.0f}s. Last log lines:\n"
                     f"{log_tail(self.paths.server_log)}",
-                    hint="Raise `startup_timeout` (`i config set startup_timeout 120`) or run `i doctor`.")
+                    hint="Raise `startup_timeout` (`i config set startup_timeout 120`) or run `i doctor`.",
+                )
             time.sleep(0.05)
 
     def _write_state(self) -> None:
         assert self.proc is not None
         self.state_file = self.paths.children_dir / f"{self.proc.pid}.json"
         self.state_file.parent.mkdir(parents=True, exist_ok=True)
-        self.state_file.write_text(json.dumps({"pid": self.proc.pid, "parent": os.getpid(),
-                                               "port": self.port, "started": time.time(),
-                                               "binary": str(self.options.binary)}))
+        self.state_file.write_text(
+            json.dumps(
+                {
+                    "pid": self.proc.pid,
+                    "parent": os.getpid(),
+                    "port": self.port,
+                    "started": time.time(),
+                    "binary": str(self.options.binary),
+                }
+            )
+        )
 
     def close(self) -> None:
         if self.client is not None:
@@ -198,35 +227,45 @@ class LlamaServer:
 
     # -- requests -----------------------------------------------------------------------
 
-    def post(self, path: str, payload: dict[str, Any], *, timeout: float | None = None) -> dict[str, Any]:
+    def post(
+        self, path: str, payload: dict[str, Any], *, timeout: float | None = None
+    ) -> dict[str, Any]:
         import httpx
 
         self.start()
         assert self.proc is not None
         try:
-            resp = self.client.post(path, json=payload,
-                                    timeout=timeout or self.options.request_timeout)
+            resp = self.client.post(
+                path, json=payload, timeout=timeout or self.options.request_timeout
+            )
         except httpx.TimeoutException:
             raise BackendUnavailable(
                 f"llama-server did not answer within {self.options.request_timeout:.0f}s.",
-                hint="Raise `request_timeout`, or choose a smaller model (`i model list`).") from None
+                hint="Raise `request_timeout`, or choose a smaller model (`i model list`).",
+            ) from None
         except httpx.HTTPError as exc:
             code = self.proc.poll() if self.proc else None
             raise BackendUnavailable(
                 f"llama-server {'crashed (exit ' + str(code) + ')' if code is not None else 'failed'} "
                 f"during the request: {exc}. Last log lines:\n{log_tail(self.paths.server_log)}",
-                hint="Run `i doctor`.") from None
+                hint="Run `i doctor`.",
+            ) from None
         if resp.status_code != 200:
-            raise BackendUnavailable(f"llama-server answered HTTP {resp.status_code}: {resp.text[:300]}",
-                                     hint="Run `i doctor`.")
+            raise BackendUnavailable(
+                f"llama-server answered HTTP {resp.status_code}: {resp.text[:300]}",
+                hint="Run `i doctor`.",
+            )
         return resp.json()
 
-    def complete(self, messages: list[dict[str, str]], schema: dict[str, Any], *,
-                 max_tokens: int) -> Completion:
+    def complete(
+        self, messages: list[dict[str, str]], schema: dict[str, Any], *, max_tokens: int
+    ) -> Completion:
         payload = {
             "messages": messages,
-            "response_format": {"type": "json_schema",
-                                "json_schema": {"name": "intent_reply", "schema": schema}},
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "intent_reply", "schema": schema},
+            },
             "cache_prompt": True,
             "temperature": 0.1,
             "max_tokens": max_tokens,
@@ -235,7 +274,9 @@ class LlamaServer:
         try:
             text = data["choices"][0]["message"]["content"] or ""
         except (KeyError, IndexError, TypeError):
-            raise BackendUnavailable(f"llama-server sent an unexpected reply: {str(data)[:200]}") from None
+            raise BackendUnavailable(
+                f"llama-server sent an unexpected reply: {str(data)[:200]}"
+            ) from None
         timings = dict(data.get("timings") or {})
         timings["startup_ms"] = self.startup_ms
         if self.snapshots is not None:
@@ -250,7 +291,7 @@ class LlamaServer:
 
 def cleanup_stale(paths: Paths, *, kill: bool = True) -> list[dict[str, Any]]:
     """Find llama-server children whose invocation is gone; kill them (unless told not to)."""
-    stale = []
+    stale: list[dict[str, Any]] = []
     if not paths.children_dir.exists():
         return stale
     for f in paths.children_dir.glob("*.json"):

@@ -13,7 +13,9 @@ from typing import Any
 from intent.backends.base import Completion
 from intent.errors import BackendUnavailable, UsageError
 
-SIMULATED = {"stdout_to_user": "(simulated) No local model is installed, so this answer is not real."}
+SIMULATED = {
+    "stdout_to_user": "(simulated) No local model is installed, so this answer is not real."
+}
 
 
 class MockBackend:
@@ -36,13 +38,15 @@ class MockBackend:
             raise UsageError(f"INTENT_MOCK_SCRIPT {path} must hold a JSON array of replies")
         return cls(data)
 
-    def complete(self, messages: list[dict[str, str]], schema: dict[str, Any], *,
-                 max_tokens: int) -> Completion:
+    def complete(
+        self, messages: list[dict[str, str]], schema: dict[str, Any], *, max_tokens: int
+    ) -> Completion:
         self.calls.append(messages)
         if not self.replies:
             raise BackendUnavailable(
                 f"the mock script ran out of replies after {len(self.calls) - 1} call(s).",
-                hint="Add replies to INTENT_MOCK_SCRIPT.")
+                hint="Add replies to INTENT_MOCK_SCRIPT.",
+            )
         reply = self.replies.pop(0)
         text = reply if isinstance(reply, str) else json.dumps(reply)
         return Completion(text, {"prompt_ms": 0, "predicted_ms": 0}, simulated=self.simulated)

@@ -28,31 +28,55 @@ class OneShot:
     name: str = "llama-cli"
 
     def argv(self, system: str, user: str, schema: dict[str, Any], max_tokens: int) -> list[str]:
-        argv = [str(self.binary), "-m", str(self.model), "-st", "-sys", system, "-p", user,
-                "-n", str(max_tokens), "-j", json.dumps(schema), "--no-display-prompt",
-                "-c", str(self.ctx_size), "--temp", "0.1"]
+        argv = [
+            str(self.binary),
+            "-m",
+            str(self.model),
+            "-st",
+            "-sys",
+            system,
+            "-p",
+            user,
+            "-n",
+            str(max_tokens),
+            "-j",
+            json.dumps(schema),
+            "--no-display-prompt",
+            "-c",
+            str(self.ctx_size),
+            "--temp",
+            "0.1",
+        ]
         if self.legacy_cli:
             argv.append("--no-conversation")
         if self.threads:
             argv += ["-t", str(self.threads)]
         return argv
 
-    def complete(self, messages: list[dict[str, str]], schema: dict[str, Any], *,
-                 max_tokens: int) -> Completion:
+    def complete(
+        self, messages: list[dict[str, str]], schema: dict[str, Any], *, max_tokens: int
+    ) -> Completion:
         system = next((m["content"] for m in messages if m["role"] == "system"), "")
         rest = [m for m in messages if m["role"] != "system"]
-        user = rest[-1]["content"] if len(rest) == 1 else "\n\n".join(
-            f"[{m['role']}]\n{m['content']}" for m in rest)
+        user = (
+            rest[-1]["content"]
+            if len(rest) == 1
+            else "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in rest)
+        )
         started = time.monotonic()
         res = process.run(self.argv(system, user, schema, max_tokens), timeout=self.timeout)
         ms = (time.monotonic() - started) * 1000
         if res.timed_out:
-            raise BackendUnavailable(f"{self.binary.name} did not finish within {self.timeout:.0f}s.",
-                                     hint="Raise `request_timeout` or use a smaller model.")
+            raise BackendUnavailable(
+                f"{self.binary.name} did not finish within {self.timeout:.0f}s.",
+                hint="Raise `request_timeout` or use a smaller model.",
+            )
         if res.returncode != 0:
             tail = "\n".join(res.stderr.strip().splitlines()[-5:])
-            raise BackendUnavailable(f"{self.binary.name} failed (exit {res.returncode}):\n{tail}",
-                                     hint="Run `i doctor`.")
+            raise BackendUnavailable(
+                f"{self.binary.name} failed (exit {res.returncode}):\n{tail}",
+                hint="Run `i doctor`.",
+            )
         return Completion(extract_json(res.stdout), {"total_ms": ms, "spawns": 1})
 
     def close(self) -> None:

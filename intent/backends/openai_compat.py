@@ -31,37 +31,55 @@ class OpenAICompat:
             import httpx
 
             headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
-            self._client = httpx.Client(base_url=self.base_url.rstrip("/") + "/", headers=headers,
-                                        timeout=self.timeout, transport=self.transport)
+            self._client = httpx.Client(
+                base_url=self.base_url.rstrip("/") + "/",
+                headers=headers,
+                timeout=self.timeout,
+                transport=self.transport,
+            )
         return self._client
 
-    def complete(self, messages: list[dict[str, str]], schema: dict[str, Any], *,
-                 max_tokens: int) -> Completion:
+    def complete(
+        self, messages: list[dict[str, str]], schema: dict[str, Any], *, max_tokens: int
+    ) -> Completion:
         import httpx
 
         payload: dict[str, Any] = {
-            "model": self.model, "messages": messages, "max_tokens": max_tokens, "temperature": 0.1,
-            "response_format": {"type": "json_schema",
-                                "json_schema": {"name": "intent_reply", "schema": schema}},
+            "model": self.model,
+            "messages": messages,
+            "max_tokens": max_tokens,
+            "temperature": 0.1,
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "intent_reply", "schema": schema},
+            },
         }
         delay = 1.0
         for attempt in range(self.retries + 1):
             try:
                 resp = self._http().post("chat/completions", json=payload)
             except httpx.HTTPError as exc:
-                raise BackendUnavailable(f"the OpenAI-compatible endpoint {self.base_url} failed: {exc}",
-                                         hint="Check `openai.base_url` (`i config get openai.base_url`).") from None
+                raise BackendUnavailable(
+                    f"the OpenAI-compatible endpoint {self.base_url} failed: {exc}",
+                    hint="Check `openai.base_url` (`i config get openai.base_url`).",
+                ) from None
             if resp.status_code in (429, 503) and attempt < self.retries:
                 self.sleep(_retry_after(resp.headers.get("retry-after"), delay))
                 delay = min(delay * 2, 30)
                 continue
             if resp.status_code != 200:
-                raise BackendUnavailable(f"{self.base_url} answered HTTP {resp.status_code}: {resp.text[:200]}")
+                raise BackendUnavailable(
+                    f"{self.base_url} answered HTTP {resp.status_code}: {resp.text[:200]}"
+                )
             data = resp.json()
             try:
-                return Completion(data["choices"][0]["message"]["content"] or "", dict(data.get("usage") or {}))
+                return Completion(
+                    data["choices"][0]["message"]["content"] or "", dict(data.get("usage") or {})
+                )
             except (KeyError, IndexError, TypeError):
-                raise BackendUnavailable(f"{self.base_url} sent an unexpected reply: {str(data)[:200]}") from None
+                raise BackendUnavailable(
+                    f"{self.base_url} sent an unexpected reply: {str(data)[:200]}"
+                ) from None
         raise BackendUnavailable(f"{self.base_url} stayed busy after {self.retries} retries.")
 
     def close(self) -> None:

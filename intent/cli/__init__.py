@@ -8,27 +8,38 @@ from __future__ import annotations
 
 import sys
 
-SUBCOMMANDS = ("explain", "doctor", "model", "runtime", "init", "config", "history", "fix",
-               "shell-init", "version")
+SUBCOMMANDS = (
+    "explain",
+    "doctor",
+    "model",
+    "runtime",
+    "init",
+    "config",
+    "history",
+    "fix",
+    "shell-init",
+    "version",
+)
 
 
 def version_text() -> str:
+    import contextlib
+    import json
+
     from intent import __version__
 
     lines = [f"intent {__version__}"]
-    try:
-        import json
-
+    with contextlib.suppress(Exception):  # the version must always print
         from intent import paths
         from intent.config import Config
 
         p = paths.resolve()
         info = p.runtime_dir / "build.json"
         if info.exists():
-            lines.append(f"llama.cpp: {json.loads(info.read_text()).get('version', 'unknown')} (managed)")
+            lines.append(
+                f"llama.cpp: {json.loads(info.read_text()).get('version', 'unknown')} (managed)"
+            )
         lines.append(f"model: {Config(p.config_file).get('model')}")
-    except Exception:  # version must always print
-        pass
     return "\n".join(lines)
 
 

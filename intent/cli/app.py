@@ -17,41 +17,86 @@ COMMANDS_EPILOG = (
     "Flags are read only before the prompt; `i -- WORDS` forces a prompt."
 )
 
-ask_app = typer.Typer(add_completion=False, pretty_exceptions_show_locals=False,
-                      context_settings={"allow_interspersed_args": False,
-                                        "help_option_names": ["-h", "--help"]})
-app = typer.Typer(add_completion=False, pretty_exceptions_show_locals=False, no_args_is_help=True,
-                  context_settings={"help_option_names": ["-h", "--help"]})
+ask_app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"allow_interspersed_args": False, "help_option_names": ["-h", "--help"]},
+)
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 
 
 @ask_app.command(epilog=COMMANDS_EPILOG)
 def ask(
-    prompt: Annotated[list[str] | None, typer.Argument(help="What you want to do, in plain English.")] = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Run safe and network commands without asking.")] = False,
+    prompt: Annotated[
+        list[str] | None, typer.Argument(help="What you want to do, in plain English.")
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Run safe and network commands without asking.")
+    ] = False,
     dry: Annotated[bool, typer.Option("--dry", help="Show the proposal; never run it.")] = False,
-    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
-    raw: Annotated[bool, typer.Option("--raw", help="Print only the command; never run it.")] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object on stdout.")
+    ] = False,
+    raw: Annotated[
+        bool, typer.Option("--raw", help="Print only the command; never run it.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Less output.")] = False,
-    explain: Annotated[bool, typer.Option("--explain", help="Show the proposal and its breakdown; do not run.")] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not use the answer cache.")] = False,
-    no_snapshot: Annotated[bool, typer.Option("--no-snapshot", help="Do not use KV snapshots.")] = False,
-    context: Annotated[list[str] | None, typer.Option("--context", help="Extra context KEY=VALUE (repeatable).")] = None,
-    model: Annotated[str | None, typer.Option("--model", help="Catalog id or path to a .gguf file.")] = None,
-    backend: Annotated[str | None, typer.Option("--backend", help="auto, llama-server, llama-cli, openai or mock.")] = None,
-    timeout: Annotated[int | None, typer.Option("--timeout", min=1, help="Seconds the command may run.")] = None,
-    sandbox: Annotated[bool, typer.Option("--sandbox", help="Run in a sandbox (bwrap / sandbox-exec).")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show the proposal and its breakdown; do not run.")
+    ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not use the answer cache.")
+    ] = False,
+    no_snapshot: Annotated[
+        bool, typer.Option("--no-snapshot", help="Do not use KV snapshots.")
+    ] = False,
+    context: Annotated[
+        list[str] | None, typer.Option("--context", help="Extra context KEY=VALUE (repeatable).")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Catalog id or path to a .gguf file.")
+    ] = None,
+    backend: Annotated[
+        str | None, typer.Option("--backend", help="auto, llama-server, llama-cli, openai or mock.")
+    ] = None,
+    timeout: Annotated[
+        int | None, typer.Option("--timeout", min=1, help="Seconds the command may run.")
+    ] = None,
+    sandbox: Annotated[
+        bool, typer.Option("--sandbox", help="Run in a sandbox (bwrap / sandbox-exec).")
+    ] = False,
     ro: Annotated[bool, typer.Option("--ro", help="Run in a read-only sandbox.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show backend, timings and tool calls.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show backend, timings and tool calls.")
+    ] = False,
 ) -> None:
     """Turn plain English into a shell command, show its risk, and run it when that is safe and wanted."""
     from intent.cli import ask as ask_mod
 
     if not prompt:
-        raise typer.BadParameter("no prompt given; try: i \"find large files\"", param_hint="PROMPT")
-    opts = ask_mod.AskOptions(yes=yes, dry=dry, json=json_out, raw=raw, quiet=quiet, explain=explain,
-                              no_cache=no_cache, no_snapshot=no_snapshot, context=context or [],
-                              model=model, backend=backend, timeout=timeout, sandbox=sandbox, ro=ro,
-                              verbose=verbose)
+        raise typer.BadParameter('no prompt given; try: i "find large files"', param_hint="PROMPT")
+    opts = ask_mod.AskOptions(
+        yes=yes,
+        dry=dry,
+        json=json_out,
+        raw=raw,
+        quiet=quiet,
+        explain=explain,
+        no_cache=no_cache,
+        no_snapshot=no_snapshot,
+        context=context or [],
+        model=model,
+        backend=backend,
+        timeout=timeout,
+        sandbox=sandbox,
+        ro=ro,
+        verbose=verbose,
+    )
     raise typer.Exit(ask_mod.run(" ".join(prompt), opts))
 
 
@@ -70,8 +115,10 @@ def _register() -> None:
     app.add_typer(model_cmd.app, name="model")
     app.add_typer(runtime_cmd.app, name="runtime")
     app.command("fix")(history_cmd.fix)
-    app.command("explain", context_settings={"allow_interspersed_args": False,
-                                             "ignore_unknown_options": True})(explain_cmd.explain)
+    app.command(
+        "explain",
+        context_settings={"allow_interspersed_args": False, "ignore_unknown_options": True},
+    )(explain_cmd.explain)
     app.command("doctor")(doctor_cmd.doctor)
     app.command("init")(init_cmd.init)
     app.command("shell-init")(shell_cmd.shell_init)

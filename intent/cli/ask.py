@@ -66,11 +66,20 @@ class Envelope:
     data: dict[str, Any] = field(default_factory=dict)
 
     def build(self, status: str, exit_code: int, **extra: Any) -> dict[str, Any]:
-        obj = {"version": 1, "status": status, "exit_code": exit_code, "prompt": self.prompt,
-               "cwd": self.cwd, "backend": self.backend, "model": self.model,
-               "response": None, "risk": None,
-               "guard": {"hard_reject": False, "actions": [], "reasons": []},
-               "executed": False, "timings": {"startup_ms": None, "model_ms": None, "tool_steps": 0}}
+        obj = {
+            "version": 1,
+            "status": status,
+            "exit_code": exit_code,
+            "prompt": self.prompt,
+            "cwd": self.cwd,
+            "backend": self.backend,
+            "model": self.model,
+            "response": None,
+            "risk": None,
+            "guard": {"hard_reject": False, "actions": [], "reasons": []},
+            "executed": False,
+            "timings": {"startup_ms": None, "model_ms": None, "tool_steps": 0},
+        }
         obj.update(self.data)
         obj.update(extra)
         return redact_obj(obj)
@@ -83,49 +92,86 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
     p = paths.resolve(env)
     config = Config(p.config_file)
     envelope = Envelope(prompt_text, str(cwd))
-    record: dict[str, Any] = {"id": audit.new_id(), "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                              "version": __version__, "prompt": prompt_text, "cwd": str(cwd)}
+    record: dict[str, Any] = {
+        "id": audit.new_id(),
+        "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "version": __version__,
+        "prompt": prompt_text,
+        "cwd": str(cwd),
+    }
     backend = None
     code = 1
     try:
         if not prompt_text.strip():
-            raise UsageError("no prompt given; try: i \"find large files\"")
+            raise UsageError('no prompt given; try: i "find large files"')
         extra = parse_context(opts.context)
         piped = read_piped_stdin()
         tty = sys.stdin.isatty() and sys.stderr.isatty() if sys.stdin else False
         timeout = opts.timeout if opts.timeout is not None else config.get("timeout")
-        mode = execute.Mode(yes=opts.yes, dry=opts.dry, raw=opts.raw, explain=opts.explain, tty=tty,
-                            sandbox=opts.sandbox, read_only=opts.ro, timeout=timeout,
-                            capture_stdout=opts.json, stdin_data=piped)
+        mode = execute.Mode(
+            yes=opts.yes,
+            dry=opts.dry,
+            raw=opts.raw,
+            explain=opts.explain,
+            tty=tty,
+            sandbox=opts.sandbox,
+            read_only=opts.ro,
+            timeout=timeout,
+            capture_stdout=opts.json,
+            stdin_data=piped,
+        )
         execute.check_sandbox(mode)
         choice = wiring.resolve_backend(opts.backend, p, config, env, model_flag=opts.model)
         envelope.backend = choice.backend
         record["backend"] = f"{choice.backend} ({choice.source})"
         if opts.verbose:
             render.note(f"backend: {choice.backend} ({choice.source})")
-        backend, model_id = wiring.build_backend(choice, p, config, env, model_flag=opts.model,
-                                                 snapshots=not opts.no_snapshot)
+        backend, model_id = wiring.build_backend(
+            choice, p, config, env, model_flag=opts.model, snapshots=not opts.no_snapshot
+        )
         envelope.model = record["model"] = model_id
         stdin_text = piped.decode(errors="replace") if piped else ""
-        ctx = prompt_mod.gather(cwd, extra=extra, stdin_text=stdin_text,
-                                git_status=tools.git_summary(cwd))
-        guard_ctx = safety.Context(cwd=str(cwd), home=str(Path.home()),
-                                   exists=lambda t: (cwd / os.path.expanduser(t)).exists())
+        ctx = prompt_mod.gather(
+            cwd, extra=extra, stdin_text=stdin_text, git_status=tools.git_summary(cwd)
+        )
+        guard_ctx = safety.Context(
+            cwd=str(cwd),
+            home=str(Path.home()),
+            exists=lambda t: (cwd / os.path.expanduser(t)).exists(),
+        )
         toolbox = tools.Toolbox(cwd, prompt=prompt_text, ask=render.ask_user if tty else None)
-        eng = engine.Engine(backend, toolbox, max_tool_steps=config.get("max_tool_steps"),
-                            max_tokens=config.get("max_tokens"), guard_context=guard_ctx)
+        eng = engine.Engine(
+            backend,
+            toolbox,
+            max_tool_steps=config.get("max_tool_steps"),
+            max_tokens=config.get("max_tokens"),
+            guard_context=guard_ctx,
+        )
         answer_cache = None
-        if config.get("answer_cache") and not opts.no_cache and not history and choice.backend != "mock":
-            answer_cache = cache.AnswerCache(p.answers_dir, cache.key(prompt_text, cwd, model_id, extra, stdin_text))
+        if (
+            config.get("answer_cache")
+            and not opts.no_cache
+            and not history
+            and choice.backend != "mock"
+        ):
+            answer_cache = cache.AnswerCache(
+                p.answers_dir, cache.key(prompt_text, cwd, model_id, extra, stdin_text)
+            )
         proposal, cached = _propose(eng, prompt_text, ctx, history, answer_cache, guard_ctx, opts)
         envelope.data.update(response=proposal.reply, risk=proposal.risk, cached=cached)
-        timings = {"startup_ms": round(getattr(backend, "startup_ms", 0.0)),
-                   "model_ms": round(proposal.model_ms), "tool_steps": proposal.tool_steps}
+        timings = {
+            "startup_ms": round(getattr(backend, "startup_ms", 0.0)),
+            "model_ms": round(proposal.model_ms),
+            "tool_steps": proposal.tool_steps,
+        }
         envelope.data["timings"] = timings
         if proposal.verdict is not None:
-            envelope.data["guard"] = {"hard_reject": proposal.verdict.hard_reject,
-                                      "actions": proposal.actions, "reasons": proposal.verdict.reasons}
-        record.update(response=proposal.reply, guard=envelope.data["guard"], cached=cached)
+            envelope.data["guard"] = {
+                "hard_reject": proposal.verdict.hard_reject,
+                "actions": proposal.actions,
+                "reasons": proposal.verdict.reasons,
+            }
+        record.update(response=proposal.reply, guard=envelope.data.get("guard"), cached=cached)
         for line in getattr(backend, "notes", []):
             render.note(line)
         if not (opts.json or opts.raw) and proposal.kind in ("command", "script"):
@@ -134,6 +180,13 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         settled = execute.settle(proposal, mode, render.confirm, guard_ctx, cwd)
         if settled.decision == "edited":
             envelope.data.update(response=proposal.reply, risk=proposal.risk)
+        if settled.decision == "simulated":
+            if not opts.json and proposal.kind == "inform":
+                render.note(f"(simulated) {proposal.reply['stdout_to_user']}")
+            raise BackendUnavailable(
+                "this answer is simulated: no local model or runtime is installed.",
+                hint="Run `i init` (or `i runtime install` and `i model pull`).",
+            )
         if settled.status == "inform":
             if not opts.json:
                 render.out(proposal.reply["stdout_to_user"])
@@ -142,19 +195,19 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
                 render.note(f"? {proposal.reply['clarifying_question']}")
         elif settled.decision == "raw":
             render.out(proposal.command_text or "")
-        elif settled.decision == "simulated":
-            raise BackendUnavailable("this answer is simulated: no local model or runtime is installed.",
-                                     hint="Run `i init` (or `i runtime install` and `i model pull`).")
         code = settled.exit_code
-        record.update(decision=settled.decision, exit_code=code,
-                      executed_command=settled.executed_command)
+        record.update(
+            decision=settled.decision, exit_code=code, executed_command=settled.executed_command
+        )
         if settled.outcome is not None:
-            record.update(duration_s=round(settled.outcome.duration_s, 3),
-                          stderr=settled.outcome.stderr_tail[-1000:])
+            record.update(
+                duration_s=round(settled.outcome.duration_s, 3),
+                stderr=settled.outcome.stderr_tail[-1000:],
+            )
             if settled.outcome.timed_out:
                 render.error(f"the command ran past {timeout}s and was stopped.")
         if opts.json:
-            extra_out = {"executed": settled.outcome is not None}
+            extra_out: dict[str, Any] = {"executed": settled.outcome is not None}
             if settled.outcome is not None:
                 extra_out["stdout"] = settled.outcome.stdout or ""
             render.emit_json(envelope.build(settled.status, code, **extra_out))
@@ -163,6 +216,12 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         return _fail(Interrupted("interrupted."), opts, envelope, record)
     except IntentError as exc:
         return _fail(exc, opts, envelope, record)
+    except Exception as exc:  # a bug: still one line (traceback with -v) and the JSON object
+        if opts.verbose:
+            import traceback
+
+            traceback.print_exc()
+        return _fail(IntentError(f"internal error: {type(exc).__name__}: {exc}"), opts, envelope, record)
     finally:
         if backend is not None:
             backend.close()
@@ -174,13 +233,21 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             render.note(f"i: could not write the audit log: {exc}")
 
 
-def _propose(eng: engine.Engine, prompt_text: str, ctx: prompt_mod.RequestContext,
-             history: list[dict[str, str]] | None, answer_cache: cache.AnswerCache | None,
-             guard_ctx: safety.Context, opts: AskOptions) -> tuple[engine.Proposal, bool]:
+def _propose(
+    eng: engine.Engine,
+    prompt_text: str,
+    ctx: prompt_mod.RequestContext,
+    history: list[dict[str, str]] | None,
+    answer_cache: cache.AnswerCache | None,
+    guard_ctx: safety.Context,
+    opts: AskOptions,
+) -> tuple[engine.Proposal, bool]:
     if answer_cache is not None:
         hit = answer_cache.get()
         if hit is not None:
-            proposal = engine.Proposal(hit, engine._KIND[next(k for k in engine._KIND if k in hit)], None, None)
+            proposal = engine.Proposal(
+                hit, engine._KIND[next(k for k in engine._KIND if k in hit)], None, None
+            )
             if proposal.kind in ("command", "script"):
                 proposal.verdict, proposal.risk, proposal.actions = engine.guard(hit, guard_ctx)
             if opts.verbose:
@@ -197,7 +264,11 @@ def _propose(eng: engine.Engine, prompt_text: str, ctx: prompt_mod.RequestContex
             if opts.verbose:
                 with spinner.pause():
                     _verbose(event)
-    if answer_cache is not None and proposal.kind in ("command", "script") and not proposal.tool_steps:
+    if (
+        answer_cache is not None
+        and proposal.kind in ("command", "script")
+        and not proposal.tool_steps
+    ):
         answer_cache.put(proposal.reply)
     return proposal, False
 
@@ -205,9 +276,18 @@ def _propose(eng: engine.Engine, prompt_text: str, ctx: prompt_mod.RequestContex
 def _verbose(event: Any) -> None:
     if isinstance(event, engine.ModelCalled):
         t = event.timings
-        keys = ("startup_ms", "prompt_n", "cache_n", "prompt_ms", "predicted_n", "predicted_ms",
-                "snapshot_restored")
-        shown = " ".join(f"{k}={round(t[k]) if isinstance(t[k], float) else t[k]}" for k in keys if k in t)
+        keys = (
+            "startup_ms",
+            "prompt_n",
+            "cache_n",
+            "prompt_ms",
+            "predicted_n",
+            "predicted_ms",
+            "snapshot_restored",
+        )
+        shown = " ".join(
+            f"{k}={round(t[k]) if isinstance(t[k], float) else t[k]}" for k in keys if k in t
+        )
         render.note(f"model call {event.step + 1}: {event.ms:.0f} ms {shown}")
     elif isinstance(event, engine.ToolRan):
         first = event.result.splitlines()[0][:100] if event.result else ""
@@ -219,10 +299,16 @@ def _verbose(event: Any) -> None:
 def _fail(exc: IntentError, opts: AskOptions, envelope: Envelope, record: dict[str, Any]) -> int:
     code = exc.exit_code
     status = {4: "refused", 8: "cancelled"}.get(code, "error")
-    record.update(decision="refused" if code == 4 else "cancelled" if code == 8 else "error",
-                  error=exc.message, exit_code=code)
+    record.update(
+        decision="refused" if code == 4 else "cancelled" if code == 8 else "error",
+        error=exc.message,
+        exit_code=code,
+    )
     if opts.json:
         render.emit_json(envelope.build(status, code, error=exc.one_line()))
     else:
-        render.error(exc.message if not opts.verbose or not exc.detail else f"{exc.message}\n{exc.detail}", exc.hint)
+        render.error(
+            exc.message if not opts.verbose or not exc.detail else f"{exc.message}\n{exc.detail}",
+            exc.hint,
+        )
     return code

@@ -29,7 +29,9 @@ def _fail(exc: IntentError) -> typer.Exit:
 def get(key: str) -> None:
     """Print one key's effective value."""
     if key not in KEYS:
-        raise _fail(IntentError(f"unknown config key {key!r}; valid keys: {', '.join(KEYS)}")) from None
+        raise _fail(
+            IntentError(f"unknown config key {key!r}; valid keys: {', '.join(KEYS)}")
+        ) from None
     value = _config().get(key)
     typer.echo(str(value).lower() if isinstance(value, bool) else value)
 
@@ -70,7 +72,9 @@ def list_(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
     for name, key in KEYS.items():
         value = cfg.get(name)
         origin = "set" if name in cfg.raw else "default"
-        shown = str(value).lower() if isinstance(value, bool) else repr(value) if value == "" else value
+        shown = (
+            str(value).lower() if isinstance(value, bool) else repr(value) if value == "" else value
+        )
         typer.echo(f"{name} = {shown}  # {origin}: {key.doc}")
 
 
@@ -86,6 +90,10 @@ def edit() -> None:
     file = paths.resolve().config_file
     file.parent.mkdir(parents=True, exist_ok=True)
     file.touch(exist_ok=True)
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ("nano" if shutil.which("nano") else "vi")
+    editor = (
+        os.environ.get("VISUAL")
+        or os.environ.get("EDITOR")
+        or ("nano" if shutil.which("nano") else "vi")
+    )
     outcome = process.run_user_command([editor, str(file)], timeout=24 * 3600)
     raise typer.Exit(outcome.exit_code)

@@ -13,7 +13,10 @@ from intent.cli import render
 def doctor(
     json_out: Annotated[bool, typer.Option("--json", help="One JSON object for scripts.")] = False,
     quick: Annotated[bool, typer.Option("--quick", help="Skip the live smoke test.")] = False,
-    fix: Annotated[bool, typer.Option("--fix", help="Repair what is safe to repair (stale children, missing dirs).")] = False,
+    fix: Annotated[
+        bool,
+        typer.Option("--fix", help="Repair what is safe to repair (stale children, missing dirs)."),
+    ] = False,
 ) -> None:
     """Diagnose the install and print a fix for every problem."""
 

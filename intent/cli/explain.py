@@ -15,9 +15,13 @@ from intent.errors import IntentError
 
 
 def explain(
-    command: Annotated[list[str], typer.Argument(help="The command to explain (quote it to keep pipes).")],
+    command: Annotated[
+        list[str], typer.Argument(help="The command to explain (quote it to keep pipes).")
+    ],
     json_out: Annotated[bool, typer.Option("--json", help="Print the structure as JSON.")] = False,
-    no_model: Annotated[bool, typer.Option("--no-model", help="Only the documentation breakdown.")] = False,
+    no_model: Annotated[
+        bool, typer.Option("--no-model", help="Only the documentation breakdown.")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Explain a shell command from local documentation (man, --help), with its risk."""
@@ -38,12 +42,17 @@ def explain(
             for it in part["items"]:
                 typer.echo(f"  {it['token']:<10} {it['doc']}")
             continue
-        typer.echo(f"  {part['utility']}  [{part['source']}]" + (f"  ({part['note']})" if part.get("note") else ""))
+        typer.echo(
+            f"  {part['utility']}  [{part['source']}]"
+            + (f"  ({part['note']})" if part.get("note") else "")
+        )
         for it in part["items"]:
             arg = f" {it['argument']}" if it.get("argument") else ""
             doc = it["doc"] or "(not found in the documentation)"
             typer.echo(f"    {it['token'] + arg:<16} {doc}")
-    typer.echo(f"risk: {result['risk']}" + (" — REFUSED by the guard" if result["hard_reject"] else ""))
+    typer.echo(
+        f"risk: {result['risk']}" + (" — REFUSED by the guard" if result["hard_reject"] else "")
+    )
     for reason in result["reasons"]:
         typer.echo(f"  - {reason}")
     if result["summary"]:
@@ -64,7 +73,9 @@ def _summary(result: dict, p: paths.Paths, verbose: bool) -> str | None:
         return None
     try:
         with render.Spinner("summarising…", enabled=True):
-            c = backend.complete(explain_mod.summary_messages(result), explain_mod.SUMMARY_SCHEMA, max_tokens=160)
+            c = backend.complete(
+                explain_mod.summary_messages(result), explain_mod.SUMMARY_SCHEMA, max_tokens=160
+            )
         import json
 
         return str(json.loads(c.text)["summary"]).strip()

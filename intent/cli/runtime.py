@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -27,13 +28,16 @@ def status(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
             if b["found"]:
                 typer.echo(f"✓ {name}: {b['path']} ({b['source']}, version {b['version']})")
             else:
-                typer.echo(f"✗ {name}: not found" + (f" ({b['path']} from {b['source']})" if b["path"] else "")
-                           + " — run `i runtime install`")
+                typer.echo(
+                    f"✗ {name}: not found"
+                    + (f" ({b['path']} from {b['source']})" if b["path"] else "")
+                    + " — run `i runtime install`"
+                )
     if not info["binaries"][runtime.SERVER]["found"]:
         raise typer.Exit(3)
 
 
-def smoke_model() -> os.PathLike | None:
+def smoke_model() -> Path | None:
     """An installed model for the smoke test: the configured one, else any installed GGUF."""
     from intent import models
 
@@ -46,42 +50,67 @@ def smoke_model() -> os.PathLike | None:
         pass
     env_model = os.environ.get("INTENT_MODEL")
     if env_model and env_model.endswith(".gguf") and os.path.isfile(env_model):
-        from pathlib import Path
-
         return Path(env_model)
-    found = sorted(p.models_dir.glob("*.gguf"), key=lambda f: f.stat().st_size) if p.models_dir.exists() else []
+    found = (
+        sorted(p.models_dir.glob("*.gguf"), key=lambda f: f.stat().st_size)
+        if p.models_dir.exists()
+        else []
+    )
     return found[0] if found else None
 
 
 @app.command("install")
 def install(
-    method: Annotated[str | None, typer.Option("--method", help="brew, apt, dnf, pacman, zypper or source.")] = None,
+    method: Annotated[
+        str | None, typer.Option("--method", help="brew, apt, dnf, pacman, zypper or source.")
+    ] = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before installing.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Rebuild even when a working build exists.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even when a working build exists.")
+    ] = False,
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Install llama.cpp: Homebrew, the distro's packages, or a source build (about 6–12 minutes)."""
     p = paths.resolve()
     host = runtime_install.Host.current()
     if method is not None and method not in runtime_install.METHODS:
-        render.error(f"unknown method {method!r}; choose one of {', '.join(runtime_install.METHODS)}.")
+        render.error(
+            f"unknown method {method!r}; choose one of {', '.join(runtime_install.METHODS)}."
+        )
         raise typer.Exit(2)
     if not yes and host.has_tty:
         chosen = method or runtime_install.choose_method(host)
-        answer = input(f"Install llama.cpp with {chosen} into {p.runtime_dir if chosen == 'source' else 'the system'}? [y/N] ")
+        answer = input(
+            f"Install llama.cpp with {chosen} into {p.runtime_dir if chosen == 'source' else 'the system'}? [y/N] "
+        )
         if answer.strip().lower() not in ("y", "yes"):
             raise typer.Exit(8)
     try:
-        result = runtime_install.install(p, method=method, host=host, progress=render.progress_printer("runtime: "),
-                                         smoke_model=smoke_model(), force=force)
+        result = runtime_install.install(
+            p,
+            method=method,
+            host=host,
+            progress=render.progress_printer("runtime: "),
+            smoke_model=smoke_model(),
+            force=force,
+        )
     except IntentError as exc:
         render.error(exc.message, exc.hint)
         raise typer.Exit(exc.exit_code) from None
     if json_out:
-        render.emit_json({"method": result.method, "server": str(result.server),
-                          "one_shot": str(result.one_shot) if result.one_shot else None,
-                          "smoke": result.smoke, "seconds": round(result.seconds, 1), "reused": result.reused})
+        render.emit_json(
+            {
+                "method": result.method,
+                "server": str(result.server),
+                "one_shot": str(result.one_shot) if result.one_shot else None,
+                "smoke": result.smoke,
+                "seconds": round(result.seconds, 1),
+                "reused": result.reused,
+            }
+        )
     else:
-        typer.echo(f"llama.cpp ready ({result.method}{', reused' if result.reused else ''}, "
-                   f"{result.seconds:.0f}s): {result.server}")
+        typer.echo(
+            f"llama.cpp ready ({result.method}{', reused' if result.reused else ''}, "
+            f"{result.seconds:.0f}s): {result.server}"
+        )
         typer.echo(f"smoke test: {result.smoke}")
