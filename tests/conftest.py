@@ -13,6 +13,45 @@ from pathlib import Path
 import pytest
 
 SCRUB = ("INTENT_", "LLAMA_", "NO_COLOR", "HF_")
+# Captured before any test scrubs the environment: where tests/run.sh installed the real parts.
+REAL_ENV = {
+    k: v for k, v in os.environ.items() if k.startswith("INTENT_TEST_") or k == "INTENT_REAL_TESTS"
+}
+
+
+@dataclass(frozen=True)
+class RealParts:
+    server: Path
+    completion: Path | None
+    model: Path
+
+
+def _default_real_parts() -> RealParts | None:
+    import platformdirs
+
+    data = Path(platformdirs.user_data_dir("intent"))
+    server = Path(
+        REAL_ENV.get("INTENT_TEST_LLAMA_SERVER") or data / "runtime" / "bin" / "llama-server"
+    )
+    completion = Path(
+        REAL_ENV.get("INTENT_TEST_LLAMA_COMPLETION")
+        or data / "runtime" / "bin" / "llama-completion"
+    )
+    model = Path(REAL_ENV.get("INTENT_TEST_MODEL") or data / "models" / "gemma-3-270m-q4_k_m.gguf")
+    if not (server.is_file() and model.is_file()):
+        return None
+    return RealParts(server, completion if completion.is_file() else None, model)
+
+
+@pytest.fixture(scope="session")
+def real_parts() -> RealParts:
+    """A real llama-server binary and the real tiny Gemma GGUF, or a skip (a failure in CI)."""
+    parts = _default_real_parts()
+    if parts is None:
+        if REAL_ENV.get("INTENT_REAL_TESTS") == "required":
+            pytest.fail("real llama.cpp runtime or test model missing; tests/run.sh installs them")
+        pytest.skip("no real llama.cpp runtime and test model; run tests/run.sh")
+    return parts
 
 
 @pytest.fixture(autouse=True)
@@ -43,21 +82,39 @@ class Ran:
 def run_i(tmp_path: Path) -> Callable[..., Ran]:
     """Run `i` as a user would: a real process, stdin not a terminal."""
 
-    def run(*args: str, script: list | None = None, stdin: str = "", cwd: Path | None = None,
-            env: dict[str, str] | None = None, timeout: float = 60) -> Ran:
+    def run(
+        *args: str,
+        script: list | None = None,
+        stdin: str = "",
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = 60,
+    ) -> Ran:
         full_env = dict(os.environ)
         if script is not None:
             path = tmp_path / f"script-{len(list(tmp_path.glob('script-*')))}.json"
             path.write_text(json.dumps(script))
             full_env["INTENT_MOCK_SCRIPT"] = str(path)
         full_env.update(env or {})
-        proc = subprocess.run([sys.executable, "-m", "intent", *args], input=stdin, capture_output=True,
-                              text=True, cwd=cwd or tmp_path, env=full_env, timeout=timeout)
+        proc = subprocess.run(
+            [sys.executable, "-m", "intent", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            cwd=cwd or tmp_path,
+            env=full_env,
+            timeout=timeout,
+        )
         return Ran(proc.returncode, proc.stdout, proc.stderr)
 
     return run
 
 
 def command_reply(command: str, risk: str = "safe", **extra: str) -> dict:
-    return {"command": command, "description": extra.get("description", "does the thing"), "risk": risk,
-            "expected_runtime": "instant", "confidence": "high"}
+    return {
+        "command": command,
+        "description": extra.get("description", "does the thing"),
+        "risk": risk,
+        "expected_runtime": "instant",
+        "confidence": "high",
+    }

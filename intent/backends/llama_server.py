@@ -52,6 +52,33 @@ def scrubbed_env(env: dict[str, str] | None = None) -> dict[str, str]:
     }
 
 
+def _cause(tail: str) -> str:
+    """The most telling line of a failed start-up log."""
+    lines = [line.strip() for line in tail.splitlines() if line.strip()]
+    for needle in (
+        "failed to load model",
+        "couldn't bind",
+        "address already in use",
+        "error",
+        "failed",
+    ):
+        for line in reversed(lines):
+            if needle in line.lower():
+                return line[:200]
+    return lines[-1][:200] if lines else "no output"
+
+
+def _fix_for(tail: str, paths: Paths) -> str:
+    low = tail.lower()
+    if "load model" in low or "gguf" in low or "model" in low and "failed" in low:
+        return "The model file looks corrupt or unsupported: run `i model pull ID --force` or `i doctor`."
+    if any(m in low for m in BIND_ERRORS):
+        return "A port was taken while starting; run the command again."
+    return (
+        f"Run `i doctor` (log: {paths.server_log}), or reinstall with `i runtime install --force`."
+    )
+
+
 def log_tail(path: Path, lines: int = 8) -> str:
     try:
         with open(path, "rb") as fh:
@@ -171,10 +198,11 @@ class LlamaServer:
         while True:
             code = self.proc.poll()
             if code is not None:
+                tail = log_tail(self.paths.server_log, 30)
                 raise BackendUnavailable(
-                    f"llama-server exited during start-up (exit {code}). Last log lines:\n"
-                    f"{log_tail(self.paths.server_log)}",
-                    hint=f"Check the model with `i doctor`; full log: {self.paths.server_log}",
+                    f"llama-server exited during start-up (exit {code}): {_cause(tail)}.",
+                    hint=_fix_for(tail, self.paths),
+                    detail=tail,
                 )
             try:
                 resp = self.client.get("/health", timeout=1.0)
@@ -184,9 +212,9 @@ class LlamaServer:
                 pass
             if time.monotonic() > deadline:
                 raise BackendUnavailable(
-                    f"llama-server was not ready within {self.options.startup_timeout:.0f}s. Last log lines:\n"
-                    f"{log_tail(self.paths.server_log)}",
+                    f"llama-server was not ready within {self.options.startup_timeout:.0f}s.",
                     hint="Raise `startup_timeout` (`i config set startup_timeout 120`) or run `i doctor`.",
+                    detail=log_tail(self.paths.server_log, 30),
                 )
             time.sleep(0.05)
 
@@ -245,10 +273,13 @@ class LlamaServer:
             ) from None
         except httpx.HTTPError as exc:
             code = self.proc.poll() if self.proc else None
+            what = (
+                f"crashed (exit {code})" if code is not None else f"failed ({type(exc).__name__})"
+            )
             raise BackendUnavailable(
-                f"llama-server {'crashed (exit ' + str(code) + ')' if code is not None else 'failed'} "
-                f"during the request: {exc}. Last log lines:\n{log_tail(self.paths.server_log)}",
-                hint="Run `i doctor`.",
+                f"llama-server {what} during the request.",
+                hint=f"Run `i doctor`; log: {self.paths.server_log}",
+                detail=log_tail(self.paths.server_log, 30),
             ) from None
         if resp.status_code != 200:
             raise BackendUnavailable(

@@ -221,7 +221,9 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             import traceback
 
             traceback.print_exc()
-        return _fail(IntentError(f"internal error: {type(exc).__name__}: {exc}"), opts, envelope, record)
+        return _fail(
+            IntentError(f"internal error: {type(exc).__name__}: {exc}"), opts, envelope, record
+        )
     finally:
         if backend is not None:
             backend.close()
@@ -307,8 +309,7 @@ def _fail(exc: IntentError, opts: AskOptions, envelope: Envelope, record: dict[s
     if opts.json:
         render.emit_json(envelope.build(status, code, error=exc.one_line()))
     else:
-        render.error(
-            exc.message if not opts.verbose or not exc.detail else f"{exc.message}\n{exc.detail}",
-            exc.hint,
-        )
+        render.error(exc.message, exc.hint)
+        if opts.verbose and exc.detail:
+            render.note(exc.detail)
     return code

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need through intent itself (the llama.cpp runtime and
+# the tiny Gemma test model, both reused when already installed), then runs the whole suite,
+# including the tests that start a real llama-server with a real GGUF model.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+./install.sh --dev --no-init
+py="$here/.venv/bin/python"
+i="$here/.venv/bin/i"
+started=$(date +%s)
+"$i" runtime install --yes
+"$i" model pull gemma-3-270m
+echo "==> runtime and test model ready in $(( $(date +%s) - started ))s"
+eval "$("$py" - <<'PY'
+import json, shlex, subprocess
+status = json.loads(subprocess.run([".venv/bin/i", "runtime", "status", "--json"], capture_output=True, text=True).stdout)
+model = json.loads(subprocess.run([".venv/bin/i", "model", "show", "gemma-3-270m", "--json"], capture_output=True, text=True).stdout)
+b = status["binaries"]
+print(f"export INTENT_TEST_LLAMA_SERVER={shlex.quote(b['llama-server']['path'])}")
+print(f"export INTENT_TEST_LLAMA_COMPLETION={shlex.quote(b['llama-completion']['path'] or '')}")
+print(f"export INTENT_TEST_MODEL={shlex.quote(model['path'])}")
+PY
+)"
+export INTENT_REAL_TESTS=required
+"$py" -m ruff check intent tests
+"$py" -m mypy intent
+exec "$py" -m pytest "$@"

@@ -1,0 +1,238 @@
+"""Real llama.cpp binaries with the real tiny Gemma model: what a user sees.
+
+These start real `llama-server` / `llama-completion` processes. After each test, no server
+started by it may be alive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from intent import schema
+
+pytestmark = pytest.mark.real
+
+
+def llama_servers() -> set[int]:
+    pids = set()
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                cmd = (d / "cmdline").read_bytes().split(b"\0")[0]
+            except OSError:
+                continue
+            if cmd.endswith(b"llama-server"):
+                try:
+                    state = (d / "stat").read_text().split(") ")[1].split()[0]
+                except (OSError, IndexError):
+                    continue
+                if state != "Z":
+                    pids.add(int(d.name))
+    return pids
+
+
+@pytest.fixture(autouse=True)
+def no_server_left_behind():
+    before = llama_servers()
+    yield
+    deadline = time.monotonic() + 3
+    while (left := llama_servers() - before) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not left, f"llama-server processes left running: {left}"
+
+
+@pytest.fixture
+def real_env(real_parts, tmp_path: Path) -> dict[str, str]:
+    env = {
+        "INTENT_LLAMA_SERVER": str(real_parts.server),
+        "INTENT_MODEL": str(real_parts.model),
+        "INTENT_LLAMA_COMPLETION": str(real_parts.completion or ""),
+    }
+    return env
+
+
+def test_dry_json_through_a_real_llama_server(run_i, real_env) -> None:
+    r = run_i("--dry", "--json", "-v", "list the files here", env=real_env, timeout=120)
+    assert r.code in (0, 8), r.stderr
+    obj = r.json()
+    assert obj["backend"] == "llama-server"
+    assert obj["model"] == "gemma-3-270m-q4_k_m.gguf"
+    schema.validate(obj["response"])
+    assert obj["timings"]["startup_ms"] > 0 and obj["timings"]["model_ms"] > 0
+    assert "backend: llama-server (auto: llama-server from env)" in r.stderr
+    assert "prompt_n=" in r.stderr  # the real server's timings reached the user under -v
+
+
+def test_dry_json_through_llama_completion(run_i, real_env, real_parts) -> None:
+    if real_parts.completion is None:
+        pytest.fail("llama-completion was not installed next to llama-server")
+    r = run_i(
+        "--backend",
+        "llama-cli",
+        "--dry",
+        "--json",
+        "list the files here",
+        env=real_env,
+        timeout=180,
+    )
+    assert r.code in (0, 5, 8), r.stderr
+    obj = r.json()
+    assert obj["backend"] == "llama-cli"
+    if (
+        r.code != 5
+    ):  # a base model may ramble past the token limit; the schema check must then say so
+        schema.validate(obj["response"])
+    else:
+        assert "invalid twice" in obj["error"]
+
+
+def test_tool_turn_spawns_the_server_once(real_parts, intent_home: Path, tmp_path: Path) -> None:
+    """Every step is a real request to the same child; the second reuses its KV cache."""
+    from intent import paths, prompt, tools
+    from intent.backends.base import Completion
+    from intent.backends.llama_server import LlamaServer, ServerOptions
+    from intent.engine import Engine
+    from intent.errors import Refused
+
+    server = LlamaServer(
+        ServerOptions(real_parts.server, real_parts.model, ctx_size=4096), paths.resolve()
+    )
+
+    class FirstStepIsATool:
+        name = "llama-server"
+
+        def __init__(self) -> None:
+            self.calls: list[dict] = []
+
+        def complete(self, messages, schema_, *, max_tokens):
+            real = server.complete(messages, schema_, max_tokens=48)
+            self.calls.append(real.timings)
+            if len(self.calls) <= 2:  # steer the tiny base model into two tool steps
+                return Completion(
+                    json.dumps({"tool_call": {"name": "list_dir", "arguments": {"path": "."}}}),
+                    real.timings,
+                )
+            return real
+
+        def close(self) -> None:
+            server.close()
+
+    (tmp_path / "hello.txt").write_text("hi")
+    backend = FirstStepIsATool()
+    engine = Engine(backend, tools.Toolbox(tmp_path), max_tool_steps=2)
+    try:
+        gen = engine.run("list the files here", prompt.gather(tmp_path))
+        while True:
+            next(gen)
+    except StopIteration:
+        pass  # a final answer
+    except Refused:
+        pass  # the tiny model asked for a third tool: the budget of 2 ends the turn
+    finally:
+        backend.close()
+    assert server.spawn_count == 1
+    assert len(backend.calls) == 3
+    assert backend.calls[1]["cache_n"] > 0, "the second step did not reuse the warm KV cache"
+
+
+def test_sigkill_of_i_takes_its_server_down(real_env, tmp_path: Path) -> None:
+    env = {**os.environ, **real_env}
+    before = llama_servers()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "intent", "--dry", "--no-snapshot", "write a long poem"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    ours: set[int] = set()
+    log = Path(env["INTENT_HOME"]) / "state" / "logs" / "llama-server.log"
+    while time.monotonic() < deadline:
+        ours = llama_servers() - before
+        if ours and log.exists() and "prompt" in log.read_text(errors="replace").lower():
+            break  # the request is being processed
+        time.sleep(0.05)
+    assert ours, "llama-server never started"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    killed_at = time.monotonic()
+    while (ours & llama_servers()) and time.monotonic() - killed_at < 2:
+        time.sleep(0.02)
+    assert not (ours & llama_servers()), "llama-server outlived a SIGKILLed i"
+
+
+def _one_line_exit_3(r, started: float, *fix_words: str) -> None:
+    assert r.code == 3, r.stderr
+    assert time.monotonic() - started < 5
+    lines = [line for line in r.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, r.stderr
+    assert any(w in lines[0] for w in fix_words), lines[0]
+
+
+def test_corrupt_gguf_fails_fast(run_i, real_env, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"GGUF" + os.urandom(4096))
+    started = time.monotonic()
+    r = run_i("--dry", "find big files", env={**real_env, "INTENT_MODEL": str(bad)})
+    _one_line_exit_3(r, started, "i model pull", "i doctor")
+
+
+def test_missing_binary_fails_fast(run_i, real_env, tmp_path: Path) -> None:
+    started = time.monotonic()
+    r = run_i(
+        "--backend",
+        "llama-server",
+        "--dry",
+        "x",
+        env={**real_env, "INTENT_LLAMA_SERVER": str(tmp_path / "nope" / "llama-server")},
+    )
+    _one_line_exit_3(r, started, "i runtime install")
+
+
+def test_binary_that_exits_at_once_fails_fast(run_i, real_env, tmp_path: Path) -> None:
+    fake = tmp_path / "llama-server"
+    fake.write_text("#!/bin/sh\necho 'error: something is wrong' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    started = time.monotonic()
+    r = run_i("--dry", "x", env={**real_env, "INTENT_LLAMA_SERVER": str(fake)})
+    _one_line_exit_3(r, started, "i doctor", "i runtime install")
+
+
+def test_port_taken_is_retried_then_reported(real_parts, monkeypatch, intent_home: Path) -> None:
+    import socket
+
+    from intent import paths
+    from intent.backends import llama_server as ls
+    from intent.errors import BackendUnavailable
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    free = ls.free_port()
+    ports = iter([port, free])
+    monkeypatch.setattr(ls, "free_port", lambda: next(ports))
+    server = ls.LlamaServer(ls.ServerOptions(real_parts.server, real_parts.model), paths.resolve())
+    try:
+        server.start()
+        assert server.port == free and server.spawn_count == 2
+    finally:
+        server.close()
+    monkeypatch.setattr(ls, "free_port", lambda: port)
+    server = ls.LlamaServer(ls.ServerOptions(real_parts.server, real_parts.model), paths.resolve())
+    started = time.monotonic()
+    with pytest.raises(BackendUnavailable) as info:
+        server.start()
+    server.close()
+    taken.close()
+    assert time.monotonic() - started < 5
+    assert "\n" not in info.value.message and "again" in (info.value.hint or "")
