@@ -11,7 +11,7 @@ import typer
 from intent import paths, process
 from intent.cli import render
 from intent.config import KEYS, Config
-from intent.errors import IntentError
+from intent.errors import IntentError, UsageError
 
 app = typer.Typer(help="Read and change config.toml.", no_args_is_help=True)
 
@@ -39,7 +39,6 @@ def get(key: str) -> None:
 @app.command("set")
 def set_(key: str, value: str) -> None:
     """Set a key; the key and the value's type are checked."""
-    from intent.errors import UsageError
 
     try:
         stored = _config().set(key, value)

@@ -1,0 +1,119 @@
+"""The tool loop on the scripted mock: events, budget, retries, tool errors, byte-stable prompt."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from intent import prompt, tools
+from intent.backends.mock import MockBackend
+from intent.engine import Engine, ModelCalled, Retrying, ToolRan
+from intent.errors import InvalidReply, Refused
+
+
+def cmd(command: str, risk: str = "safe") -> dict:
+    return {"command": command, "description": "d", "risk": risk, "expected_runtime": "instant", "confidence": "high"}
+
+
+def drive(engine: Engine, request: str, cwd: Path):
+    events = []
+    gen = engine.run(request, prompt.gather(cwd))
+    while True:
+        try:
+            events.append(next(gen))
+        except StopIteration as stop:
+            return stop.value, events
+
+
+def test_tool_results_are_appended_and_history_grows(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("x")
+    backend = MockBackend([{"tool_call": {"name": "list_dir", "arguments": {"path": "."}}}, cmd("cat a.txt")])
+    proposal, events = drive(Engine(backend, tools.Toolbox(tmp_path)), "show a", tmp_path)
+    assert proposal.reply["command"] == "cat a.txt" and proposal.tool_steps == 1
+    assert [type(e) for e in events] == [ModelCalled, ToolRan, ModelCalled]
+    second = backend.calls[1]
+    assert second[: len(backend.calls[0])] == backend.calls[0], "history must be append-only"
+    assert "a.txt" in second[-1]["content"]
+
+
+def test_unknown_tool_and_bad_arguments_are_fed_back(tmp_path: Path) -> None:
+    backend = MockBackend([{"tool_call": {"name": "read_file", "arguments": {"nope": 1}}},
+                           {"tool_call": {"name": "read_file", "arguments": {"path": "missing.txt"}}},
+                           cmd("ls")])
+    proposal, events = drive(Engine(backend, tools.Toolbox(tmp_path)), "x", tmp_path)
+    results = [e.result for e in events if isinstance(e, ToolRan)]
+    assert results[0].startswith("error: bad arguments") and results[1].startswith("error:")
+    assert proposal.reply["command"] == "ls"
+    assert tools.Toolbox(tmp_path).call("no_such_tool", {}) == "error: unknown tool 'no_such_tool'"
+
+
+def test_budget_then_refusal(tmp_path: Path) -> None:
+    backend = MockBackend([{"tool_call": {"name": "cwd", "arguments": {}}}] * 4)
+    with pytest.raises(Refused, match="3 tool steps"):
+        drive(Engine(backend, tools.Toolbox(tmp_path), max_tool_steps=3), "x", tmp_path)
+
+
+def test_one_retry_carries_the_validation_error(tmp_path: Path) -> None:
+    backend = MockBackend(['{"command": "ls"}', cmd("ls")])
+    proposal, events = drive(Engine(backend, tools.Toolbox(tmp_path)), "x", tmp_path)
+    assert any(isinstance(e, Retrying) for e in events)
+    assert "invalid" in backend.calls[1][-1]["content"] and "schema" in backend.calls[1][-1]["content"]
+    backend = MockBackend(["nope", "still nope"])
+    with pytest.raises(InvalidReply):
+        drive(Engine(backend, tools.Toolbox(tmp_path)), "x", tmp_path)
+
+
+def test_guard_never_lowers_the_model_risk(tmp_path: Path) -> None:
+    proposal, _ = drive(Engine(MockBackend([cmd("ls", "destructive")]), tools.Toolbox(tmp_path)), "x", tmp_path)
+    assert proposal.risk == "destructive"
+    proposal, _ = drive(Engine(MockBackend([cmd("rm x", "safe")]), tools.Toolbox(tmp_path)), "x", tmp_path)
+    assert proposal.risk == "destructive" and proposal.actions == ["raised risk safe -> destructive"]
+
+
+def test_system_prompt_is_byte_identical_across_directories(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (b / ".intentrc").write_text("use podman")
+    backend = MockBackend([cmd("ls"), cmd("ls")])
+    drive(Engine(backend, tools.Toolbox(a)), "x", a)
+    drive(Engine(backend, tools.Toolbox(b)), "x", b)
+    first, second = backend.calls
+    assert first[0]["content"].encode() == second[0]["content"].encode()
+    assert first[1]["content"] != second[1]["content"] and "use podman" in second[1]["content"]
+
+
+def test_piped_stdin_is_framed_and_truncated(tmp_path: Path) -> None:
+    ctx = prompt.gather(tmp_path, stdin_text="x" * 5000)
+    text = ctx.render()
+    assert "<<<STDIN" in text and "STDIN>>>" in text and "3000 more characters" in text
+
+
+def test_tools_cap_redact_and_refuse_credentials(tmp_path: Path) -> None:
+    box = tools.Toolbox(tmp_path, prompt="look around")
+    (tmp_path / "big.txt").write_text("y" * 20000)
+    assert len(box.call("read_file", {"path": "big.txt"})) < tools.RESULT_CAP + 100
+    (tmp_path / "conf.ini").write_text("password=hunter2\ntoken ghp_" + "a" * 36)
+    out = box.call("read_file", {"path": "conf.ini"})
+    assert "hunter2" not in out and "ghp_" not in out
+    (tmp_path / ".env").write_text("SECRET=1")
+    assert "credential store" in box.call("read_file", {"path": ".env"})
+    named = tools.Toolbox(tmp_path, prompt="read my .env file").call("read_file", {"path": ".env"})
+    assert named == "SECRET=[REDACTED]"  # read because the user named it, secrets still redacted
+    assert "withheld" in box.call("env_get", {"name": "AWS_SECRET_ACCESS_KEY"})
+    assert "error" in box.call("help", {"name": "ls; rm -rf /"})
+    assert "error" in box.call("ask_user", {"question": "which?"})
+
+
+def test_mock_script_file_errors(tmp_path: Path) -> None:
+    from intent.errors import UsageError
+
+    bad = tmp_path / "s.json"
+    bad.write_text("{not json")
+    with pytest.raises(UsageError):
+        MockBackend.from_file(bad)
+    bad.write_text(json.dumps({"a": 1}))
+    with pytest.raises(UsageError):
+        MockBackend.from_file(bad)
