@@ -298,7 +298,7 @@ class LlamaServer:
                 "json_schema": {"name": "intent_reply", "schema": schema},
             },
             "cache_prompt": True,
-            "temperature": 0.1,
+            "temperature": 0.0,
             "max_tokens": max_tokens,
         }
         data = self.post("/v1/chat/completions", payload)

@@ -48,7 +48,7 @@ class OpenAICompat:
             "model": self.model,
             "messages": messages,
             "max_tokens": max_tokens,
-            "temperature": 0.1,
+            "temperature": 0.0,
             "response_format": {
                 "type": "json_schema",
                 "json_schema": {"name": "intent_reply", "schema": schema},

@@ -22,24 +22,52 @@ SUBCOMMANDS = (
 )
 
 
+def _light_dirs() -> tuple[str, str]:
+    """(data dir, config dir) without importing platformdirs, dataclasses or tomllib: `i --version`
+    must cost little more than starting Python. Matches `paths.resolve()` on Linux."""
+    import os
+
+    home = os.environ.get("INTENT_HOME")
+    if home:
+        return os.path.join(home, "data"), os.path.join(home, "config")
+    if sys.platform.startswith("linux"):
+        user = os.path.expanduser("~")
+        data = os.environ.get("XDG_DATA_HOME") or os.path.join(user, ".local", "share")
+        conf = os.environ.get("XDG_CONFIG_HOME") or os.path.join(user, ".config")
+        return os.path.join(data, "intent"), os.path.join(conf, "intent")
+    from intent import paths
+
+    p = paths.resolve()
+    return str(p.data_dir), str(p.config_dir)
+
+
 def version_text() -> str:
-    import contextlib
+    """The version, plus the managed llama.cpp build and the configured model when known."""
     import json
+    import os
 
     from intent import __version__
 
     lines = [f"intent {__version__}"]
-    with contextlib.suppress(Exception):  # the version must always print
-        from intent import paths
-        from intent.config import Config
-
-        p = paths.resolve()
-        info = p.runtime_dir / "build.json"
-        if info.exists():
-            lines.append(
-                f"llama.cpp: {json.loads(info.read_text()).get('version', 'unknown')} (managed)"
-            )
-        lines.append(f"model: {Config(p.config_file).get('model')}")
+    data_dir, config_dir = _light_dirs()
+    try:
+        with open(os.path.join(data_dir, "runtime", "build.json")) as fh:
+            lines.append(f"llama.cpp: {json.load(fh).get('version', 'unknown')} (managed build)")
+    except (OSError, ValueError):
+        pass
+    model = os.environ.get("INTENT_MODEL")
+    if not model:
+        try:
+            with open(os.path.join(config_dir, "config.toml")) as fh:
+                for line in fh:
+                    if line.startswith("["):
+                        break  # only the top-level table holds `model`
+                    key, _, value = line.partition("=")
+                    if key.strip() == "model":
+                        model = value.strip().strip('"')
+        except OSError:
+            pass
+    lines.append(f"model: {model or 'qwen2.5-coder-1.5b'}")
     return "\n".join(lines)
 
 
