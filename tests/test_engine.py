@@ -14,7 +14,13 @@ from intent.errors import InvalidReply, Refused
 
 
 def cmd(command: str, risk: str = "safe") -> dict:
-    return {"command": command, "description": "d", "risk": risk, "expected_runtime": "instant", "confidence": "high"}
+    return {
+        "command": command,
+        "description": "d",
+        "risk": risk,
+        "expected_runtime": "instant",
+        "confidence": "high",
+    }
 
 
 def drive(engine: Engine, request: str, cwd: Path):
@@ -29,7 +35,9 @@ def drive(engine: Engine, request: str, cwd: Path):
 
 def test_tool_results_are_appended_and_history_grows(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("x")
-    backend = MockBackend([{"tool_call": {"name": "list_dir", "arguments": {"path": "."}}}, cmd("cat a.txt")])
+    backend = MockBackend(
+        [{"tool_call": {"name": "list_dir", "arguments": {"path": "."}}}, cmd("cat a.txt")]
+    )
     proposal, events = drive(Engine(backend, tools.Toolbox(tmp_path)), "show a", tmp_path)
     assert proposal.reply["command"] == "cat a.txt" and proposal.tool_steps == 1
     assert [type(e) for e in events] == [ModelCalled, ToolRan, ModelCalled]
@@ -39,9 +47,13 @@ def test_tool_results_are_appended_and_history_grows(tmp_path: Path) -> None:
 
 
 def test_unknown_tool_and_bad_arguments_are_fed_back(tmp_path: Path) -> None:
-    backend = MockBackend([{"tool_call": {"name": "read_file", "arguments": {"nope": 1}}},
-                           {"tool_call": {"name": "read_file", "arguments": {"path": "missing.txt"}}},
-                           cmd("ls")])
+    backend = MockBackend(
+        [
+            {"tool_call": {"name": "read_file", "arguments": {"nope": 1}}},
+            {"tool_call": {"name": "read_file", "arguments": {"path": "missing.txt"}}},
+            cmd("ls"),
+        ]
+    )
     proposal, events = drive(Engine(backend, tools.Toolbox(tmp_path)), "x", tmp_path)
     results = [e.result for e in events if isinstance(e, ToolRan)]
     assert results[0].startswith("error: bad arguments") and results[1].startswith("error:")
@@ -59,17 +71,25 @@ def test_one_retry_carries_the_validation_error(tmp_path: Path) -> None:
     backend = MockBackend(['{"command": "ls"}', cmd("ls")])
     proposal, events = drive(Engine(backend, tools.Toolbox(tmp_path)), "x", tmp_path)
     assert any(isinstance(e, Retrying) for e in events)
-    assert "invalid" in backend.calls[1][-1]["content"] and "schema" in backend.calls[1][-1]["content"]
+    assert (
+        "invalid" in backend.calls[1][-1]["content"] and "schema" in backend.calls[1][-1]["content"]
+    )
     backend = MockBackend(["nope", "still nope"])
     with pytest.raises(InvalidReply):
         drive(Engine(backend, tools.Toolbox(tmp_path)), "x", tmp_path)
 
 
 def test_guard_never_lowers_the_model_risk(tmp_path: Path) -> None:
-    proposal, _ = drive(Engine(MockBackend([cmd("ls", "destructive")]), tools.Toolbox(tmp_path)), "x", tmp_path)
+    proposal, _ = drive(
+        Engine(MockBackend([cmd("ls", "destructive")]), tools.Toolbox(tmp_path)), "x", tmp_path
+    )
     assert proposal.risk == "destructive"
-    proposal, _ = drive(Engine(MockBackend([cmd("rm x", "safe")]), tools.Toolbox(tmp_path)), "x", tmp_path)
-    assert proposal.risk == "destructive" and proposal.actions == ["raised risk safe -> destructive"]
+    proposal, _ = drive(
+        Engine(MockBackend([cmd("rm x", "safe")]), tools.Toolbox(tmp_path)), "x", tmp_path
+    )
+    assert proposal.risk == "destructive" and proposal.actions == [
+        "raised risk safe -> destructive"
+    ]
 
 
 def test_system_prompt_is_byte_identical_across_directories(tmp_path: Path) -> None:

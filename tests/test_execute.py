@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -18,8 +19,13 @@ from intent.execute import Decision, Mode, settle
 
 
 def proposal(command: str, risk: str = "safe") -> Proposal:
-    reply = {"command": command, "description": "d", "risk": risk, "expected_runtime": "instant",
-             "confidence": "high"}
+    reply = {
+        "command": command,
+        "description": "d",
+        "risk": risk,
+        "expected_runtime": "instant",
+        "confidence": "high",
+    }
     verdict, final, actions = guard(reply, safety.Context())
     return Proposal(reply, "command", verdict, final, actions)
 
@@ -29,12 +35,20 @@ CTX = safety.Context()
 
 def test_tty_confirmation_runs_and_passes_exit_status(tmp_path: Path) -> None:
     seen = []
-    result = settle(proposal("exit 3"), Mode(tty=True), lambda p: seen.append(p.risk) or Decision("run"), CTX, tmp_path)
+    result = settle(
+        proposal("exit 3"),
+        Mode(tty=True),
+        lambda p: seen.append(p.risk) or Decision("run"),
+        CTX,
+        tmp_path,
+    )
     assert result.status == "executed" and result.exit_code == 3 and seen == ["safe"]
 
 
 def test_cancel_is_exit_8(tmp_path: Path) -> None:
-    result = settle(proposal("touch x", "mutates"), Mode(tty=True), lambda p: Decision("cancel"), CTX, tmp_path)
+    result = settle(
+        proposal("touch x", "mutates"), Mode(tty=True), lambda p: Decision("cancel"), CTX, tmp_path
+    )
     assert result.exit_code == 8 and not (tmp_path / "x").exists()
 
 
@@ -50,13 +64,22 @@ def test_edit_is_guarded_again(tmp_path: Path) -> None:
     assert risks == ["safe", "mutates"] and result.decision == "edited"
     assert (tmp_path / "edited.txt").exists()
     with pytest.raises(Refused):
-        settle(proposal("ls"), Mode(tty=True), lambda p: Decision("edit", "rm -rf /"), CTX, tmp_path)
+        settle(
+            proposal("ls"), Mode(tty=True), lambda p: Decision("edit", "rm -rf /"), CTX, tmp_path
+        )
 
 
 def test_yes_runs_only_safe_and_network(tmp_path: Path) -> None:
-    assert settle(proposal("true"), Mode(yes=True), lambda p: Decision("cancel"), CTX, tmp_path).decision == "autorun"
+    assert (
+        settle(
+            proposal("true"), Mode(yes=True), lambda p: Decision("cancel"), CTX, tmp_path
+        ).decision
+        == "autorun"
+    )
     with pytest.raises(ConfirmationNeeded):
-        settle(proposal("touch y", "mutates"), Mode(yes=True), lambda p: Decision("run"), CTX, tmp_path)
+        settle(
+            proposal("touch y", "mutates"), Mode(yes=True), lambda p: Decision("run"), CTX, tmp_path
+        )
     assert not (tmp_path / "y").exists()
 
 
@@ -65,14 +88,18 @@ def test_dry_raw_explain_never_prompt_or_run(tmp_path: Path) -> None:
         raise AssertionError("prompted")
 
     for mode in (Mode(dry=True, tty=True), Mode(raw=True, tty=True), Mode(explain=True, tty=True)):
-        assert settle(proposal("touch z", "mutates"), mode, boom, CTX, tmp_path).status == "proposed"
+        assert (
+            settle(proposal("touch z", "mutates"), mode, boom, CTX, tmp_path).status == "proposed"
+        )
     assert not (tmp_path / "z").exists()
 
 
 def test_timeout_kills_the_whole_group(tmp_path: Path) -> None:
     marker = tmp_path / "child.pid"
     started = time.monotonic()
-    outcome = process.run_user_command(["bash", "-c", f"sleep 30 & echo $! > {marker}; wait"], timeout=1)
+    outcome = process.run_user_command(
+        ["bash", "-c", f"sleep 30 & echo $! > {marker}; wait"], timeout=1
+    )
     assert outcome.timed_out and time.monotonic() - started < 5
     child = int(marker.read_text())
     time.sleep(0.1)
@@ -80,19 +107,38 @@ def test_timeout_kills_the_whole_group(tmp_path: Path) -> None:
 
 
 def _sleepers(tag: str) -> list[int]:
-    return [int(d.name) for d in Path("/proc").iterdir()
-            if d.name.isdigit() and process.process_cmdline(int(d.name)).strip() == f"sleep {tag}"]
+    return [
+        int(d.name)
+        for d in Path("/proc").iterdir()
+        if d.name.isdigit() and process.process_cmdline(int(d.name)).strip() == f"sleep {tag}"
+    ]
 
 
 def test_ctrl_c_gives_130_and_leaves_nothing(tmp_path: Path) -> None:
     """SIGINT to `i` while a confirmed command runs: exit 130, its process group is gone."""
     tag = f"30.{os.getpid()}"
     script = tmp_path / "s.json"
-    script.write_text('[{"command": "sleep %s & wait", "description": "d", "risk": "safe", '
-                      '"expected_runtime": "long", "confidence": "high"}]' % tag)
+    script.write_text(
+        json.dumps(
+            [
+                {
+                    "command": f"sleep {tag} & wait",
+                    "description": "d",
+                    "risk": "safe",
+                    "expected_runtime": "long",
+                    "confidence": "high",
+                }
+            ]
+        )
+    )
     env = {**os.environ, "INTENT_MOCK_SCRIPT": str(script)}
-    proc = subprocess.Popen([sys.executable, "-m", "intent", "--backend", "mock", "--yes", "wait"], env=env,
-                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "intent", "--backend", "mock", "--yes", "wait"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 20
     while not _sleepers(tag) and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -236,3 +236,25 @@ def test_port_taken_is_retried_then_reported(real_parts, monkeypatch, intent_hom
     taken.close()
     assert time.monotonic() - started < 5
     assert "\n" not in info.value.message and "again" in (info.value.hint or "")
+
+
+def test_snapshot_makes_the_next_invocation_reuse_the_system_prompt(
+    run_i, real_env, intent_home: Path
+) -> None:
+    first = run_i("-v", "--dry", "--no-cache", "list the files here", env=real_env, timeout=120)
+    assert first.code in (0, 8), first.stderr
+    assert list((intent_home / "cache" / "kv").glob("*.bin")), "no snapshot was saved"
+    second = run_i("-v", "--dry", "--no-cache", "show disk usage", env=real_env, timeout=120)
+    assert "snapshot_restored=True" in second.stderr
+    cache_n = int(second.stderr.split("cache_n=")[1].split()[0])
+    assert cache_n > 200, second.stderr  # the system prompt's tokens were not processed again
+
+
+def test_corrupt_snapshot_is_ignored_by_a_real_server(run_i, real_env, intent_home: Path) -> None:
+    run_i("--dry", "--no-cache", "list the files here", env=real_env, timeout=120)
+    [snap] = list((intent_home / "cache" / "kv").glob("*.bin"))
+    snap.write_bytes(os.urandom(snap.stat().st_size))  # same size, garbage content
+    r = run_i("-v", "--dry", "--no-cache", "--json", "show disk usage", env=real_env, timeout=120)
+    assert r.code in (0, 8), r.stderr
+    assert "snapshot_restored=True" not in r.stderr
+    assert "warning: KV snapshot not restored" in r.stderr or "disabled" in r.stderr
