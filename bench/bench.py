@@ -47,7 +47,9 @@ def i_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "intent", *args]
 
 
-def timed(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, subprocess.CompletedProcess]:
+def timed(
+    argv: list[str], env: dict[str, str], cwd: Path
+) -> tuple[float, subprocess.CompletedProcess]:
     started = time.perf_counter()
     proc = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True, timeout=600)
     return time.perf_counter() - started, proc
@@ -58,12 +60,33 @@ def raw_floor(server: Path, model: Path, request: str, cwd: Path, ctx: int) -> f
     key = secrets.token_urlsafe(16)
     started = time.perf_counter()
     port = free_port()
-    proc = subprocess.Popen([str(server), "-m", str(model), "--host", "127.0.0.1", "--port", str(port), "-c", str(ctx),
-                             "-np", "1", "--api-key", key, "--no-webui"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            str(server),
+            "-m",
+            str(model),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "-c",
+            str(ctx),
+            "-np",
+            "1",
+            "--api-key",
+            key,
+            "--no-webui",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {key}"},
-                              timeout=600)
+        client = httpx.Client(
+            base_url=f"http://127.0.0.1:{port}",
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=600,
+        )
         while True:
             try:
                 if client.get("/health", timeout=1).status_code == 200:
@@ -71,11 +94,23 @@ def raw_floor(server: Path, model: Path, request: str, cwd: Path, ctx: int) -> f
             except httpx.HTTPError:
                 pass
             time.sleep(0.05)
-        messages = [{"role": "system", "content": prompt.SYSTEM_PROMPT},
-                    {"role": "user", "content": prompt.user_message(request, prompt.gather(cwd))}]
-        client.post("/v1/chat/completions", json={
-            "messages": messages, "cache_prompt": True, "temperature": 0.1, "max_tokens": 384,
-            "response_format": {"type": "json_schema", "json_schema": {"name": "intent_reply", "schema": schema.RESPONSE_SCHEMA}}})
+        messages = [
+            {"role": "system", "content": prompt.SYSTEM_PROMPT},
+            {"role": "user", "content": prompt.user_message(request, prompt.gather(cwd))},
+        ]
+        client.post(
+            "/v1/chat/completions",
+            json={
+                "messages": messages,
+                "cache_prompt": True,
+                "temperature": 0.1,
+                "max_tokens": 384,
+                "response_format": {
+                    "type": "json_schema",
+                    "json_schema": {"name": "intent_reply", "schema": schema.RESPONSE_SCHEMA},
+                },
+            },
+        )
         return time.perf_counter() - started
     finally:
         proc.terminate()
@@ -94,7 +129,10 @@ class ForcedTools:
         real = self.inner.complete(messages, schema_, max_tokens=max_tokens)
         self.n += 1
         if self.n <= 2:
-            return Completion(json.dumps({"tool_call": {"name": "list_dir", "arguments": {"path": "."}}}), real.timings)
+            return Completion(
+                json.dumps({"tool_call": {"name": "list_dir", "arguments": {"path": "."}}}),
+                real.timings,
+            )
         return real
 
     def close(self) -> None:
@@ -105,8 +143,9 @@ def tool_turn(backend, cwd: Path) -> float:
     started = time.perf_counter()
     wrapped = ForcedTools(backend)
     try:
-        gen = Engine(wrapped, tools.Toolbox(cwd), max_tool_steps=2, max_tokens=64).run("list the files here",
-                                                                                    prompt.gather(cwd))
+        gen = Engine(wrapped, tools.Toolbox(cwd), max_tool_steps=2, max_tokens=64).run(
+            "list the files here", prompt.gather(cwd)
+        )
         while True:
             next(gen)
     except (StopIteration, Refused):
@@ -117,8 +156,12 @@ def tool_turn(backend, cwd: Path) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", default=None, help="catalog id or .gguf path (default: the configured model)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--model", default=None, help="catalog id or .gguf path (default: the configured model)"
+    )
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--prompt", default="find files larger than 100MB under my home")
     ap.add_argument("--skip-tools", action="store_true", help="skip (d), the slowest part")
@@ -132,11 +175,18 @@ def main() -> None:
     one_shot = runtime.find_one_shot(user_paths, cfg)
     ctx = cfg.get("ctx_size")
     work = Path(tempfile.mkdtemp(prefix="intent-bench-"))
-    base_env = {**os.environ, "INTENT_LLAMA_SERVER": str(server), "INTENT_MODEL": str(model_file), "NO_COLOR": "1"}
+    base_env = {
+        **os.environ,
+        "INTENT_LLAMA_SERVER": str(server),
+        "INTENT_MODEL": str(model_file),
+        "NO_COLOR": "1",
+    }
     if one_shot:
         base_env["INTENT_LLAMA_COMPLETION"] = str(one_shot.path)
-    print(f"model {model.id} ({model_file.stat().st_size / 1e6:.0f} MB), runs={args.runs}, cpus={os.cpu_count()}",
-          file=sys.stderr)
+    print(
+        f"model {model.id} ({model_file.stat().st_size / 1e6:.0f} MB), runs={args.runs}, cpus={os.cpu_count()}",
+        file=sys.stderr,
+    )
 
     # system prompt size, measured by the model's own tokenizer
     with LlamaServer(ServerOptions(server, model_file, ctx_size=ctx), user_paths) as s:
@@ -144,21 +194,34 @@ def main() -> None:
         n_tokens = len(s.post("/tokenize", {"content": prompt.SYSTEM_PROMPT})["tokens"])
 
     raw_floor(server, model_file, args.prompt, work, ctx)  # warm the page cache; not measured
-    rows: dict[str, list[float]] = {k: [] for k in ("a", "b", "c", "d_server", "d_oneshot", "version", "pass")}
+    rows: dict[str, list[float]] = {
+        k: [] for k in ("a", "b", "c", "d_server", "d_oneshot", "version", "pass")
+    }
     cache_n: list[int] = []
     for run in range(args.runs):
         print(f"run {run + 1}/{args.runs}", file=sys.stderr)
         rows["a"].append(raw_floor(server, model_file, args.prompt, work, ctx))
         cold_home = work / f"cold-{run}"
-        t, proc = timed(i_cmd("--dry", "--no-cache", "--no-snapshot", args.prompt),
-                        {**base_env, "INTENT_HOME": str(cold_home)}, work)
+        t, proc = timed(
+            i_cmd("--dry", "--no-cache", "--no-snapshot", args.prompt),
+            {**base_env, "INTENT_HOME": str(cold_home)},
+            work,
+        )
         if proc.returncode not in (0, 8):
             sys.exit(f"i --dry failed: {proc.stderr}")
         rows["b"].append(t)
         snap_home = work / "snap"
         if run == 0:  # one invocation saves the snapshot
-            timed(i_cmd("--dry", "--no-cache", args.prompt), {**base_env, "INTENT_HOME": str(snap_home)}, work)
-        t, proc = timed(i_cmd("-v", "--dry", "--no-cache", args.prompt), {**base_env, "INTENT_HOME": str(snap_home)}, work)
+            timed(
+                i_cmd("--dry", "--no-cache", args.prompt),
+                {**base_env, "INTENT_HOME": str(snap_home)},
+                work,
+            )
+        t, proc = timed(
+            i_cmd("-v", "--dry", "--no-cache", args.prompt),
+            {**base_env, "INTENT_HOME": str(snap_home)},
+            work,
+        )
         rows["c"].append(t)
         for line in proc.stderr.splitlines():
             if "cache_n=" in line:
@@ -166,25 +229,39 @@ def main() -> None:
                 break
         if not args.skip_tools:
             opts = ServerOptions(server, model_file, ctx_size=ctx)
-            rows["d_server"].append(tool_turn(LlamaServer(opts, paths.resolve({"INTENT_HOME": str(work / "tools")})), work))
+            rows["d_server"].append(
+                tool_turn(
+                    LlamaServer(opts, paths.resolve({"INTENT_HOME": str(work / "tools")})), work
+                )
+            )
             if one_shot:
-                rows["d_oneshot"].append(tool_turn(OneShot(one_shot.path, model_file, ctx_size=ctx), work))
+                rows["d_oneshot"].append(
+                    tool_turn(OneShot(one_shot.path, model_file, ctx_size=ctx), work)
+                )
     for _ in range(10):
         rows["version"].append(timed(i_cmd("--version"), base_env, work)[0])
         rows["pass"].append(timed([sys.executable, "-c", "pass"], base_env, work)[0])
 
     m = {k: median(v) for k, v in rows.items() if v}
-    print(f"\n| measure | median (s) | note |\n|---|---|---|")
+    print("\n| measure | median (s) | note |\n|---|---|---|")
     print(f"| system prompt | {n_tokens} tokens | measured with /tokenize |")
     print(f"| (a) raw llama-server start + 1 request | {m['a']:.2f} | the floor |")
     print(f"| (b) `i --dry` cold, no snapshot | {m['b']:.2f} | |")
-    print(f"| (c) `i --dry` with a KV snapshot | {m['c']:.2f} | {m['c'] / m['b']:.2f}x of (b); cache_n {cache_n} |")
+    print(
+        f"| (c) `i --dry` with a KV snapshot | {m['c']:.2f} | {m['c'] / m['b']:.2f}x of (b); cache_n {cache_n} |"
+    )
     if "d_server" in m:
         print(f"| (d) 3-step tool turn, request-scoped server | {m['d_server']:.2f} | |")
     if "d_oneshot" in m:
-        print(f"| (d) 3-step tool turn, one-shot per step | {m['d_oneshot']:.2f} | server is {m['d_oneshot'] / m['d_server']:.2f}x faster |")
-    print(f"| (e) CLI overhead (b) - (a) | {m['b'] - m['a']:.2f} | {(m['b'] - m['a']) / m['a'] * 100:.1f}% of (a) |")
-    print(f"| `i --version` | {m['version'] * 1000:.0f} ms | {m['version'] / m['pass']:.2f}x `python -c pass` ({m['pass'] * 1000:.0f} ms) |")
+        print(
+            f"| (d) 3-step tool turn, one-shot per step | {m['d_oneshot']:.2f} | server is {m['d_oneshot'] / m['d_server']:.2f}x faster |"
+        )
+    print(
+        f"| (e) CLI overhead (b) - (a) | {m['b'] - m['a']:.2f} | {(m['b'] - m['a']) / m['a'] * 100:.1f}% of (a) |"
+    )
+    print(
+        f"| `i --version` | {m['version'] * 1000:.0f} ms | {m['version'] / m['pass']:.2f}x `python -c pass` ({m['pass'] * 1000:.0f} ms) |"
+    )
 
 
 if __name__ == "__main__":

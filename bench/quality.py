@@ -48,15 +48,22 @@ def main() -> None:
     from intent.config import Config
 
     user = paths.resolve({k: v for k, v in os.environ.items() if k != "INTENT_HOME"})
-    env["INTENT_LLAMA_SERVER"] = str(runtime.require(runtime.SERVER, user, Config(user.config_file)).path)
+    env["INTENT_LLAMA_SERVER"] = str(
+        runtime.require(runtime.SERVER, user, Config(user.config_file)).path
+    )
     if not args.model:
         env["INTENT_MODEL"] = str(user.models_dir / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")
     passed = 0
     total_s = 0.0
     for request, pattern in CASES:
         started = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "intent", "--dry", "--json", "--no-cache", request],
-                              env=env, capture_output=True, text=True, timeout=300)
+        proc = subprocess.run(
+            [sys.executable, "-m", "intent", "--dry", "--json", "--no-cache", request],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         total_s += time.perf_counter() - started
         try:
             response = json.loads(proc.stdout)["response"] or {}
@@ -66,7 +73,9 @@ def main() -> None:
         ok = bool(re.search(pattern, command))
         passed += ok
         print(f"{'PASS' if ok else 'FAIL'}  {request!r:50} -> {command}")
-    print(f"\n{passed}/{len(CASES)} as expected; {total_s / len(CASES):.1f}s per request (snapshot after the first)")
+    print(
+        f"\n{passed}/{len(CASES)} as expected; {total_s / len(CASES):.1f}s per request (snapshot after the first)"
+    )
 
 
 if __name__ == "__main__":

@@ -149,8 +149,10 @@ class Docs:
             res = process.run(["man", "-P", "cat", name], timeout=10, env=env)
             if res.returncode == 0 and res.stdout.strip():
                 return "man", _plain(res.stdout)
-        if installed and "-" not in name:
-            res = process.run([name, "--help"], timeout=5, env=env)
+        if installed:
+            # a subcommand without a page of its own: `docker run --help`
+            argv = [*name.split("-", 1), "--help"] if "-" in name else [name, "--help"]
+            res = process.run(argv, timeout=5, env=env)
             text = res.stdout if len(res.stdout) > len(res.stderr) else res.stderr
             if text.strip() and ("-" in text) and res.returncode in (0, 1, 2):
                 return "help", _plain(text)
@@ -169,7 +171,7 @@ def _header_lines(text: str) -> list[tuple[int, str]]:
     return [
         (i, line)
         for i, line in enumerate(text.splitlines())
-        if re.match(r"^\s{1,12}-{1,2}[\w?]", line)
+        if re.match(r"^\s{1,16}-{1,2}[\w?<]", line)
     ]
 
 
@@ -294,14 +296,13 @@ class Explainer:
         sub = None
         if name in SUBCOMMAND_TOOLS:
             sub = next((a for a in args if not a.startswith("-")), None)
-        source, text = ("none", "")
+        source, text = self.docs.get(name)
         page = name
         if sub:
             s_source, s_text = self.docs.get(f"{name}-{sub}")
             if s_source != "none":
-                source, text, page = s_source, s_text, f"{name}-{sub}"
-        if source == "none":
-            source, text = self.docs.get(name)
+                # the subcommand's page first; the parent's page still documents global options
+                source, text, page = s_source, f"{s_text}\n\n{text}", f"{name}-{sub}"
         part = Part(name, source)
         if source == "none":
             part.note = f"no local documentation found for {name}"
@@ -334,13 +335,12 @@ class Explainer:
                 and not part.items
                 or (sub and a == sub and not any(it.kind == "subcommand" for it in part.items))
             ):
-                part.items.append(
-                    Item(
-                        a,
-                        "subcommand",
-                        name_line(text) if page != name else f"{name} subcommand {a}",
-                    )
+                doc = (
+                    name_line(text)
+                    if page != name and source == "man"
+                    else f"{name} subcommand {a}"
                 )
+                part.items.append(Item(a, "subcommand", doc))
                 i += 1
                 continue
             if (
@@ -393,6 +393,13 @@ class Explainer:
     def _option(self, part: Part, text: str, token: str, following: str | None) -> int:
         """Add items for one option token; return how many following words it consumed."""
         opt, eq, value = token.partition("=")
+        if part.utility in ("kill", "pkill", "killall") and re.fullmatch(r"-(\d+|[A-Z]+)", opt):
+            signal_doc = find_option(text, "-s") or find_option(text, "--signal")
+            doc = f"send signal {opt[1:]} instead of TERM" + (
+                f" (see: {signal_doc[0]})" if signal_doc else ""
+            )
+            part.items.append(Item(token, "flag", doc))
+            return 0
         found = find_option(text, opt)
         if found:
             doc, takes = found
@@ -454,7 +461,7 @@ def coverage(result: dict) -> tuple[int, int]:
 
 SUMMARY_SCHEMA = {
     "type": "object",
-    "properties": {"summary": {"type": "string", "minLength": 1, "maxLength": 500}},
+    "properties": {"summary": {"type": "string", "minLength": 1, "maxLength": 400}},
     "required": ["summary"],
     "additionalProperties": False,
 }

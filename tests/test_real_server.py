@@ -258,3 +258,14 @@ def test_corrupt_snapshot_is_ignored_by_a_real_server(run_i, real_env, intent_ho
     assert r.code in (0, 8), r.stderr
     assert "snapshot_restored=True" not in r.stderr
     assert "warning: KV snapshot not restored" in r.stderr or "disabled" in r.stderr
+
+
+def test_explain_summary_from_a_real_model(run_i, real_env) -> None:
+    r = run_i("explain", "tar -xzvf archive.tgz -C /tmp", env=real_env, timeout=120)
+    assert r.code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    risk_at = next(i for i, line in enumerate(lines) if line.startswith("risk:"))
+    summary_at = next(i for i, line in enumerate(lines) if line.startswith("summary: "))
+    assert summary_at > risk_at and len(lines[summary_at]) > len("summary: ")
+    r = run_i("explain", "--json", "tar -xzvf archive.tgz -C /tmp", env=real_env, timeout=120)
+    assert isinstance(json.loads(r.stdout)["summary"], str)

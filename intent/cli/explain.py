@@ -74,7 +74,7 @@ def _summary(result: dict, p: paths.Paths, verbose: bool) -> str | None:
     try:
         with render.Spinner("summarising…", enabled=True):
             c = backend.complete(
-                explain_mod.summary_messages(result), explain_mod.SUMMARY_SCHEMA, max_tokens=160
+                explain_mod.summary_messages(result), explain_mod.SUMMARY_SCHEMA, max_tokens=220
             )
         import json
 
