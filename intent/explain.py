@@ -355,9 +355,9 @@ class Explainer:
                 j = i + 1
                 while j < len(args) and args[j] not in (";", "+", "\\;"):
                     j += 1
-                doc = find_option(text, a)
+                exec_doc = find_option(text, a)
                 part.items.append(
-                    Item(a, "flag", doc[0] if doc else f"{a}: run a command for each file")
+                    Item(a, "flag", exec_doc[0] if exec_doc else f"{a}: run a command for each file")
                 )
                 nested = args[i + 1 : j]
                 if j < len(args):
