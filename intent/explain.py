@@ -357,7 +357,9 @@ class Explainer:
                     j += 1
                 exec_doc = find_option(text, a)
                 part.items.append(
-                    Item(a, "flag", exec_doc[0] if exec_doc else f"{a}: run a command for each file")
+                    Item(
+                        a, "flag", exec_doc[0] if exec_doc else f"{a}: run a command for each file"
+                    )
                 )
                 nested = args[i + 1 : j]
                 if j < len(args):

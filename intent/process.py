@@ -103,21 +103,62 @@ def _die_with_parent() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+# Where there is no PR_SET_PDEATHSIG: a tiny process that outlives `i` only long enough to
+# kill the child's group once `i` is gone (polled twice a second).
+WATCHDOG = """
+import os, signal, sys, time
+parent, child = int(sys.argv[1]), int(sys.argv[2])
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+while alive(child):
+    if not alive(parent) or os.getppid() != parent:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(child, sig)
+            except (ProcessLookupError, PermissionError):
+                break
+            time.sleep(2)
+        break
+    time.sleep(0.5)
+"""
+
+
 def spawn_child(
-    argv: Sequence[str], *, log_path: Path, env: Mapping[str, str]
+    argv: Sequence[str], *, log_path: Path, env: Mapping[str, str], watchdog: bool | None = None
 ) -> subprocess.Popen[bytes]:
-    """Start a long-lived helper (llama-server) that belongs to this invocation only."""
+    """Start a long-lived helper (llama-server) that belongs to this invocation only.
+
+    On Linux the kernel kills it when `i` dies (PR_SET_PDEATHSIG); elsewhere, or when asked,
+    a watchdog process does.
+    """
+    linux = sys.platform.startswith("linux")
+    use_watchdog = watchdog if watchdog is not None else not linux
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
-        return subprocess.Popen(
+        child = subprocess.Popen(
             list(argv),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
             env=dict(env),
             start_new_session=True,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            preexec_fn=None if use_watchdog else _die_with_parent,
         )
+    if use_watchdog:
+        subprocess.Popen(
+            [sys.executable, "-c", WATCHDOG, str(os.getpid()), str(child.pid)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    return child
 
 
 def kill_group(proc: subprocess.Popen, grace: float = 2.0) -> None:
