@@ -352,3 +352,16 @@ def test_fix_reasks_with_the_failed_command(run_i) -> None:
     assert r.code == 0, r.stderr
     obj = r.json()
     assert "ls /definitely-missing" in obj["prompt"] and "No such file" in obj["prompt"]
+
+
+def test_explain_flag_shows_the_breakdown_and_does_not_run(run_i, tmp_path: Path) -> None:
+    r = run_i(
+        "--backend",
+        "mock",
+        "--explain",
+        "make it",
+        script=[command_reply("touch new.txt", "mutates")],
+    )
+    assert r.code == 0
+    assert "touch new.txt" in r.stdout and "risk: mutates" in r.stdout
+    assert not (tmp_path / "new.txt").exists()

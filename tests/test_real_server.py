@@ -269,3 +269,81 @@ def test_explain_summary_from_a_real_model(run_i, real_env) -> None:
     assert summary_at > risk_at and len(lines[summary_at]) > len("summary: ")
     r = run_i("explain", "--json", "tar -xzvf archive.tgz -C /tmp", env=real_env, timeout=120)
     assert isinstance(json.loads(r.stdout)["summary"], str)
+
+
+def test_hung_server_is_an_error_not_a_hang(real_parts, intent_home: Path) -> None:
+    from intent import paths
+    from intent.backends.llama_server import LlamaServer, ServerOptions
+    from intent.errors import BackendUnavailable
+
+    server = LlamaServer(
+        ServerOptions(real_parts.server, real_parts.model, request_timeout=2), paths.resolve()
+    )
+    try:
+        server.start()
+        os.kill(server.proc.pid, signal.SIGSTOP)
+        started = time.monotonic()
+        with pytest.raises(BackendUnavailable, match="did not answer within 2s"):
+            server.complete(
+                [{"role": "user", "content": "hi"}], schema.RESPONSE_SCHEMA, max_tokens=8
+            )
+        assert time.monotonic() - started < 5
+        os.kill(server.proc.pid, signal.SIGCONT)
+    finally:
+        server.close()
+
+
+def test_server_crash_mid_request_is_exit_3(real_parts, intent_home: Path) -> None:
+    import threading
+
+    from intent import paths
+    from intent.backends.llama_server import LlamaServer, ServerOptions
+    from intent.errors import BackendUnavailable
+
+    server = LlamaServer(ServerOptions(real_parts.server, real_parts.model), paths.resolve())
+    try:
+        server.start()
+        threading.Timer(0.3, lambda: os.kill(server.proc.pid, signal.SIGKILL)).start()
+        with pytest.raises(BackendUnavailable, match="crashed") as info:
+            server.complete(
+                [{"role": "user", "content": "write a very long story " * 20}],
+                schema.RESPONSE_SCHEMA,
+                max_tokens=2000,
+            )
+        assert info.value.exit_code == 3
+    finally:
+        server.close()
+
+
+def test_answer_cache_hit_is_reguarded_and_needs_no_server(
+    run_i, real_env, intent_home: Path
+) -> None:
+    first = run_i("--dry", "--json", "list the files here", env=real_env, timeout=120)
+    assert first.json()["cached"] is False
+    started = time.monotonic()
+    second = run_i("--dry", "--json", "list the files here", env=real_env, timeout=120)
+    assert second.json()["cached"] is True and second.json()["response"] == first.json()["response"]
+    assert time.monotonic() - started < 3  # no model was started
+    # a poisoned cache entry still meets the guard
+    [entry] = list((intent_home / "cache" / "answers").glob("*.json"))
+    data = json.loads(entry.read_text())
+    data["reply"] = {
+        "command": "rm -rf ~",
+        "description": "d",
+        "risk": "safe",
+        "expected_runtime": "instant",
+        "confidence": "high",
+    }
+    entry.write_text(json.dumps(data))
+    third = run_i("--json", "list the files here", env=real_env)
+    assert (
+        third.code == 4
+        and third.json()["guard"]["hard_reject"] is True
+        and third.json()["cached"] is True
+    )
+    assert (
+        run_i(
+            "--dry", "--json", "--no-cache", "list the files here", env=real_env, timeout=120
+        ).json()["cached"]
+        is False
+    )

@@ -195,6 +195,11 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
                 render.note(f"? {proposal.reply['clarifying_question']}")
         elif settled.decision == "raw":
             render.out(proposal.command_text or "")
+        elif settled.decision == "explain" and not opts.json and proposal.kind == "command":
+            from intent import explain as explain_mod
+            from intent.cli.explain import print_breakdown
+
+            print_breakdown(explain_mod.explain(proposal.reply["command"], cache_dir=p.cache_dir))
         code = settled.exit_code
         record.update(
             decision=settled.decision, exit_code=code, executed_command=settled.executed_command

@@ -36,6 +36,11 @@ def explain(
     if json_out:
         render.emit_json(result)
         return
+    print_breakdown(result)
+
+
+def print_breakdown(result: dict) -> None:
+    """The readable breakdown: the command, each token with its documentation, the risk."""
     typer.echo(result["command"])
     for part in result["parts"]:
         if part["utility"] == "shell":
@@ -55,7 +60,7 @@ def explain(
     )
     for reason in result["reasons"]:
         typer.echo(f"  - {reason}")
-    if result["summary"]:
+    if result.get("summary"):
         typer.echo(f"\nsummary: {result['summary']}")
 
 
