@@ -178,7 +178,22 @@ def extract(archive: Path, dest: Path) -> Path:
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     with tarfile.open(archive) as tar:
-        tar.extractall(dest, filter="data")
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(dest, filter="data")
+        else:  # Python before 3.11.4: check the members ourselves
+            root = dest.resolve()
+            for member in tar.getmembers():
+                target = (dest / member.name).resolve()
+                if (
+                    not target.is_relative_to(root)
+                    or member.issym()
+                    or member.islnk()
+                    or member.isdev()
+                ):
+                    if member.issym() or member.islnk():
+                        continue  # the llama.cpp sources need no links
+                    raise RuntimeMissing(f"{archive.name} holds an unsafe path: {member.name}")
+                tar.extract(member, dest)
     roots = list(dest.glob("*/llama.cpp/CMakeLists.txt")) or list(dest.glob("*/CMakeLists.txt"))
     if not roots:
         raise RuntimeMissing(f"{archive.name} does not contain the llama.cpp source tree.")

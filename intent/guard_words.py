@@ -1,0 +1,93 @@
+"""Word lists of the guard: which utilities read, write, destroy, use the network or elevate.
+
+Kept apart from the rules (`guard_rules.py`) so that the lists read as data.
+"""
+
+from __future__ import annotations
+
+import re
+
+DISK = re.compile(
+    r"^/dev/(sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|nvme\d+n\d+(p\d+)?|"
+    r"mmcblk\d+(p\d+)?|disk\d+(s\d+)?|rdisk\d+|md\d+|dm-\d+|mapper/.+|loop\d+)$"
+)
+
+FORK_BOMB = re.compile(r"([\w:.]+)\s*\(\s*\)\s*\{[^}]*\1\s*\|\s*&?\s*\1\s*&[^}]*\}")
+
+HOME_WORDS = frozenset({"~", "$HOME", "${HOME}"})
+HARMLESS_TARGETS = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "-"})
+
+# deleting these recursively is refused
+SYSTEM_DIRS = frozenset(
+    """
+    / /Applications /Library /System /Users /bin /boot /dev /etc /home /lib /lib32 /lib64
+    /opt /proc /root /sbin /srv /sys /usr /usr/bin /usr/lib /usr/local /var /var/lib
+    """.split()
+)
+
+# run the rest as another user
+PRIV = frozenset(
+    """
+    doas pkexec run0 su sudo
+    """.split()
+)
+
+# run their argument or stdin as shell code
+SHELLS = frozenset(
+    """
+    ash bash busybox csh dash fish ksh sh tcsh zsh
+    """.split()
+)
+
+INTERPRETERS = SHELLS | frozenset("python python3 python2 perl ruby node php lua pwsh".split())
+
+# use the network
+NETWORK = frozenset(
+    """
+    aria2c axel curl dig ftp host http https lftp mosh mtr nc ncat netcat nmap nslookup ping
+    ping6 rsync scp sftp socat ssh ssh-copy-id telnet tracepath traceroute wget whois
+    """.split()
+)
+
+# delete or overwrite data
+DESTRUCTIVE = frozenset(
+    """
+    dd delgroup deluser fdisk gdisk groupdel halt kill -9 mke2fs mkfs mkswap parted poweroff
+    reboot rm sfdisk sgdisk shred shutdown srm truncate unlink userdel wipefs
+    """.split()
+)
+
+# change files or system state
+WRITES = frozenset(
+    """
+    . alias ansible apt apt-get at brew bundle bunzip2 bzip2 cargo chattr chgrp chmod chown
+    chsh cmake code convert cp crontab csplit dnf docker dpkg ed emacs ex export ffmpeg
+    flatpak gem git go gpg groupadd gunzip gzip helm hostnamectl insmod install ip iptables
+    kill killall kubectl launchctl ln make mkdir mktemp modprobe mount mv mysql nano nft
+    ninja nohup npm npx open openssl pacman passwd patch perl pip pip3 pipx pkill pnpm
+    podman poetry port psql redis-cli rename renice rmdir rmmod rpm screen sed service set
+    setfacl snap sort source split sqlite3 ssh-keygen swapoff swapon sysctl systemctl tar
+    tee terraform timedatectl tmux touch ufw umount unset unxz unzip useradd usermod uv vi
+    vim watch xdg-open xz yarn yum zip zstd zypper
+    """.split()
+)
+
+# only read (arguments may still raise the risk through a rule)
+SAFE = frozenset(
+    """
+    [ [[ ag apropos arch arp awk b2sum base32 base64 basename bat batcat bc bg blkid btop
+    bzcat cal cat cd cksum clear cmp colordiff column comm command crontab cut date declare
+    df diff dirname dirs dmesg docker du duf dust echo egrep env exa exiftool exit expand
+    expr eza factor false fastfetch fd ffprobe fg fgrep file find fmt fold free fzf gawk
+    getent git grep groups hash head help hexdump history hostname hostnamectl htop iconv id
+    identify ifconfig info inxi iostat ip iwconfig jobs join journalctl jq last ldd less let
+    local locale locate loginctl look ls lsattr lsblk lscpu lsd lsmod lsof lspci lsusb man
+    mawk md5sum mediainfo more most mpstat ncdu neofetch netstat nl nm nmcli nproc numfmt
+    objdump od paste pdfinfo pgrep pidof popd printenv printf ps pstree pushd pwd pydoc read
+    readelf readlink realpath resolvectl return rev rg route sar screenfetch sed sensors seq
+    sha1sum sha256sum sha512sum shasum shopt shuf size sleep sort ss stat strings stty sum
+    sw_vers sysctl system_profiler systemctl systemd-analyze tac tail tar test time
+    timedatectl tldr top tput tr tree true tty type uname unexpand uniq uptime users vimdiff
+    vmstat w wait wc whatis whereis which who whoami xargs xxd xzcat yes yq zcat zgrep zless
+    """.split()
+)
