@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from intent import doctor, models, paths, pull, runtime_install, shell
+from intent import doctor, models, paths, pull, runtime, runtime_install, shell
 from intent.cli import render
 from intent.config import Config
 from intent.errors import IntentError
@@ -44,16 +44,23 @@ def init(
         cfg = Config(p.config_file)
         if cfg.get("model") != entry.id:
             cfg.set("model", entry.id)
-        result = timed(
-            "runtime",
-            lambda: runtime_install.install(
-                p,
-                method=None,
-                host=runtime_install.Host.current(),
-                progress=render.progress_printer("runtime: "),
-                smoke_model=path,
-            ),
-        )
+        found = runtime.find_binary(runtime.SERVER, p, cfg)
+        if found is not None and found.source != "managed" and os.access(found.path, os.X_OK):
+            runtime_note = f"runtime: {found.path} (found in {found.source}; nothing installed)"
+        else:
+            result = timed(
+                "runtime",
+                lambda: runtime_install.install(
+                    p,
+                    method=None,
+                    host=runtime_install.Host.current(),
+                    progress=render.progress_printer("runtime: "),
+                    smoke_model=path,
+                ),
+            )
+            runtime_note = (
+                f"runtime: {result.server} ({result.method}{', reused' if result.reused else ''})"
+            )
     except IntentError as exc:
         render.error(exc.message, exc.hint)
         raise typer.Exit(exc.exit_code) from None
@@ -72,7 +79,7 @@ def init(
         else:
             rc_note = f"shell integration: skipped; later: i shell-init {shell_name}"
     check = timed("smoke test", lambda: doctor.smoke(p, Config(p.config_file)))
-    typer.echo(f"runtime: {result.server} ({result.method}{', reused' if result.reused else ''})")
+    typer.echo(runtime_note)
     typer.echo(
         f"model: {entry.id} at {path} ({'already installed' if src == 'present' else 'from ' + src})"
     )
