@@ -49,8 +49,14 @@ def parse_context(pairs: list[str]) -> dict[str, str]:
 
 
 def read_piped_stdin() -> bytes | None:
+    """Piped or redirected stdin (a pipe or a file), capped; a terminal or a socket is not read."""
+    import stat
+
     try:
         if sys.stdin is None or sys.stdin.isatty():
+            return None
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+        if not (stat.S_ISFIFO(mode) or stat.S_ISREG(mode)):
             return None
         return sys.stdin.buffer.read(STDIN_CAP)
     except (OSError, ValueError, AttributeError):
