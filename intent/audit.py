@@ -41,7 +41,7 @@ def read(path: Path) -> list[dict[str, Any]]:
 
 def find(path: Path, ident: str) -> dict[str, Any] | None:
     for record in reversed(read(path)):
-        if record.get("id") == ident or (ident.isdigit() and False):
+        if record.get("id") == ident:
             return record
     return None
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from intent import process, safety
 from intent.engine import Proposal, guard
-from intent.errors import Cancelled, ConfirmationNeeded, IntentError, Refused, SandboxUnavailable
+from intent.errors import Cancelled, ConfirmationNeeded, Refused, SandboxUnavailable
 
 AUTORUN = ("safe", "network")
 INTERPRETER_ARGV = {
@@ -182,4 +182,4 @@ def check_sandbox(mode: Mode) -> None:
             )
 
 
-__all__ = ["Decision", "Mode", "Settled", "settle", "check_sandbox", "IntentError"]
+__all__ = ["Decision", "Mode", "Settled", "settle", "check_sandbox"]

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from intent import process, safety
-from intent.shellparse import Simple, Word, parse
+from intent.shellparse import Simple, parse
 
 OPERATORS = {
     "|": "pipe: the output of the command on the left becomes the input of the command on the right",
@@ -486,4 +486,4 @@ def summary_messages(result: dict) -> list[dict[str, str]]:
     ]
 
 
-__all__ = ["explain", "coverage", "Docs", "Explainer", "Word"]
+__all__ = ["explain", "coverage", "Docs", "Explainer"]

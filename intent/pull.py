@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from intent import models
@@ -110,4 +109,3 @@ def remove(paths: Paths, ref: str, *, purge: bool = False) -> list[Path]:
     return removed
 
 
-__all__ = ["pull", "remove", "lookup", "expected_hash", "replace"]
