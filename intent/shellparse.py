@@ -100,6 +100,26 @@ class _Lexer:
         self.errors.append(f"unclosed {open_}")
         return self.s[start:]
 
+    def take_substitution(self, text: list[str], subs: list[str]) -> bool:
+        """Consume a `$(...)` or backtick substitution at the cursor, if there is one."""
+        if self.peek(2) == "$(":
+            self.i += 2
+            inner = self.read_balanced("(", ")")
+            subs.append(inner)
+            text.append(f"$({inner})")
+            return True
+        if self.peek() == "`":
+            end = self.s.find("`", self.i + 1)
+            if end < 0:
+                self.errors.append("unclosed backtick")
+                end = len(self.s)
+            inner = self.s[self.i + 1 : end]
+            subs.append(inner)
+            text.append(f"`{inner}`")
+            self.i = end + 1
+            return True
+        return False
+
     def word(self) -> Word:
         start = self.i
         text: list[str] = []
@@ -138,19 +158,7 @@ class _Lexer:
                         text.append(self.s[self.i + 1])
                         self.i += 2
                         continue
-                    if ch == "$" and self.peek(2) == "$(":
-                        self.i += 2
-                        inner = self.read_balanced("(", ")")
-                        subs.append(inner)
-                        text.append(f"$({inner})")
-                        continue
-                    if ch == "`":
-                        self.i += 1
-                        end = self.s.find("`", self.i)
-                        end = len(self.s) if end < 0 else end
-                        subs.append(self.s[self.i : end])
-                        text.append(f"`{self.s[self.i : end]}`")
-                        self.i = end + 1
+                    if self.take_substitution(text, subs):
                         continue
                     text.append(ch)
                     self.i += 1
@@ -158,27 +166,13 @@ class _Lexer:
                     self.errors.append("unclosed double quote")
                 self.i += 1
                 continue
-            if c == "$" and self.peek(2) == "$(":
-                self.i += 2
-                inner = self.read_balanced("(", ")")
-                subs.append(inner)
-                text.append(f"$({inner})")
+            if self.take_substitution(text, subs):
                 continue
             if c in "<>" and self.peek(2) in ("<(", ">("):
                 self.i += 2
                 inner = self.read_balanced("(", ")")
                 subs.append(inner)
                 text.append(f"{c}({inner})")
-                continue
-            if c == "`":
-                self.i += 1
-                end = self.s.find("`", self.i)
-                if end < 0:
-                    self.errors.append("unclosed backtick")
-                    end = len(self.s)
-                subs.append(self.s[self.i : end])
-                text.append(f"`{self.s[self.i : end]}`")
-                self.i = end + 1
                 continue
             text.append(c)
             self.i += 1
