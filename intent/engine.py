@@ -94,6 +94,15 @@ def guard(reply: dict[str, Any], context: safety.Context) -> tuple[safety.Verdic
     return verdict, final, actions
 
 
+def proposal_for(reply: dict[str, Any], context: safety.Context) -> Proposal:
+    """A validated reply as a proposal; commands and scripts go through the guard."""
+    kind = _KIND[schema.kind(reply)]
+    proposal = Proposal(reply, kind, None, None)
+    if kind in ("command", "script"):
+        proposal.verdict, proposal.risk, proposal.actions = guard(reply, context)
+    return proposal
+
+
 @dataclass
 class Engine:
     backend: Backend
@@ -140,19 +149,9 @@ class Engine:
                     "content": f"Tool result ({call['name']}):\n{result}\n\nNow answer the original request.",
                 }
             )
-        kind = _KIND[schema.kind(reply)]
-        proposal = Proposal(
-            reply,
-            kind,
-            None,
-            None,
-            tool_steps=steps,
-            model_ms=model_ms,
-            simulated=simulated,
-            timings=all_timings,
-        )
-        if kind in ("command", "script"):
-            proposal.verdict, proposal.risk, proposal.actions = guard(reply, self.guard_context)
+        proposal = proposal_for(reply, self.guard_context)
+        proposal.tool_steps, proposal.model_ms = steps, model_ms
+        proposal.simulated, proposal.timings = simulated, all_timings
         return proposal
 
     def _ask_valid(

@@ -107,5 +107,3 @@ def remove(paths: Paths, ref: str, *, purge: bool = False) -> list[Path]:
             ]
             models.custom_file(paths).write_text(json.dumps(data, indent=2))
     return removed
-
-

@@ -121,6 +121,25 @@ def kind(reply: dict[str, Any]) -> str:
     return next(k for k in KINDS if k in reply)
 
 
+_VALIDATORS: dict[int, Any] = {}
+
+
+def _validator(schema: dict[str, Any]) -> Any:
+    import jsonschema
+
+    key = id(schema)
+    if key not in _VALIDATORS:
+        _VALIDATORS[key] = jsonschema.Draft202012Validator(schema)
+    return _VALIDATORS[key]
+
+
+def warm() -> None:
+    """Import jsonschema and build the validators now (while the model loads, for example)."""
+    _validator(RESPONSE_SCHEMA)
+    for branch in RESPONSE_SCHEMA["oneOf"]:
+        _validator(branch)
+
+
 def validate(text_or_obj: str | dict[str, Any]) -> dict[str, Any]:
     """Parse and validate one reply; raise InvalidReply naming the first problem."""
     import jsonschema
@@ -138,7 +157,7 @@ def validate(text_or_obj: str | dict[str, Any]) -> dict[str, Any]:
     present = [k for k in KINDS if k in obj]
     if len(present) == 1:  # name the problem inside the branch the model chose
         schema = RESPONSE_SCHEMA["oneOf"][KINDS.index(present[0])]
-    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(obj))
+    errors = list(_validator(schema).iter_errors(obj))
     if errors:
         best = jsonschema.exceptions.best_match(errors)
         where = "/".join(str(p) for p in best.absolute_path) or "reply"

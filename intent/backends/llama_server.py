@@ -120,6 +120,8 @@ class LlamaServer:
         self.client: Any = None
         self.startup_ms = 0.0
         self.spawn_count = 0
+        self.ready = False
+        self._spawned_at = 0.0
         self.state_file: Path | None = None
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -151,42 +153,53 @@ class LlamaServer:
             argv.append("--no-webui")
         return argv + list(o.extra_args)
 
-    def start(self) -> None:
-        if self.proc is not None:
-            return
+    def prestart(self) -> None:
+        """Spawn the child without waiting, so the model loads while `i` does other work."""
+        if self.proc is None:
+            cleanup_stale(self.paths)
+            self._spawned_at = time.monotonic()
+            log = self.paths.server_log
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_bytes(b"")
+            self._spawn()
+
+    def _spawn(self) -> None:
         import httpx
 
-        cleanup_stale(self.paths)
-        started = time.monotonic()
-        log = self.paths.server_log
-        log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_bytes(b"")
-        last_error: BackendUnavailable | None = None
-        for _attempt in range(3):
-            self.port = free_port()
-            self.proc = process.spawn_child(self.argv(self.port), log_path=log, env=scrubbed_env())
-            self.spawn_count += 1
-            _LIVE.add(self)
-            self._write_state()
-            self.client = httpx.Client(
-                base_url=self.base_url,
-                transport=self.transport,
-                headers={"Authorization": f"Bearer {self.api_key}"},
-                timeout=httpx.Timeout(self.options.request_timeout, connect=2.0),
-            )
+        self.port = free_port()
+        self.proc = process.spawn_child(
+            self.argv(self.port), log_path=self.paths.server_log, env=scrubbed_env()
+        )
+        self.spawn_count += 1
+        _LIVE.add(self)
+        self._write_state()
+        self.client = httpx.Client(
+            base_url=self.base_url,
+            transport=self.transport,
+            headers={"Authorization": f"Bearer {self.api_key}"},
+            timeout=httpx.Timeout(self.options.request_timeout, connect=2.0),
+        )
+
+    def start(self) -> None:
+        """Spawn (unless prestarted) and wait until /health answers; retry a lost port race."""
+        if self.ready:
+            return
+        self.prestart()
+        for attempt in range(3):
             try:
-                self._wait_ready(started)
+                self._wait_ready(self._spawned_at)
                 break
-            except BackendUnavailable as exc:
-                last_error = exc
+            except BackendUnavailable:
+                log = self.paths.server_log
                 bind_race = any(m in log_tail(log, 30).lower() for m in BIND_ERRORS)
                 self.close()
-                if not bind_race:
+                if not bind_race or attempt == 2:
                     raise
-        else:
-            assert last_error is not None
-            raise last_error
-        self.startup_ms = (time.monotonic() - started) * 1000
+                log.write_bytes(b"")
+                self._spawned_at = time.monotonic()
+                self._spawn()
+        self.ready = True
+        self.startup_ms = (time.monotonic() - self._spawned_at) * 1000
         if self.snapshots is not None:
             self.snapshots.on_ready(self)
 
@@ -242,6 +255,7 @@ class LlamaServer:
         if self.proc is not None:
             process.kill_group(self.proc, grace=2.0)
             self.proc = None
+        self.ready = False
         if self.state_file is not None:
             self.state_file.unlink(missing_ok=True)
             self.state_file = None

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from intent import __version__, audit, cache, engine, execute, paths, safety, tools, wiring
+from intent import __version__, audit, cache, engine, execute, paths, safety, schema, tools, wiring
 from intent import prompt as prompt_mod
 from intent.cli import render
 from intent.config import Config
@@ -137,6 +137,22 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         )
         envelope.model = record["model"] = model_id
         stdin_text = piped.decode(errors="replace") if piped else ""
+        answer_cache = None
+        if (
+            config.get("answer_cache")
+            and not opts.no_cache
+            and not history
+            and choice.backend != "mock"
+        ):
+            answer_cache = cache.AnswerCache(
+                p.answers_dir, cache.key(prompt_text, cwd, model_id, extra, stdin_text)
+            )
+        hit = answer_cache.get() if answer_cache is not None else None
+        if hit is None:
+            prestart = getattr(backend, "prestart", None)
+            if prestart is not None:
+                prestart()  # the model loads while the context is gathered
+            schema.warm()
         ctx = prompt_mod.gather(
             cwd, extra=extra, stdin_text=stdin_text, git_status=tools.git_summary(cwd)
         )
@@ -153,17 +169,9 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             max_tokens=config.get("max_tokens"),
             guard_context=guard_ctx,
         )
-        answer_cache = None
-        if (
-            config.get("answer_cache")
-            and not opts.no_cache
-            and not history
-            and choice.backend != "mock"
-        ):
-            answer_cache = cache.AnswerCache(
-                p.answers_dir, cache.key(prompt_text, cwd, model_id, extra, stdin_text)
-            )
-        proposal, cached = _propose(eng, prompt_text, ctx, history, answer_cache, guard_ctx, opts)
+        proposal, cached = _propose(
+            eng, prompt_text, ctx, history, answer_cache, hit, guard_ctx, opts
+        )
         envelope.data.update(response=proposal.reply, risk=proposal.risk, cached=cached)
         timings = {
             "startup_ms": round(getattr(backend, "startup_ms", 0.0)),
@@ -252,20 +260,14 @@ def _propose(
     ctx: prompt_mod.RequestContext,
     history: list[dict[str, str]] | None,
     answer_cache: cache.AnswerCache | None,
+    hit: dict[str, Any] | None,
     guard_ctx: safety.Context,
     opts: AskOptions,
 ) -> tuple[engine.Proposal, bool]:
-    if answer_cache is not None:
-        hit = answer_cache.get()
-        if hit is not None:
-            proposal = engine.Proposal(
-                hit, engine._KIND[next(k for k in engine._KIND if k in hit)], None, None
-            )
-            if proposal.kind in ("command", "script"):
-                proposal.verdict, proposal.risk, proposal.actions = engine.guard(hit, guard_ctx)
-            if opts.verbose:
-                render.note("answer cache: hit (re-guarded)")
-            return proposal, True
+    if hit is not None:
+        if opts.verbose:
+            render.note("answer cache: hit (re-guarded)")
+        return engine.proposal_for(hit, guard_ctx), True
     gen = eng.run(prompt_text, ctx, history)
     with render.Spinner("asking the model…", enabled=not opts.quiet) as spinner:
         while True:
