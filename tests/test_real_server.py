@@ -20,6 +20,10 @@ from intent import schema
 
 pytestmark = pytest.mark.real
 
+# What a tiny base model may do with a plain request: propose (0), refuse (4), ask back (8).
+# The plumbing under test is the same in each case: a schema-valid reply from a real server.
+ANSWERED = (0, 4, 8)
+
 
 def llama_servers() -> set[int]:
     pids = set()
@@ -61,7 +65,7 @@ def real_env(real_parts, tmp_path: Path) -> dict[str, str]:
 
 def test_dry_json_through_a_real_llama_server(run_i, real_env) -> None:
     r = run_i("--dry", "--json", "-v", "list the files here", env=real_env, timeout=120)
-    assert r.code in (0, 8), r.stderr
+    assert r.code in ANSWERED, r.stderr
     obj = r.json()
     assert obj["backend"] == "llama-server"
     assert obj["model"] == "gemma-3-270m-q4_k_m.gguf"
@@ -83,7 +87,7 @@ def test_dry_json_through_llama_completion(run_i, real_env, real_parts) -> None:
         env=real_env,
         timeout=180,
     )
-    assert r.code in (0, 5, 8), r.stderr
+    assert r.code in (*ANSWERED, 5), r.stderr
     obj = r.json()
     assert obj["backend"] == "llama-cli"
     if (
@@ -242,7 +246,7 @@ def test_snapshot_makes_the_next_invocation_reuse_the_system_prompt(
     run_i, real_env, intent_home: Path
 ) -> None:
     first = run_i("-v", "--dry", "--no-cache", "list the files here", env=real_env, timeout=120)
-    assert first.code in (0, 8), first.stderr
+    assert first.code in ANSWERED, first.stderr
     assert list((intent_home / "cache" / "kv").glob("*.bin")), "no snapshot was saved"
     second = run_i("-v", "--dry", "--no-cache", "show disk usage", env=real_env, timeout=120)
     assert "snapshot_restored=True" in second.stderr
@@ -255,7 +259,7 @@ def test_corrupt_snapshot_is_ignored_by_a_real_server(run_i, real_env, intent_ho
     [snap] = list((intent_home / "cache" / "kv").glob("*.bin"))
     snap.write_bytes(os.urandom(snap.stat().st_size))  # same size, garbage content
     r = run_i("-v", "--dry", "--no-cache", "--json", "show disk usage", env=real_env, timeout=120)
-    assert r.code in (0, 8), r.stderr
+    assert r.code in ANSWERED, r.stderr
     assert "snapshot_restored=True" not in r.stderr
     assert "warning: KV snapshot not restored" in r.stderr or "disabled" in r.stderr
 

@@ -286,7 +286,10 @@ class LlamaServer:
                 hint="Raise `request_timeout`, or choose a smaller model (`i model list`).",
             ) from None
         except httpx.HTTPError as exc:
-            code = self.proc.poll() if self.proc else None
+            code = None
+            if self.proc is not None:  # a dropped connection is usually a dying child
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    code = self.proc.wait(timeout=1.0)
             what = (
                 f"crashed (exit {code})" if code is not None else f"failed ({type(exc).__name__})"
             )
