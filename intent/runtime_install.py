@@ -25,6 +25,7 @@ from urllib.parse import urljoin
 
 from intent import process
 from intent.errors import IntentError, RuntimeMissing, UsageError
+from intent.models import sha256_file
 from intent.paths import Paths
 from intent.runtime import ONE_SHOT, SERVER, managed_bin
 
@@ -147,7 +148,7 @@ def find_sdist(client, index_url: str) -> Sdist:  # client: httpx.Client
 def download(client, sdist: Sdist, dest_dir: Path, progress: Progress) -> Path:
     dest_dir.mkdir(parents=True, exist_ok=True)
     target = dest_dir / sdist.filename
-    if target.exists() and _sha256(target) == sdist.sha256:
+    if target.exists() and sha256_file(target) == sdist.sha256:
         return target
     part = target.with_suffix(target.suffix + ".part")
     digest = hashlib.sha256()
@@ -439,11 +440,3 @@ def install(
     return Installed(
         "source", out_bin / SERVER, out_bin / ONE_SHOT, said, time.monotonic() - started
     )
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from conftest import command_reply
 
+MOCK_DRY_JSON = ("--backend", "mock", "--dry", "--json")
 ENVELOPE_KEYS = {
     "version",
     "status",
@@ -26,9 +27,7 @@ ENVELOPE_KEYS = {
 
 
 def test_json_dry_run_prints_one_object(run_i) -> None:
-    r = run_i(
-        "--backend", "mock", "--dry", "--json", "list files", script=[command_reply("ls -la")]
-    )
+    r = run_i(*MOCK_DRY_JSON, "list files", script=[command_reply("ls -la")])
     assert r.code == 0, r.stderr
     obj = r.json()
     assert ENVELOPE_KEYS <= set(obj)
@@ -117,7 +116,7 @@ def test_tool_call_then_command(run_i, tmp_path: Path) -> None:
         {"tool_call": {"name": "list_dir", "arguments": {"path": "."}}},
         command_reply("cat marker.txt"),
     ]
-    r = run_i("--backend", "mock", "--dry", "--json", "-v", "show the marker", script=script)
+    r = run_i(*MOCK_DRY_JSON, "-v", "show the marker", script=script)
     assert r.code == 0, r.stderr
     obj = r.json()
     assert obj["response"]["command"] == "cat marker.txt"
@@ -139,7 +138,7 @@ def test_two_invalid_replies_exit_5_with_one_line(run_i) -> None:
 
 
 def test_invalid_then_valid_succeeds(run_i) -> None:
-    r = run_i("--backend", "mock", "--dry", "--json", "x", script=["oops", command_reply("ls")])
+    r = run_i(*MOCK_DRY_JSON, "x", script=["oops", command_reply("ls")])
     assert r.code == 0
     assert r.json()["response"]["command"] == "ls"
 
@@ -147,10 +146,7 @@ def test_invalid_then_valid_succeeds(run_i) -> None:
 def test_github_token_is_redacted_in_audit_and_json(run_i, intent_home: Path) -> None:
     token = "ghp_" + "A1b2C3d4E5" * 3 + "abcdef"
     r = run_i(
-        "--backend",
-        "mock",
-        "--dry",
-        "--json",
+        *MOCK_DRY_JSON,
         f"push using {token}",
         script=[command_reply("git push")],
     )
@@ -189,10 +185,7 @@ def test_model_refusal_exits_4(run_i) -> None:
 def test_flags_only_before_the_prompt(run_i) -> None:
     # `i sort -n file.txt` is the prompt "sort -n file.txt", not an unknown flag -n.
     r = run_i(
-        "--backend",
-        "mock",
-        "--dry",
-        "--json",
+        *MOCK_DRY_JSON,
         "sort",
         "-n",
         "file.txt",
@@ -204,10 +197,7 @@ def test_flags_only_before_the_prompt(run_i) -> None:
 
 def test_double_dash_forces_a_prompt(run_i) -> None:
     r = run_i(
-        "--backend",
-        "mock",
-        "--dry",
-        "--json",
+        *MOCK_DRY_JSON,
         "--",
         "doctor",
         "my",
@@ -220,10 +210,7 @@ def test_double_dash_forces_a_prompt(run_i) -> None:
 
 def test_quoted_subcommand_word_is_a_prompt(run_i) -> None:
     r = run_i(
-        "--backend",
-        "mock",
-        "--dry",
-        "--json",
+        *MOCK_DRY_JSON,
         "explain how tar works",
         script=[{"stdout_to_user": "tar archives"}],
     )
