@@ -76,6 +76,21 @@ def main(argv: list[str] | None = None) -> None:
     if args and args[0] in ("--version", "-V"):
         print(version_text())
         sys.exit(0)
+    _import_plain_typer()
     from intent.cli import app
 
     sys.exit(app.dispatch(args))
+
+
+def _import_plain_typer() -> None:
+    """Typer without rich: plain help, one-line usage errors, and a faster start. The variable
+    is read once at import and removed again, so commands `i` runs never see it."""
+    import os
+
+    if "typer" in sys.modules or "TYPER_USE_RICH" in os.environ:
+        return
+    os.environ["TYPER_USE_RICH"] = "0"
+    try:
+        import typer  # noqa: F401
+    finally:
+        del os.environ["TYPER_USE_RICH"]
