@@ -147,3 +147,25 @@ def test_ctrl_c_gives_130_and_leaves_nothing(tmp_path: Path) -> None:
     assert proc.wait(timeout=10) == 130
     time.sleep(0.2)
     assert not _sleepers(tag)
+
+
+@pytest.mark.skipif(not __import__("shutil").which("bwrap"), reason="bubblewrap not installed")
+def test_sandbox_writes_only_the_working_directory(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    outside = tmp_path / "outside.txt"
+    cmd = f"touch inside.txt; touch {outside}"
+    run = settle(
+        proposal(cmd, "mutates"), Mode(tty=True, sandbox=True), lambda p: Decision("run"), CTX, work
+    )
+    assert run.status == "executed"
+    # the working directory is real; everything else is read-only or a throwaway tmpfs
+    assert (work / "inside.txt").exists() and not outside.exists()
+    ro = settle(
+        proposal("touch again.txt", "mutates"),
+        Mode(tty=True, read_only=True),
+        lambda p: Decision("run"),
+        CTX,
+        work,
+    )
+    assert ro.exit_code != 0 and not (work / "again.txt").exists()
