@@ -105,3 +105,17 @@ def test_describe_then_cancel(tmp_path: Path) -> None:
     t.expect("model said safe")
     t.send("n\r")
     assert t.wait() == 8
+
+
+def test_model_can_ask_the_user_a_question(tmp_path: Path) -> None:
+    script = [
+        {"tool_call": {"name": "ask_user", "arguments": {"question": "Which folder?"}}},
+        reply("ls src", "safe"),
+    ]
+    t = Terminal(["-v", "list it"], script, tmp_path)
+    t.expect("? Which folder?")
+    t.send("src\r")
+    t.expect("tool ask_user({'question': 'Which folder?'}) -> src")
+    t.expect("[Enter] run")
+    t.send("n\r")
+    assert t.wait() == 8

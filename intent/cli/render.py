@@ -143,7 +143,14 @@ def confirm(p: Proposal) -> Decision:
 
 
 def ask_user(question: str) -> str | None:
+    """The model's `ask_user` tool: a question on the terminal (the spinner steps aside)."""
+    if _ACTIVE:
+        with _ACTIVE[-1].pause():
+            return _read(f"? {question}\n> ")
     return _read(f"? {question}\n> ")
+
+
+_ACTIVE: list[Spinner] = []  # the spinner on screen, so a prompt can pause it
 
 
 class Spinner:
@@ -156,10 +163,34 @@ class Spinner:
         self._thread: threading.Thread | None = None
 
     def __enter__(self) -> Spinner:
+        _ACTIVE.append(self)
+        self._start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._halt()
+        _ACTIVE.remove(self)
+
+    @contextlib.contextmanager
+    def pause(self) -> Iterator[None]:
+        """Step aside for other output or a question, then carry on."""
+        self._halt()
+        try:
+            yield
+        finally:
+            self._start()
+
+    def _start(self) -> None:
         if self.enabled:
+            self._stop = threading.Event()
             self._thread = threading.Thread(target=self._spin, daemon=True)
             self._thread.start()
-        return self
+
+    def _halt(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=1)
+            self._thread = None
 
     def _spin(self) -> None:
         for frame in itertools.cycle("⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"):
@@ -169,26 +200,6 @@ class Spinner:
             sys.stderr.flush()
         sys.stderr.write("\r\033[K")
         sys.stderr.flush()
-
-    def pause(self) -> contextlib.AbstractContextManager[None]:
-        return _paused(self)
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout=1)
-
-
-@contextlib.contextmanager
-def _paused(spinner: Spinner) -> Iterator[None]:
-    was = spinner.enabled
-    spinner.__exit__()
-    try:
-        yield
-    finally:
-        if was:
-            spinner._stop = threading.Event()
-            spinner.__enter__()
 
 
 def progress_printer(prefix: str = "") -> Any:
