@@ -133,13 +133,6 @@ def _validator(schema: dict[str, Any]) -> Any:
     return _VALIDATORS[key]
 
 
-def warm() -> None:
-    """Import jsonschema and build the validators now (while the model loads, for example)."""
-    _validator(RESPONSE_SCHEMA)
-    for branch in RESPONSE_SCHEMA["oneOf"]:
-        _validator(branch)
-
-
 def validate(text_or_obj: str | dict[str, Any]) -> dict[str, Any]:
     """Parse and validate one reply; raise InvalidReply naming the first problem."""
     import jsonschema

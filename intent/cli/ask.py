@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from intent import __version__, audit, cache, engine, execute, paths, safety, schema, tools, wiring
+from intent import __version__, audit, cache, engine, execute, paths, safety, tools, wiring
 from intent import prompt as prompt_mod
 from intent.cli import render
 from intent.config import Config
@@ -148,11 +148,8 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
                 p.answers_dir, cache.key(prompt_text, cwd, model_id, extra, stdin_text)
             )
         hit = answer_cache.get() if answer_cache is not None else None
-        if hit is None:
-            prestart = getattr(backend, "prestart", None)
-            if prestart is not None:
-                prestart()  # the model loads while the context is gathered
-            schema.warm()
+        # The child is spawned at the first model call, not earlier: spawning it before gathering
+        # the context was measured slower on 2 cores (the imports and the model load compete).
         ctx = prompt_mod.gather(
             cwd, extra=extra, stdin_text=stdin_text, git_status=tools.git_summary(cwd)
         )
