@@ -4,15 +4,18 @@
 #   ./install.sh            install and initialise
 #   ./install.sh --dev      editable install with the test extra
 #   ./install.sh --no-init  skip `i init`
+#   ./install.sh --no-link  leave ~/.local/bin alone (the test command uses this)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 dev=0
 init=1
+link=1
 for arg in "$@"; do
   case "$arg" in
     --dev) dev=1 ;;
     --no-init) init=0 ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    --no-link) link=0 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -22,7 +25,7 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
   exit 1
 fi
 bin_dir="$HOME/.local/bin"
-mkdir -p "$bin_dir"
+[ "$link" = 1 ] && mkdir -p "$bin_dir"
 if [ "$dev" = 0 ] && command -v pipx >/dev/null 2>&1; then
   echo "==> installing with pipx"
   pipx install --force "$here" >/dev/null
@@ -39,11 +42,14 @@ else
   else
     "$venv/bin/python" -m pip install -q --disable-pip-version-check "$here"
   fi
-  ln -sf "$venv/bin/i" "$bin_dir/i"
-  ln -sf "$venv/bin/intent" "$bin_dir/intent"
-  i_bin="$bin_dir/i"
+  i_bin="$venv/bin/i"
+  if [ "$link" = 1 ]; then
+    ln -sf "$venv/bin/i" "$bin_dir/i"
+    ln -sf "$venv/bin/intent" "$bin_dir/intent"
+    i_bin="$bin_dir/i"
+  fi
 fi
-case ":$PATH:" in
+[ "$link" = 1 ] && case ":$PATH:" in
   *":$bin_dir:"*) ;;
   *) echo "==> note: $bin_dir is not on your PATH; add this to your shell rc file:"
      echo "    export PATH=\"$bin_dir:\$PATH\"" ;;

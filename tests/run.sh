@@ -5,7 +5,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-./install.sh --dev --no-init
+./install.sh --dev --no-init --no-link
 py="$here/.venv/bin/python"
 i="$here/.venv/bin/i"
 started=$(date +%s)
