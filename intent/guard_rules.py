@@ -203,8 +203,6 @@ def catastrophic_target(raw: str, ctx: Context) -> str | None:
         return "recursive delete of the home directory"
     if norm in SYSTEM_DIRS or (glob_all and norm in SYSTEM_DIRS):
         return f"recursive delete of system directory {norm}"
-    if base in (".", "./") and ctx.cwd is None and target not in ("*",):
-        return None
     return None
 
 
@@ -222,16 +220,12 @@ def _rm(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> 
 
 
 def _chmod(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    flags = flags_in(
-        [
-            a
-            for a in args
-            if not re.fullmatch(r"[-+=]?[rwxXstugo]+", a.lstrip("-+=")) or a.startswith("--")
-        ]
+    # "R" is never a mode letter, so `-R`, `-Rf` and `--recursive` mean recursion, `-w` does not
+    recursive = any(
+        a == "--recursive" or (a[:1] == "-" and a[1:2] != "-" and "R" in a) for a in args
     )
-    if {"-R", "--recursive"} & flags or "-R" in args:
-        ops = operands(args)[1:] if name != "chown" or True else operands(args)
-        for target in ops:
+    if recursive:
+        for target in operands(args)[1:]:  # the first operand is the mode or the owner
             norm = normalise((target[:-2] or "/") if target.endswith("/*") else target, ctx)
             if norm == "/":
                 acc.reject(f"{name} -R on /")

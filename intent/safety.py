@@ -116,8 +116,6 @@ def _assess_simple(cmd: Simple, acc: Findings, ctx: Context, depth: int) -> None
         return
     name = base_name(word0)
     args = argv[1:]
-    if word0.startswith("/") and "/" in word0:
-        name = base_name(word0)
     if name.startswith("mkfs") or name in ("mke2fs", "mkswap", "wipefs", "mkdosfs", "newfs"):
         devices = [a for a in operands(args) if a.startswith("/dev/")]
         if devices:
