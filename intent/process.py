@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PR_SET_PDEATHSIG = 1
+STDOUT_CAP = 4 << 20  # captured stdout kept for `--json`; the rest is read and dropped
 
 
 @dataclass(frozen=True)
@@ -261,7 +262,8 @@ def run_user_command(
     def pump_out() -> None:
         assert proc.stdout is not None
         for chunk in iter(lambda: proc.stdout.read1(65536), b""):  # type: ignore[union-attr,attr-defined]
-            out.extend(chunk)
+            if len(out) < STDOUT_CAP:  # keep draining past the cap so the command never blocks
+                out.extend(chunk[: STDOUT_CAP - len(out)])
 
     def feed_in() -> None:
         assert proc.stdin is not None

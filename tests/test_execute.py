@@ -169,3 +169,11 @@ def test_sandbox_writes_only_the_working_directory(tmp_path: Path) -> None:
         work,
     )
     assert ro.exit_code != 0 and not (work / "again.txt").exists()
+
+
+def test_captured_stdout_is_capped_and_the_command_still_finishes() -> None:
+    outcome = process.run_user_command(
+        ["sh", "-c", "head -c 6000000 /dev/zero; echo done >&2"], timeout=20, capture_stdout=True
+    )
+    assert outcome.exit_code == 0 and len(outcome.stdout or "") == process.STDOUT_CAP
+    assert "done" in outcome.stderr_tail
