@@ -136,3 +136,37 @@ def test_prune_keeps_the_newest_under_the_cap(tmp_path: Path) -> None:
         os.utime(tmp_path / f"{name}.bin", (time.time() - 100 + i, time.time() - 100 + i))
     snapshot.prune(tmp_path, 250, keep=tmp_path / "new.bin")
     assert sorted(p.stem for p in tmp_path.glob("*.bin")) == ["mid", "new"]
+
+
+def test_a_restore_that_kills_the_server_starts_it_again_without_snapshots(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from intent import paths
+    from intent.backends import llama_server
+
+    write_snapshot(tmp_path, "ours")
+    s = snaps(tmp_path, "ours")
+    server = llama_server.LlamaServer(
+        llama_server.ServerOptions(Path("/bin/true"), Path("m.gguf")), paths.resolve(), snapshots=s
+    )
+    starts: list[int] = []
+
+    class Dead(FakeServer):
+        def poll(self) -> int:  # type: ignore[override]
+            return -9
+
+    def fake_spawn() -> None:
+        starts.append(1)
+        server.proc = Dead() if len(starts) == 1 else FakeServer()  # type: ignore[assignment]
+
+    monkeypatch.setattr(server, "_spawn", fake_spawn)
+    monkeypatch.setattr(server, "_wait_ready", lambda started: None)
+    monkeypatch.setattr(
+        server, "post", lambda *a, **k: (_ for _ in ()).throw(BackendUnavailable("crashed"))
+    )
+    monkeypatch.setattr(
+        server, "close", lambda: setattr(server, "proc", None) or setattr(server, "ready", False)
+    )
+    server.start()
+    assert len(starts) == 2 and s.model_failed()
+    assert any("stopped llama-server" in n for n in s.notes)

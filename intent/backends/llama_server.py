@@ -201,7 +201,13 @@ class LlamaServer:
         self.ready = True
         self.startup_ms = (time.monotonic() - self._spawned_at) * 1000
         if self.snapshots is not None:
-            self.snapshots.on_ready(self)
+            try:
+                self.snapshots.on_ready(self)
+            except BackendUnavailable:
+                # the restore took the child down: never again for this model, and start clean
+                self.snapshots.record_failure("restoring the snapshot stopped llama-server")
+                self.close()
+                self.start()
 
     def _wait_ready(self, started: float) -> None:
         import httpx
