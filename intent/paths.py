@@ -1,6 +1,6 @@
 """Where intent keeps its files. `INTENT_HOME` moves everything under one root.
 
-Nothing is created at import time; callers ask for a directory with `ensure()`.
+Nothing is created at import time; the code that writes a file creates its directory.
 """
 
 from __future__ import annotations
@@ -71,8 +71,3 @@ def resolve(env: dict[str, str] | None = None) -> Paths:
         Path(platformdirs.user_cache_dir(APP)),
         Path(platformdirs.user_data_dir(APP)),
     )
-
-
-def ensure(path: Path, mode: int = 0o700) -> Path:
-    path.mkdir(parents=True, exist_ok=True, mode=mode)
-    return path

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from intent import models, runtime
 from intent.backends.base import Backend
@@ -138,8 +137,3 @@ def build_backend(
 
         snaps = snapshot.prepare(options, paths, config, model, probe)
     return LlamaServer(options, paths, snapshots=snaps), model.id
-
-
-def model_label(paths: Paths, config: Config, env: dict[str, str], flag: str | None) -> str:
-    name, _ = requested_model(flag, config, env)
-    return Path(name).name if name.endswith(".gguf") else name

@@ -335,6 +335,7 @@ class LlamaServer:
         timings["startup_ms"] = self.startup_ms
         if self.snapshots is not None:
             timings["snapshot_restored"] = self.snapshots.restored
+            timings["snapshot_restore_ms"] = round(self.snapshots.restore_ms)
             self.snapshots.after_complete(self, timings)
         return Completion(text, timings)
 

@@ -296,6 +296,7 @@ def _verbose(event: Any) -> None:
             "predicted_n",
             "predicted_ms",
             "snapshot_restored",
+            "snapshot_restore_ms",
         )
         shown = " ".join(
             f"{k}={round(t[k]) if isinstance(t[k], float) else t[k]}" for k in keys if k in t
