@@ -104,30 +104,17 @@ def _die_with_parent() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-# Where there is no PR_SET_PDEATHSIG: a tiny process that outlives `i` only long enough to
-# kill the child's group once `i` is gone (polled twice a second).
-WATCHDOG = """
-import os, signal, sys, time
-parent, child = int(sys.argv[1]), int(sys.argv[2])
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-while alive(child):
-    if not alive(parent) or os.getppid() != parent:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(child, sig)
-            except (ProcessLookupError, PermissionError):
-                break
-            time.sleep(2)
-        break
-    time.sleep(0.5)
-"""
+def watch(parent: int, child: int) -> None:
+    """Run in a separate process where there is no PR_SET_PDEATHSIG: once `parent` (`i`) is gone,
+    kill the child's group (polled twice a second)."""
+    while pid_alive(child):
+        if not pid_alive(parent) or os.getppid() != parent:
+            kill_pgid(child, grace=2.0)
+            return
+        time.sleep(0.5)
+
+
+WATCHDOG = "import sys; from intent.process import watch; watch(int(sys.argv[1]), int(sys.argv[2]))"
 
 
 def spawn_child(

@@ -15,6 +15,7 @@ class Completion:
 
 class Backend(Protocol):
     name: str
+    cacheable: bool  # may its answers be reused by the answer cache?
 
     def complete(
         self, messages: list[dict[str, str]], schema: dict[str, Any], *, max_tokens: int

@@ -106,6 +106,7 @@ class LlamaServer:
     """One llama-server child for one invocation. `complete()` starts it on first use."""
 
     name = "llama-server"
+    cacheable = True
 
     def __init__(
         self, options: ServerOptions, paths: Paths, *, transport: Any = None, snapshots: Any = None

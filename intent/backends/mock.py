@@ -20,6 +20,7 @@ SIMULATED = {
 
 class MockBackend:
     name = "mock"
+    cacheable = False  # a script plays replies in order; a cache hit would skip one
 
     def __init__(self, replies: list[Any], *, simulated: bool = False) -> None:
         self.replies = list(replies)

@@ -26,6 +26,7 @@ class OneShot:
     timeout: float = 300
     legacy_cli: bool = False
     name: str = "llama-cli"
+    cacheable: bool = True
 
     def argv(self, system: str, user: str, schema: dict[str, Any], max_tokens: int) -> list[str]:
         argv = [

@@ -24,6 +24,7 @@ class OpenAICompat:
     retries: int = 4
     sleep: Callable[[float], None] = time.sleep
     name: str = "openai"
+    cacheable: bool = True
     _client: Any = field(default=None, repr=False)
 
     def _http(self) -> Any:

@@ -138,12 +138,7 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         envelope.model = record["model"] = model_id
         stdin_text = piped.decode(errors="replace") if piped else ""
         answer_cache = None
-        if (
-            config.get("answer_cache")
-            and not opts.no_cache
-            and not history
-            and choice.backend != "mock"
-        ):
+        if config.get("answer_cache") and not opts.no_cache and not history and backend.cacheable:
             answer_cache = cache.AnswerCache(
                 p.answers_dir, cache.key(prompt_text, cwd, model_id, extra, stdin_text)
             )

@@ -39,18 +39,16 @@ def status(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 def smoke_model() -> Path | None:
     """An installed model for the smoke test: the configured one, else any installed GGUF."""
-    from intent import models
+    from intent import models, wiring
 
     p = paths.resolve()
-    try:
-        current = models.resolve(p, Config(p.config_file).get("model"), "config")
+    try:  # the same resolution as every model call: INTENT_MODEL, then the config
+        name, source = wiring.requested_model(None, Config(p.config_file), dict(os.environ))
+        current = models.resolve(p, name, source)
         if current.path.is_file():
             return current.path
     except IntentError:
         pass
-    env_model = os.environ.get("INTENT_MODEL")
-    if env_model and env_model.endswith(".gguf") and os.path.isfile(env_model):
-        return Path(env_model)
     found = (
         sorted(p.models_dir.glob("*.gguf"), key=lambda f: f.stat().st_size)
         if p.models_dir.exists()
