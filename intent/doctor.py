@@ -29,11 +29,15 @@ class Check:
         return d
 
 
+def _existing(path: Path) -> Path:
+    while not path.exists():
+        path = path.parent
+    return path
+
+
 def _writable(path: Path) -> bool:
-    probe = path
-    while not probe.exists():
-        probe = probe.parent
-    return os.access(probe, os.W_OK)
+    """Writable, or creatable: the nearest existing ancestor is writable."""
+    return os.access(_existing(path), os.W_OK)
 
 
 def check_python() -> Check:
@@ -169,12 +173,6 @@ def check_resources(p: paths.Paths, cfg: config_mod.Config) -> Check:
         detail,
         None if ok else "choose a smaller model: i model list",
     )
-
-
-def _existing(path: Path) -> Path:
-    while not path.exists():
-        path = path.parent
-    return path
 
 
 def check_stale(p: paths.Paths, fix: bool) -> Check:

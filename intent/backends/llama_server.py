@@ -70,7 +70,7 @@ def _cause(tail: str) -> str:
 
 def _fix_for(tail: str, paths: Paths) -> str:
     low = tail.lower()
-    if "load model" in low or "gguf" in low or "model" in low and "failed" in low:
+    if "load model" in low or "gguf" in low or ("model" in low and "failed" in low):
         return "The model file looks corrupt or unsupported: run `i model pull ID --force` or `i doctor`."
     if any(m in low for m in BIND_ERRORS):
         return "A port was taken while starting; run the command again."
