@@ -43,6 +43,12 @@ KEYS: dict[str, Key] = {
         Key("max_tokens", int, 384, "Upper bound on tokens generated per reply."),
         Key("kv_snapshot", bool, True, "Save and restore the system prompt's KV cache."),
         Key("kv_cache_max_mb", int, 1024, "Size cap for saved KV snapshots."),
+        Key(
+            "repack",
+            bool,
+            False,
+            "Repack weights when llama-server loads (slower start, more memory; CPU only).",
+        ),
         Key("answer_cache", bool, True, "Reuse answers to identical requests (re-guarded)."),
         Key("color", bool, True, "Colour on terminals (NO_COLOR always wins)."),
         Key("runtime.llama_server", str, "", "Path to llama-server (overrides discovery)."),

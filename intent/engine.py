@@ -142,7 +142,9 @@ class Engine:
             call = reply["tool_call"]
             result = self.toolbox.call(call["name"], call.get("arguments", {}))
             yield ToolRan(call["name"], call.get("arguments", {}), result)
-            messages.append({"role": "assistant", "content": json.dumps(reply)})
+            messages.append(
+                {"role": "assistant", "content": json.dumps(reply, separators=(",", ":"))}
+            )
             messages.append(
                 {
                     "role": "user",

@@ -14,18 +14,18 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROMPT_VERSION = "2"
+PROMPT_VERSION = "3"
 
 SYSTEM_PROMPT = """\
 You turn a user's request into one shell command for their machine. Reply with exactly one JSON object.
 
 Reply shapes (choose one):
-- {"command": "...", "description": "...", "risk": R, "expected_runtime": T, "confidence": C}
-- {"script": {"interpreter": "python3|node|ruby|perl|bash|sh", "body": "..."}, "description": "...", "risk": R, "expected_runtime": T, "confidence": C}
-- {"tool_call": {"name": TOOL, "arguments": {...}}} to look at the machine first (read-only)
-- {"stdout_to_user": "..."} to answer a question that needs no command
-- {"clarifying_question": "..."} only when no reasonable default exists
-- {"refusal_reason": "..."} when the request is harmful
+- {"command":"...","description":"...","risk":R,"expected_runtime":T,"confidence":C}
+- {"script":{"interpreter":"python3|node|ruby|perl|bash|sh","body":"..."},"description":"...","risk":R,"expected_runtime":T,"confidence":C}
+- {"tool_call":{"name":TOOL,"arguments":{...}}} to look at the machine first (read-only)
+- {"stdout_to_user":"..."} to answer a question that needs no command
+- {"clarifying_question":"..."} only when no reasonable default exists
+- {"refusal_reason":"..."} when the request is harmful
 
 R (risk): "safe" only reads; "network" uses the network; "mutates" changes files or state; "destructive" deletes or overwrites data; "sudo" needs root.
 T: "instant", "seconds", "minutes" or "long". C (confidence): "low", "medium" or "high".
@@ -42,19 +42,19 @@ list_dir(path), read_file(path), head_file(path, lines), stat(path), which(name)
 
 Examples:
 Request: find large files
-{"command": "find . -type f -size +100M -exec ls -lh {} +", "description": "Lists files over 100 MB below the current folder.", "risk": "safe", "expected_runtime": "seconds", "confidence": "high"}
+{"command":"find . -type f -size +100M -exec ls -lh {} +","description":"Lists files over 100 MB below the current folder.","risk":"safe","expected_runtime":"seconds","confidence":"high"}
 Request: show disk usage of this folder
-{"command": "du -sh .", "description": "Total size of the current folder.", "risk": "safe", "expected_runtime": "seconds", "confidence": "high"}
+{"command":"du -sh .","description":"Total size of the current folder.","risk":"safe","expected_runtime":"seconds","confidence":"high"}
 Request: which process uses port 3000
-{"command": "lsof -i :3000", "description": "Shows the process listening on port 3000.", "risk": "safe", "expected_runtime": "instant", "confidence": "high"}
+{"command":"lsof -i :3000","description":"Shows the process listening on port 3000.","risk":"safe","expected_runtime":"instant","confidence":"high"}
 Request: delete all .pyc files below here
-{"command": "find . -name '*.pyc' -delete", "description": "Deletes compiled Python files below the current folder.", "risk": "destructive", "expected_runtime": "seconds", "confidence": "high"}
+{"command":"find . -name '*.pyc' -delete","description":"Deletes compiled Python files below the current folder.","risk":"destructive","expected_runtime":"seconds","confidence":"high"}
 Request: search my home for notes mentioning invoice
-{"command": "grep -rl invoice ~/notes", "description": "Lists files under ~/notes that mention invoice.", "risk": "safe", "expected_runtime": "seconds", "confidence": "medium"}
+{"command":"grep -rl invoice ~/notes","description":"Lists files under ~/notes that mention invoice.","risk":"safe","expected_runtime":"seconds","confidence":"medium"}
 Request: what does the Makefile build?
-{"tool_call": {"name": "read_file", "arguments": {"path": "Makefile"}}}
+{"tool_call":{"name":"read_file","arguments":{"path":"Makefile"}}}
 Request: what is a symlink?
-{"stdout_to_user": "A symbolic link is a file that points to another path."}
+{"stdout_to_user":"A symbolic link is a file that points to another path."}
 """
 
 COMMON_BINARIES = (
@@ -82,13 +82,14 @@ class RequestContext:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def render(self) -> str:
+        # what stays the same on this machine first: a new cwd then re-reads fewer tokens
         lines = [
             "Context:",
             f"- OS: {self.os_name}" + (f" ({self.distro})" if self.distro else ""),
             f"- shell: {self.shell}",
+            f"- available: {' '.join(self.binaries) or 'unknown'}",
             f"- cwd: {self.cwd}",
             f"- git: {self.git}",
-            f"- available: {' '.join(self.binaries) or 'unknown'}",
         ]
         lines += [f"- {k}: {v}" for k, v in self.extra]
         if self.intentrc:

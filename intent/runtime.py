@@ -38,9 +38,32 @@ class Probe:
     build: str
     flags: frozenset[str] = field(default_factory=frozenset)
     legacy_cli: bool = False
+    devices: tuple[str, ...] | None = None  # from --list-devices; None: it cannot say
 
     def supports(self, flag: str) -> bool:
         return flag in self.flags
+
+    @property
+    def gpu(self) -> bool:
+        """Whether the binary may offload to a GPU (unknown counts as yes)."""
+        return self.devices is None or bool(self.devices)
+
+    def load_args(self, *, repack: bool) -> list[str]:
+        """Flags that make a one-request process start sooner, where the binary has them.
+
+        Each start is paid on every invocation, so: no warm-up run (the first request warms
+        it), no memory fitting (it reads the model an extra time to plan GPU offload; skipped
+        only without a GPU), and no weight repacking unless asked (it copies about half the
+        model into new memory at every start). Figures: docs/performance.md.
+        """
+        args = []
+        if self.supports("--no-warmup"):
+            args.append("--no-warmup")
+        if self.supports("--fit") and not self.gpu:
+            args += ["--fit", "off"]
+        if self.supports("--no-repack") and not repack:
+            args.append("--no-repack")
+        return args
 
 
 def managed_bin(paths: Paths) -> Path:
@@ -108,6 +131,21 @@ def find_one_shot(paths: Paths, config: Config, env: dict[str, str] | None = Non
 _FLAG = re.compile(r"(?<![\w-])(--?[a-zA-Z][\w-]*)")
 
 
+def parse_devices(text: str) -> tuple[str, ...] | None:
+    """The devices `--list-devices` names (`  CUDA0: NVIDIA ...`); () for `(none)`."""
+    lines = text.splitlines()
+    heads = [i for i, line in enumerate(lines) if line.strip().lower() == "available devices:"]
+    if not heads:
+        return None
+    found = []
+    for line in lines[heads[-1] + 1 :]:
+        item = line.strip()
+        if not item or item == "(none)":
+            continue
+        found.append(item)
+    return tuple(found)
+
+
 def probe(path: Path, paths: Paths) -> Probe:
     """Version and flags of a binary, cached by path, size and mtime."""
     stat = path.stat()
@@ -117,21 +155,30 @@ def probe(path: Path, paths: Paths) -> Probe:
         cache = json.loads(cache_file.read_text())
     except (OSError, ValueError):
         cache = {}
-    if key in cache:
-        entry = cache[key]
+    entry = cache.get(key)
+    if entry is not None and "devices" in entry:
         return Probe(
-            entry["version"], entry["build"], frozenset(entry["flags"]), entry["legacy_cli"]
+            entry["version"],
+            entry["build"],
+            frozenset(entry["flags"]),
+            entry["legacy_cli"],
+            None if entry["devices"] is None else tuple(entry["devices"]),
         )
     version = process.run([str(path), "--version"], timeout=15)
     helptext = process.run([str(path), "--help"], timeout=15)
     text = version.stdout + version.stderr
     match = re.search(r"version:\s*(\S+)(?:\s*\((\w+)\))?", text)
     flags = frozenset(_FLAG.findall(helptext.stdout + helptext.stderr))
+    devices = None
+    if "--list-devices" in flags:
+        listed = process.run([str(path), "--list-devices"], timeout=15)
+        devices = parse_devices(listed.stdout + listed.stderr) if listed.returncode == 0 else None
     result = Probe(
         version=match.group(1) if match else "unknown",
         build=(match.group(2) or "") if match else "",
         flags=flags,
         legacy_cli="--no-conversation" in flags,
+        devices=devices,
     )
     entry = asdict(result) | {"flags": sorted(flags)}
     cache = {k: v for k, v in cache.items() if not k.startswith(f"{path.resolve()}:")} | {

@@ -204,7 +204,7 @@ def prepare(
         model_id=model_identity(model),
         build_id=build_identity(options.binary, probe),
         ctx_size=options.ctx_size,
-        cache_flags=cache_flags,
+        cache_flags=[*cache_flags, *(a for a in options.load_args if a == "--no-repack")],
         system_prompt=prompt.SYSTEM_PROMPT,
         response_schema=schema.RESPONSE_SCHEMA,
     )

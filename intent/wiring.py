@@ -117,6 +117,7 @@ def build_backend(
             threads=config.get("threads"),
             timeout=config.get("request_timeout"),
             legacy_cli=found.path.name == runtime.LEGACY_CLI and probe.legacy_cli,
+            load_args=probe.load_args(repack=config.get("repack")),
         ), model.id
     from intent.backends.llama_server import LlamaServer, ServerOptions
 
@@ -130,6 +131,7 @@ def build_backend(
         startup_timeout=config.get("startup_timeout"),
         request_timeout=config.get("request_timeout"),
         flags=probe.flags,
+        load_args=probe.load_args(repack=config.get("repack")),
     )
     snaps = None
     if snapshots and config.get("kv_snapshot"):

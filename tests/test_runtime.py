@@ -82,6 +82,53 @@ def test_probe_runs_once_and_is_cached_by_mtime(tmp_path: Path, fp) -> None:
     assert fp.call_count([str(binary), "--version"]) == 1
 
 
+HELP_WITH_LOAD_FLAGS = (
+    "  --list-devices  print list of available devices and exit\n"
+    "  -fit, --fit [on|off]  fit to device memory\n"
+    "  --repack, -nr, --no-repack  whether to enable weight repacking\n"
+    "  --warmup, --no-warmup  warm up with an empty run\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("listing", "devices", "expected"),
+    [
+        (
+            "Available devices:\n  (none)\n",
+            (),
+            ["--no-warmup", "--fit", "off", "--no-repack"],
+        ),
+        (
+            "Available devices:\n  CUDA0: NVIDIA RTX 4090 (24080 MiB, 23000 MiB free)\n",
+            ("CUDA0: NVIDIA RTX 4090 (24080 MiB, 23000 MiB free)",),
+            ["--no-warmup", "--no-repack"],  # fitting plans GPU offload: left on
+        ),
+        ("error: unknown argument\n", None, ["--no-warmup", "--no-repack"]),
+    ],
+)
+def test_probe_lists_devices_and_picks_load_flags(
+    tmp_path: Path, fp, listing: str, devices, expected
+) -> None:
+    p = paths.resolve()
+    binary = exe(tmp_path / "llama-server")
+    fp.register([str(binary), "--version"], stderr="version: 11434 (abc123)\n")
+    fp.register([str(binary), "--help"], stdout=HELP_WITH_LOAD_FLAGS)
+    fp.register([str(binary), "--list-devices"], stdout=listing)
+    found = runtime.probe(binary, p)
+    assert found.devices == devices
+    assert found.load_args(repack=False) == expected
+    assert "--no-repack" not in found.load_args(repack=True)
+    assert runtime.probe(binary, p) == found  # cached, devices included
+
+
+def test_an_old_binary_gets_no_load_flags(tmp_path: Path, fp) -> None:
+    p = paths.resolve()
+    binary = exe(tmp_path / "llama-server")
+    fp.register([str(binary), "--version"], stderr="version: 3000 (old)\n")
+    fp.register([str(binary), "--help"], stdout="  --no-webui  disable\n")
+    assert runtime.probe(binary, p).load_args(repack=False) == []
+
+
 def test_legacy_cli_is_recognised_by_no_conversation(tmp_path: Path, fp) -> None:
     p = paths.resolve()
     legacy = exe(tmp_path / "bin" / "llama-cli")

@@ -170,3 +170,23 @@ def test_a_restore_that_kills_the_server_starts_it_again_without_snapshots(
     server.start()
     assert len(starts) == 2 and s.model_failed()
     assert any("stopped llama-server" in n for n in s.notes)
+
+
+@pytest.mark.real
+def test_prepare_reads_the_real_header_and_keys_on_load_flags(real_parts, tmp_path: Path) -> None:
+    """Gemma 3 uses sliding-window attention: snapshots need --swa-full; repacking is keyed."""
+    from intent import models, paths, runtime
+    from intent.backends.llama_server import ServerOptions
+    from intent.config import Config
+
+    p = paths.resolve()
+    probe = runtime.probe(real_parts.server, p)
+    model = models.resolve(p, str(real_parts.model), "test")
+    keys = []
+    for load_args in (["--no-repack"], []):
+        options = ServerOptions(real_parts.server, real_parts.model, load_args=load_args)
+        s = snapshot.prepare(options, p, Config(p.config_file), model, probe)
+        assert s is not None
+        assert "--swa-full" in options.extra_args and "--slot-save-path" in options.extra_args
+        keys.append(s.key)
+    assert keys[0] != keys[1]

@@ -2,7 +2,7 @@
 
 Started lazily on the first model call, owned by this invocation only (its own session, a
 parent-death signal on Linux, a state file for stale-child cleanup), killed as a group when
-the invocation ends. Requests carry the schema as `response_format` json_schema.
+the invocation ends. Requests carry the schema as a compact GBNF grammar (`grammar.py`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from intent import process
+from intent import grammar, process
 from intent.backends.base import Completion
 from intent.errors import BackendUnavailable
 from intent.paths import Paths
@@ -37,6 +37,20 @@ def _close_all() -> None:
 
 
 atexit.register(_close_all)
+
+
+def constraint(schema: dict[str, Any]) -> dict[str, Any]:
+    """The request fields that hold replies to `schema`: our compact grammar where we can
+    translate it, else llama.cpp's own conversion (which lets the model spend tokens on spaces)."""
+    try:
+        return {"grammar": grammar.for_schema(schema)}
+    except grammar.Unsupported:
+        return {
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "intent_reply", "schema": schema},
+            }
+        }
 
 
 def free_port() -> int:
@@ -100,6 +114,7 @@ class ServerOptions:
     request_timeout: float = 180
     extra_args: list[str] = field(default_factory=list)  # e.g. --swa-full, --slot-save-path
     flags: frozenset[str] = frozenset()  # what the binary's --help lists
+    load_args: list[str] = field(default_factory=list)  # Probe.load_args(): a faster start
 
 
 class LlamaServer:
@@ -152,7 +167,7 @@ class LlamaServer:
             argv += ["-t", str(o.threads)]
         if "--no-webui" in o.flags:
             argv.append("--no-webui")
-        return argv + list(o.extra_args)
+        return argv + o.load_args + list(o.extra_args)
 
     def prestart(self) -> None:
         """Spawn the child without waiting, so the model loads while `i` does other work."""
@@ -317,10 +332,7 @@ class LlamaServer:
     ) -> Completion:
         payload = {
             "messages": messages,
-            "response_format": {
-                "type": "json_schema",
-                "json_schema": {"name": "intent_reply", "schema": schema},
-            },
+            **constraint(schema),
             "cache_prompt": True,
             "temperature": 0.0,
             "max_tokens": max_tokens,

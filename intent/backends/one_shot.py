@@ -12,9 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from intent import process
+from intent import grammar, process
 from intent.backends.base import Completion
 from intent.errors import BackendUnavailable
+
+
+def _constraint(schema: dict[str, Any]) -> list[str]:
+    """The compact reply grammar (as llama-server gets it), or llama.cpp's own conversion."""
+    try:
+        return ["--grammar", grammar.for_schema(schema)]
+    except grammar.Unsupported:
+        return ["-j", json.dumps(schema)]
 
 
 @dataclass
@@ -25,6 +33,7 @@ class OneShot:
     threads: int = 0
     timeout: float = 300
     legacy_cli: bool = False
+    load_args: tuple[str, ...] | list[str] = ()  # runtime.Probe.load_args()
     name: str = "llama-cli"
     cacheable: bool = True
 
@@ -40,8 +49,7 @@ class OneShot:
             user,
             "-n",
             str(max_tokens),
-            "-j",
-            json.dumps(schema),
+            *_constraint(schema),
             "--no-display-prompt",
             "-c",
             str(self.ctx_size),
@@ -52,7 +60,7 @@ class OneShot:
             argv.append("--no-conversation")
         if self.threads:
             argv += ["-t", str(self.threads)]
-        return argv
+        return argv + list(self.load_args)
 
     def complete(
         self, messages: list[dict[str, str]], schema: dict[str, Any], *, max_tokens: int

@@ -1,0 +1,134 @@
+"""The compact reply grammar: what it is built from, and what a real llama-server lets through.
+
+The real test leans on a base model's habit of continuing a repeated line: shown a reply three
+times, Gemma 270M writes it a fourth time. Under the grammar it gets every allowed reply out
+exactly, and a reply with spaces between tokens comes out compact instead.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from intent import grammar, schema
+from intent.backends.llama_server import LlamaServer, ServerOptions, constraint
+from intent.paths import resolve
+
+COMPACT = {"separators": (",", ":"), "ensure_ascii": False}
+
+# one reply per branch, with the awkward parts: optional arrays, free-form tool arguments,
+# escapes and non-ASCII text inside strings
+REPLIES = [
+    {
+        "command": "find . -name '*.log' -size +1M",
+        "description": "Lists big logs.",
+        "risk": "safe",
+        "expected_runtime": "seconds",
+        "confidence": "high",
+    },
+    {
+        "command": 'grep -rn "TODO" src',
+        "description": "Finds TODO notes.",
+        "risk": "safe",
+        "expected_runtime": "instant",
+        "confidence": "medium",
+        "alternatives": [{"command": "rg TODO src", "description": "Faster.", "risk": "safe"}],
+    },
+    {
+        "script": {"interpreter": "python3", "body": "print(1)\nprint('a\\tb')"},
+        "description": "Prints.",
+        "risk": "safe",
+        "expected_runtime": "instant",
+        "confidence": "low",
+    },
+    {"tool_call": {"name": "head_file", "arguments": {"path": "a b.txt", "lines": 5}}},
+    {"tool_call": {"name": "cwd", "arguments": {}}},
+    {"stdout_to_user": "Größe: 3 MB, “fine”."},
+    {"clarifying_question": "Which folder?"},
+    {"refusal_reason": "That would wipe the disk."},
+]
+
+
+def test_every_rule_is_defined_and_named_as_llama_cpp_expects() -> None:
+    text = grammar.for_schema(schema.RESPONSE_SCHEMA)
+    rules = dict(line.split(" ::= ", 1) for line in text.splitlines())
+    assert "root" in rules
+    for name, body in rules.items():
+        assert re.fullmatch(r"[a-zA-Z0-9-]+", name), name
+        outside_literals = re.sub(r'"(?:[^"\\]|\\.)*"|\[(?:[^\]\\]|\\.)*\]', "", body)
+        for ref in re.findall(r"[a-zA-Z][a-zA-Z0-9-]*", outside_literals):
+            assert ref in rules or ref == "u", f"{name} refers to undefined {ref}"
+
+
+def test_properties_keep_the_schema_order_and_optional_ones_come_last() -> None:
+    text = grammar.for_schema(schema.RESPONSE_SCHEMA)
+    command = next(line for line in text.splitlines() if line.startswith("reply-0 ::="))
+    keys = re.findall(r'\\"(\w+)\\":', command)
+    assert keys == [
+        "command",
+        "description",
+        "risk",
+        "expected_runtime",
+        "confidence",
+        "alternatives",
+    ]
+    assert re.search(r'\( "," "\\"alternatives\\":" \S+ \)\?', command)
+
+
+def test_unsupported_schemas_fall_back_to_llama_cpp_conversion() -> None:
+    odd = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}
+    with pytest.raises(grammar.Unsupported):
+        grammar.from_schema(odd)
+    assert constraint(odd)["response_format"]["json_schema"]["schema"] == odd
+    assert set(constraint(schema.RESPONSE_SCHEMA)) == {"grammar"}
+
+
+def test_string_lengths_and_enums_come_from_the_schema() -> None:
+    text = grammar.for_schema(schema.RESPONSE_SCHEMA)
+    assert 'reply-0-description ::= "\\"" char{1,160} "\\""' in text
+    assert 'reply-0-risk ::= "\\"safe\\"" | "\\"network\\""' in text
+
+
+@pytest.fixture(scope="module")
+def server(real_parts, tmp_path_factory):
+    home = tmp_path_factory.mktemp("grammar-home")
+    with LlamaServer(
+        ServerOptions(real_parts.server, real_parts.model), resolve({"INTENT_HOME": str(home)})
+    ) as s:
+        s.start()
+        yield s
+
+
+def _continue(server: LlamaServer, shown: str) -> str:
+    data = server.post(
+        "/completion",
+        {
+            "prompt": f"{shown}\n{shown}\n{shown}\n",
+            "grammar": grammar.for_schema(schema.RESPONSE_SCHEMA),
+            "temperature": 0.0,
+            "n_predict": 160,
+            "cache_prompt": False,
+        },
+    )
+    return str(data["content"])
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("reply", REPLIES, ids=[schema.kind(r) for r in REPLIES])
+def test_a_real_server_lets_every_reply_shape_through(server, reply) -> None:
+    schema.validate(reply)
+    text = json.dumps(reply, **COMPACT)
+    assert _continue(server, text) == text
+
+
+@pytest.mark.real
+def test_a_real_server_cannot_spend_tokens_on_spaces(server) -> None:
+    spaced = json.dumps(REPLIES[0], indent=1, ensure_ascii=False).replace("\n", "")
+    out = _continue(server, spaced)
+    assert out != spaced
+    assert json.loads(out)  # still a complete reply ...
+    assert schema.validate(out)
+    outside_strings = re.sub(r'"(?:[^"\\]|\\.)*"', "", out)
+    assert not re.search(r"\s", outside_strings)  # ... with no space outside its strings
