@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from intent import models, paths, prompt, runtime, schema, tools  # noqa: E402
 from intent.backends.base import Completion  # noqa: E402
-from intent.backends.llama_server import LlamaServer, ServerOptions, free_port  # noqa: E402
+from intent.backends.llama_server import LlamaServer, ServerOptions, constraint, free_port  # noqa: E402
 from intent.backends.one_shot import OneShot  # noqa: E402
 from intent.config import Config  # noqa: E402
 from intent.engine import Engine  # noqa: E402
@@ -55,8 +55,23 @@ def timed(
     return time.perf_counter() - started, proc
 
 
-def raw_floor(server: Path, model: Path, request: str, cwd: Path, ctx: int) -> float:
-    """Start llama-server by hand, wait for /health, send the same request, stop it."""
+def model_work_s(source: str | dict) -> float:
+    """Prefill + decode seconds, from the server's timings or from a `-v` model-call line."""
+    if isinstance(source, dict):
+        return (source["prompt_ms"] + source["predicted_ms"]) / 1000
+    total = 0.0
+    for line in source.splitlines():
+        if line.startswith("model call"):
+            fields = dict(f.split("=", 1) for f in line.split() if "=" in f)
+            total += (float(fields["prompt_ms"]) + float(fields["predicted_ms"])) / 1000
+    return total
+
+
+def raw_floor(
+    server: Path, model: Path, request: str, cwd: Path, ctx: int, load_args: list[str]
+) -> tuple[float, dict]:
+    """Start llama-server by hand with the flags `i` uses, wait for /health, send the same
+    request with the same grammar, stop it. Returns the seconds and the server's timings."""
     key = secrets.token_urlsafe(16)
     started = time.perf_counter()
     port = free_port()
@@ -76,6 +91,7 @@ def raw_floor(server: Path, model: Path, request: str, cwd: Path, ctx: int) -> f
             "--api-key",
             key,
             "--no-webui",
+            *load_args,
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -98,23 +114,20 @@ def raw_floor(server: Path, model: Path, request: str, cwd: Path, ctx: int) -> f
             {"role": "system", "content": prompt.SYSTEM_PROMPT},
             {"role": "user", "content": prompt.user_message(request, prompt.gather(cwd))},
         ]
-        client.post(
+        reply = client.post(
             "/v1/chat/completions",
             json={
                 "messages": messages,
                 "cache_prompt": True,
-                "temperature": 0.1,
+                "temperature": 0.0,
                 "max_tokens": 384,
-                "response_format": {
-                    "type": "json_schema",
-                    "json_schema": {"name": "intent_reply", "schema": schema.RESPONSE_SCHEMA},
-                },
+                **constraint(schema.RESPONSE_SCHEMA),
             },
         )
-        return time.perf_counter() - started
     finally:
         proc.terminate()
         proc.wait()
+    return time.perf_counter() - started, reply.json()["timings"]
 
 
 class ForcedTools:
@@ -164,6 +177,11 @@ def main() -> None:
     )
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--prompt", default="find files larger than 100MB under my home")
+    ap.add_argument(
+        "--snapshot-prompt",
+        default="show disk usage of this folder",
+        help="the request of the invocation that saves the snapshot for (c)",
+    )
     ap.add_argument("--skip-tools", action="store_true", help="skip (d), the slowest part")
     args = ap.parse_args()
 
@@ -172,7 +190,13 @@ def main() -> None:
     model = models.resolve(user_paths, args.model or cfg.get("model"), "bench")
     model_file = models.require_file(model)
     server = runtime.require(runtime.SERVER, user_paths, cfg).path
+    load_args = runtime.probe(server, user_paths).load_args(repack=cfg.get("repack"))
     one_shot = runtime.find_one_shot(user_paths, cfg)
+    one_shot_args = (
+        runtime.probe(one_shot.path, user_paths).load_args(repack=cfg.get("repack"))
+        if one_shot
+        else []
+    )
     ctx = cfg.get("ctx_size")
     work = Path(tempfile.mkdtemp(prefix="intent-bench-"))
     base_env = {
@@ -193,29 +217,33 @@ def main() -> None:
         s.start()
         n_tokens = len(s.post("/tokenize", {"content": prompt.SYSTEM_PROMPT})["tokens"])
 
-    raw_floor(server, model_file, args.prompt, work, ctx)  # warm the page cache; not measured
+    # not measured: warm the page cache, and let `i` probe the binary once (as on any machine
+    # after its first call); --no-snapshot keeps every (b) run cold
+    raw_floor(server, model_file, args.prompt, work, ctx, load_args)
+    cold_argv = i_cmd("-v", "--dry", "--json", "--no-cache", "--no-snapshot", args.prompt)
+    cold_env = {**base_env, "INTENT_HOME": str(work / "cold")}
+    timed(cold_argv, cold_env, work)
     rows: dict[str, list[float]] = {
-        k: [] for k in ("a", "b", "c", "d_server", "d_oneshot", "version", "pass", "e_inproc")
+        k: []
+        for k in ("a", "b", "c", "d_server", "d_oneshot", "version", "pass", "e_inproc", "e_rest")
     }
     cache_n: list[int] = []
     for run in range(args.runs):
         print(f"run {run + 1}/{args.runs}", file=sys.stderr)
-        rows["a"].append(raw_floor(server, model_file, args.prompt, work, ctx))
-        cold_home = work / f"cold-{run}"
-        t, proc = timed(
-            i_cmd("--dry", "--json", "--no-cache", "--no-snapshot", args.prompt),
-            {**base_env, "INTENT_HOME": str(cold_home)},
-            work,
-        )
+        t_raw, raw_timings = raw_floor(server, model_file, args.prompt, work, ctx, load_args)
+        rows["a"].append(t_raw)
+        t, proc = timed(cold_argv, cold_env, work)
         if proc.returncode not in (0, 8):
             sys.exit(f"i --dry failed: {proc.stderr}")
         rows["b"].append(t)
         # the same invocation's own clock: everything but waiting for the model is CLI overhead
         rows["e_inproc"].append(t - json.loads(proc.stdout)["timings"]["model_ms"] / 1000)
+        # (b) - (a) without the prefill and decode time, the same work in both but the noisiest
+        rows["e_rest"].append((t - model_work_s(proc.stderr)) - (t_raw - model_work_s(raw_timings)))
         snap_home = work / "snap"
-        if run == 0:  # one invocation saves the snapshot
+        if run == 0:  # one invocation with another request saves the snapshot
             timed(
-                i_cmd("--dry", "--no-cache", args.prompt),
+                i_cmd("--dry", "--no-cache", args.snapshot_prompt),
                 {**base_env, "INTENT_HOME": str(snap_home)},
                 work,
             )
@@ -230,7 +258,7 @@ def main() -> None:
                 cache_n.append(int(line.split("cache_n=")[1].split()[0]))
                 break
         if not args.skip_tools:
-            opts = ServerOptions(server, model_file, ctx_size=ctx)
+            opts = ServerOptions(server, model_file, ctx_size=ctx, load_args=load_args)
             rows["d_server"].append(
                 tool_turn(
                     LlamaServer(opts, paths.resolve({"INTENT_HOME": str(work / "tools")})), work
@@ -238,7 +266,10 @@ def main() -> None:
             )
             if one_shot:
                 rows["d_oneshot"].append(
-                    tool_turn(OneShot(one_shot.path, model_file, ctx_size=ctx), work)
+                    tool_turn(
+                        OneShot(one_shot.path, model_file, ctx_size=ctx, load_args=one_shot_args),
+                        work,
+                    )
                 )
     for _ in range(10):
         rows["version"].append(timed(i_cmd("--version"), base_env, work)[0])
@@ -264,6 +295,10 @@ def main() -> None:
     print(
         f"| (e') CLI overhead within (b): wall − time waiting for the model | {m['e_inproc']:.2f} | "
         f"{m['e_inproc'] / m['a'] * 100:.1f}% of (a); Python start, imports, context, shutdown |"
+    )
+    print(
+        f"| (e'') (b) - (a) less the prefill and decode time of each | {m['e_rest']:.2f} | "
+        f"{m['e_rest'] / m['a'] * 100:.1f}% of (a); the same model work, measured out of both |"
     )
     print(
         f"| `i --version` | {m['version'] * 1000:.0f} ms | {m['version'] / m['pass']:.2f}x `python -c pass` ({m['pass'] * 1000:.0f} ms) |"

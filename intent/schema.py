@@ -1,7 +1,9 @@
 """The response schema (one `oneOf` branch per approach) and its client-side validation.
 
-The same schema goes to llama-server (`response_format` json_schema), to the one-shot binary
-(`-j`) and to OpenAI-compatible servers. Whatever the backend, replies are validated here.
+The same schema constrains every backend: as a compact grammar for llama.cpp (`grammar.py`),
+as `response_format` json_schema for OpenAI-compatible servers. Whatever the backend, replies
+are validated here, by a small validator for the subset of JSON Schema used (the tests check
+it against the `jsonschema` package).
 """
 
 from __future__ import annotations
@@ -121,22 +123,8 @@ def kind(reply: dict[str, Any]) -> str:
     return next(k for k in KINDS if k in reply)
 
 
-_VALIDATORS: dict[int, Any] = {}
-
-
-def _validator(schema: dict[str, Any]) -> Any:
-    import jsonschema
-
-    key = id(schema)
-    if key not in _VALIDATORS:
-        _VALIDATORS[key] = jsonschema.Draft202012Validator(schema)
-    return _VALIDATORS[key]
-
-
 def validate(text_or_obj: str | dict[str, Any]) -> dict[str, Any]:
     """Parse and validate one reply; raise InvalidReply naming the first problem."""
-    import jsonschema
-
     if isinstance(text_or_obj, str):
         try:
             obj = json.loads(_strip_fences(text_or_obj))
@@ -146,16 +134,68 @@ def validate(text_or_obj: str | dict[str, Any]) -> dict[str, Any]:
         obj = text_or_obj
     if not isinstance(obj, dict):
         raise InvalidReply("the reply is not a JSON object")
-    schema = RESPONSE_SCHEMA
     present = [k for k in KINDS if k in obj]
-    if len(present) == 1:  # name the problem inside the branch the model chose
-        schema = RESPONSE_SCHEMA["oneOf"][KINDS.index(present[0])]
-    errors = list(_validator(schema).iter_errors(obj))
-    if errors:
-        best = jsonschema.exceptions.best_match(errors)
-        where = "/".join(str(p) for p in best.absolute_path) or "reply"
-        raise InvalidReply(f"the reply does not match the schema: {where}: {best.message}")
+    if len(present) != 1:
+        raise InvalidReply(
+            f"the reply does not match the schema: reply: needs exactly one of {', '.join(KINDS)}"
+        )
+    # name the problem inside the branch the model chose
+    problem = first_error(RESPONSE_SCHEMA["oneOf"][KINDS.index(present[0])], obj)
+    if problem:
+        raise InvalidReply(f"the reply does not match the schema: {problem}")
     return obj
+
+
+def first_error(node: dict[str, Any], value: Any, where: str = "reply") -> str | None:
+    """The first way `value` breaks `node`, as "path: problem", or None.
+
+    Covers the JSON Schema subset this module's schemas use (the grammar in `grammar.py`
+    covers the same subset); importing a full validator cost ~100 ms on every call.
+    """
+    if "oneOf" in node:
+        fits = [b for b in node["oneOf"] if first_error(b, value, where) is None]
+        return None if len(fits) == 1 else f"{where}: matches {len(fits)} of the choices, not 1"
+    kind = node.get("type")
+    if kind == "object":
+        if not isinstance(value, dict):
+            return f"{where}: {_show(value)} is not an object"
+        props: dict[str, Any] = node.get("properties", {})
+        for key in node.get("required", []):
+            if key not in value:
+                return f"{where}: {key!r} is a required property"
+        if node.get("additionalProperties") is False:
+            extra = [k for k in value if k not in props]
+            if extra:
+                return f"{where}: unexpected property {extra[0]!r}"
+        for key, sub in props.items():
+            if key in value and (problem := first_error(sub, value[key], f"{where}/{key}")):
+                return problem
+        return None
+    if kind == "string":
+        if not isinstance(value, str):
+            return f"{where}: {_show(value)} is not a string"
+        if "enum" in node and value not in node["enum"]:
+            return f"{where}: {value!r} is not one of {node['enum']}"
+        if len(value) < node.get("minLength", 0):
+            return f"{where}: {_show(value)} is too short"
+        if "maxLength" in node and len(value) > node["maxLength"]:
+            return f"{where}: a text of {len(value)} characters is longer than {node['maxLength']}"
+        return None
+    if kind == "array":
+        if not isinstance(value, list):
+            return f"{where}: {_show(value)} is not an array"
+        if "maxItems" in node and len(value) > node["maxItems"]:
+            return f"{where}: more than {node['maxItems']} items"
+        for i, item in enumerate(value):
+            if problem := first_error(node["items"], item, f"{where}/{i}"):
+                return problem
+        return None
+    raise ValueError(f"schema type {kind!r} is not supported here")
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _strip_fences(text: str) -> str:

@@ -14,6 +14,7 @@ import pytest
 
 from intent import grammar, schema
 from intent.backends.llama_server import LlamaServer, ServerOptions, constraint
+from intent.errors import InvalidReply
 from intent.paths import resolve
 
 COMPACT = {"separators": (",", ":"), "ensure_ascii": False}
@@ -132,3 +133,40 @@ def test_a_real_server_cannot_spend_tokens_on_spaces(server) -> None:
     assert schema.validate(out)
     outside_strings = re.sub(r'"(?:[^"\\]|\\.)*"', "", out)
     assert not re.search(r"\s", outside_strings)  # ... with no space outside its strings
+
+
+def _mutations(reply: dict) -> list[object]:
+    """Valid and invalid neighbours of a reply."""
+    out: list[object] = [reply, [reply], "text", {}]
+    for key in reply:
+        out.append({k: v for k, v in reply.items() if k != key})  # a required key missing
+        out.append({**reply, key: 7})  # the wrong type
+        out.append({**reply, key: ""})
+        out.append({**reply, key: "x" * 5000})
+    out.append({**reply, "extra": 1})
+    out.append({**reply, "stdout_to_user": "two kinds"})
+    if "risk" in reply:
+        out.append({**reply, "risk": "harmless"})
+        out.append({**reply, "alternatives": []})
+        out.append({**reply, "alternatives": [{"command": "ls"}]})
+        out.append({**reply, "alternatives": [REPLIES[1]["alternatives"][0]] * 4})
+    if "tool_call" in reply:
+        out.append({"tool_call": {"name": "rm", "arguments": {}}})
+        out.append({"tool_call": {"name": "cwd", "arguments": []}})
+        out.append({"tool_call": {"name": "cwd"}})
+    if "script" in reply:
+        out.append({**reply, "script": {"interpreter": "lua", "body": "x"}})
+    return out
+
+
+@pytest.mark.parametrize("reply", REPLIES, ids=[schema.kind(r) for r in REPLIES])
+def test_the_built_in_validator_agrees_with_jsonschema(reply) -> None:
+    import jsonschema
+
+    reference = jsonschema.Draft202012Validator(schema.RESPONSE_SCHEMA)
+    for case in _mutations(reply):
+        ours = schema.first_error(schema.RESPONSE_SCHEMA, case)
+        assert (ours is None) == reference.is_valid(case), (case, ours)
+        if isinstance(case, dict) and ours is not None:
+            with pytest.raises(InvalidReply, match="does not match the schema|not a JSON object"):
+                schema.validate(case)
