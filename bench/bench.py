@@ -138,8 +138,10 @@ class ForcedTools:
         self.name = inner.name
         self.n = 0
 
-    def complete(self, messages, schema_, *, max_tokens):
-        real = self.inner.complete(messages, schema_, max_tokens=max_tokens)
+    def complete(self, messages, schema_, *, max_tokens, discourage_repeats=False):
+        real = self.inner.complete(
+            messages, schema_, max_tokens=max_tokens, discourage_repeats=discourage_repeats
+        )
         self.n += 1
         if self.n <= 2:
             return Completion(

@@ -161,10 +161,13 @@ class Engine:
     ) -> Generator[Event, None, tuple[dict[str, Any], float, bool, dict[str, Any]]]:
         error: InvalidReply | None = None
         attempt_msgs = messages
-        for _attempt in range(2):
+        for attempt in range(2):
             started = self.clock()
             completion = self.backend.complete(
-                attempt_msgs, schema.RESPONSE_SCHEMA, max_tokens=self.max_tokens
+                attempt_msgs,
+                schema.RESPONSE_SCHEMA,
+                max_tokens=self.max_tokens,
+                discourage_repeats=attempt > 0,  # a runaway loop is the usual invalid reply
             )
             ms = (self.clock() - started) * 1000
             yield ModelCalled(step, ms, completion.timings)
@@ -178,17 +181,23 @@ class Engine:
             except InvalidReply as exc:
                 error = exc
                 yield Retrying(exc.message)
-                attempt_msgs = [
-                    *messages,
-                    {"role": "assistant", "content": completion.text[:2000]},
-                    {
-                        "role": "user",
-                        "content": f"That reply was invalid: {exc.message}. "
-                        "Reply again with one JSON object that matches the schema.",
-                    },
-                ]
+                attempt_msgs = [*messages, *_correction(completion.text, exc)]
         assert error is not None
         raise InvalidReply(
             f"the model's reply was invalid twice: {error.message}",
             hint="Try again, or try a larger model (`i model list`).",
         )
+
+
+def _correction(text: str, error: InvalidReply) -> list[dict[str, str]]:
+    """The messages that ask for a second try. A reply that is not even JSON is usually a
+    runaway loop cut off by the token budget: shown back to the model, it primes the same loop,
+    so only the error goes back."""
+    ask = {
+        "role": "user",
+        "content": f"That reply was invalid: {error.message}. "
+        "Reply again with one short JSON object that matches the schema.",
+    }
+    if "not JSON" in error.message:
+        return [{"role": "assistant", "content": "(an invalid reply)"}, ask]
+    return [{"role": "assistant", "content": text[:2000]}, ask]

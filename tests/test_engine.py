@@ -71,12 +71,23 @@ def test_one_retry_carries_the_validation_error(tmp_path: Path) -> None:
     backend = MockBackend(['{"command": "ls"}', cmd("ls")])
     proposal, events = drive(Engine(backend, tools.Toolbox(tmp_path)), "x", tmp_path)
     assert any(isinstance(e, Retrying) for e in events)
+    assert backend.discouraged == [False, True]  # plain greedy first, repeats penalised on retry
     assert (
         "invalid" in backend.calls[1][-1]["content"] and "schema" in backend.calls[1][-1]["content"]
     )
     backend = MockBackend(["nope", "still nope"])
     with pytest.raises(InvalidReply):
         drive(Engine(backend, tools.Toolbox(tmp_path)), "x", tmp_path)
+
+
+def test_a_runaway_reply_is_not_shown_back_to_the_model(tmp_path: Path) -> None:
+    runaway = '{"command":"ls /tmp/test' + "_test" * 300
+    backend = MockBackend([runaway, cmd("ls")])
+    proposal, _ = drive(Engine(backend, tools.Toolbox(tmp_path)), "x", tmp_path)
+    retry = backend.calls[1]
+    assert proposal.reply["command"] == "ls"
+    assert not any("_test_test" in m["content"] for m in retry)  # it would prime the same loop
+    assert "not JSON" in retry[-1]["content"]
 
 
 def test_guard_never_lowers_the_model_risk(tmp_path: Path) -> None:

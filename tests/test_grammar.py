@@ -170,3 +170,23 @@ def test_the_built_in_validator_agrees_with_jsonschema(reply) -> None:
         if isinstance(case, dict) and ours is not None:
             with pytest.raises(InvalidReply, match="does not match the schema|not a JSON object"):
                 schema.validate(case)
+
+
+def test_the_one_shot_retry_asks_for_the_dry_sampler(tmp_path) -> None:
+    from intent.backends.one_shot import OneShot
+
+    shot = OneShot(tmp_path / "llama-completion", tmp_path / "m.gguf")
+    plain = shot.argv("sys", "user", schema.RESPONSE_SCHEMA, 64)
+    retry = shot.argv("sys", "user", schema.RESPONSE_SCHEMA, 64, discourage_repeats=True)
+    assert "--dry-multiplier" not in plain
+    assert retry[retry.index("--dry-multiplier") + 1] == "0.8"
+    assert plain[plain.index("--grammar") + 1] == grammar.for_schema(schema.RESPONSE_SCHEMA)
+
+
+@pytest.mark.real
+def test_a_real_server_takes_the_retry_sampler(server) -> None:
+    messages = [{"role": "user", "content": "Reply with a JSON object: list the files here."}]
+    reply = server.complete(
+        messages, schema.RESPONSE_SCHEMA, max_tokens=200, discourage_repeats=True
+    )
+    json.loads(reply.text)  # accepted (HTTP 200) and still held to the grammar

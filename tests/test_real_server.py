@@ -116,8 +116,10 @@ def test_tool_turn_spawns_the_server_once(real_parts, intent_home: Path, tmp_pat
         def __init__(self) -> None:
             self.calls: list[dict] = []
 
-        def complete(self, messages, schema_, *, max_tokens):
-            real = server.complete(messages, schema_, max_tokens=48)
+        def complete(self, messages, schema_, *, max_tokens, discourage_repeats=False):
+            real = server.complete(
+                messages, schema_, max_tokens=48, discourage_repeats=discourage_repeats
+            )
             self.calls.append(real.timings)
             if len(self.calls) <= 2:  # steer the tiny base model into two tool steps
                 return Completion(

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from intent import grammar, process
-from intent.backends.base import Completion
+from intent.backends.base import DRY_LAST_N, DRY_MULTIPLIER, Completion
 from intent.errors import BackendUnavailable
 from intent.paths import Paths
 
@@ -329,7 +329,12 @@ class LlamaServer:
         return resp.json()
 
     def complete(
-        self, messages: list[dict[str, str]], schema: dict[str, Any], *, max_tokens: int
+        self,
+        messages: list[dict[str, str]],
+        schema: dict[str, Any],
+        *,
+        max_tokens: int,
+        discourage_repeats: bool = False,
     ) -> Completion:
         payload = {
             "messages": messages,
@@ -338,6 +343,8 @@ class LlamaServer:
             "temperature": 0.0,
             "max_tokens": max_tokens,
         }
+        if discourage_repeats:
+            payload |= {"dry_multiplier": DRY_MULTIPLIER, "dry_penalty_last_n": DRY_LAST_N}
         data = self.post("/v1/chat/completions", payload)
         try:
             text = data["choices"][0]["message"]["content"] or ""

@@ -25,6 +25,7 @@ class MockBackend:
     def __init__(self, replies: list[Any], *, simulated: bool = False) -> None:
         self.replies = list(replies)
         self.calls: list[list[dict[str, str]]] = []
+        self.discouraged: list[bool] = []  # discourage_repeats, per call
         self.simulated = simulated
 
     @classmethod
@@ -40,9 +41,15 @@ class MockBackend:
         return cls(data)
 
     def complete(
-        self, messages: list[dict[str, str]], schema: dict[str, Any], *, max_tokens: int
+        self,
+        messages: list[dict[str, str]],
+        schema: dict[str, Any],
+        *,
+        max_tokens: int,
+        discourage_repeats: bool = False,
     ) -> Completion:
         self.calls.append(messages)
+        self.discouraged.append(discourage_repeats)
         if not self.replies:
             raise BackendUnavailable(
                 f"the mock script ran out of replies after {len(self.calls) - 1} call(s).",

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from intent import grammar, process
-from intent.backends.base import Completion
+from intent.backends.base import DRY_LAST_N, DRY_MULTIPLIER, Completion
 from intent.errors import BackendUnavailable
 
 
@@ -37,7 +37,14 @@ class OneShot:
     name: str = "llama-cli"
     cacheable: bool = True
 
-    def argv(self, system: str, user: str, schema: dict[str, Any], max_tokens: int) -> list[str]:
+    def argv(
+        self,
+        system: str,
+        user: str,
+        schema: dict[str, Any],
+        max_tokens: int,
+        discourage_repeats: bool = False,
+    ) -> list[str]:
         argv = [
             str(self.binary),
             "-m",
@@ -60,10 +67,22 @@ class OneShot:
             argv.append("--no-conversation")
         if self.threads:
             argv += ["-t", str(self.threads)]
+        if discourage_repeats:
+            argv += [
+                "--dry-multiplier",
+                str(DRY_MULTIPLIER),
+                "--dry-penalty-last-n",
+                str(DRY_LAST_N),
+            ]
         return argv + list(self.load_args)
 
     def complete(
-        self, messages: list[dict[str, str]], schema: dict[str, Any], *, max_tokens: int
+        self,
+        messages: list[dict[str, str]],
+        schema: dict[str, Any],
+        *,
+        max_tokens: int,
+        discourage_repeats: bool = False,
     ) -> Completion:
         system = next((m["content"] for m in messages if m["role"] == "system"), "")
         rest = [m for m in messages if m["role"] != "system"]
@@ -73,7 +92,9 @@ class OneShot:
             else "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in rest)
         )
         started = time.monotonic()
-        res = process.run(self.argv(system, user, schema, max_tokens), timeout=self.timeout)
+        res = process.run(
+            self.argv(system, user, schema, max_tokens, discourage_repeats), timeout=self.timeout
+        )
         ms = (time.monotonic() - started) * 1000
         if res.timed_out:
             raise BackendUnavailable(

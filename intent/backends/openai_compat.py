@@ -41,7 +41,12 @@ class OpenAICompat:
         return self._client
 
     def complete(
-        self, messages: list[dict[str, str]], schema: dict[str, Any], *, max_tokens: int
+        self,
+        messages: list[dict[str, str]],
+        schema: dict[str, Any],
+        *,
+        max_tokens: int,
+        discourage_repeats: bool = False,
     ) -> Completion:
         import httpx
 
