@@ -6,7 +6,8 @@
 (a) raw llama-server start + one request by hand (the floor)
 (b) `i --dry` cold: fresh process, no snapshot
 (c) `i --dry` with a KV snapshot saved by an earlier invocation
-(d) a 3-step tool turn: the request-scoped server versus the one-shot binary per step
+(d) a 3-step tool turn (two real tool calls, then the answer): the request-scoped server
+    versus the one-shot binary per step
 (e) CLI overhead = (b) - (a)
 plus `i --version` against `python -c pass`, and the system prompt's token count.
 Medians over N runs. Prints a Markdown table.
@@ -31,7 +32,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from intent import models, paths, prompt, runtime, schema, tools  # noqa: E402
-from intent.backends.base import Completion  # noqa: E402
 from intent.backends.llama_server import LlamaServer, ServerOptions, constraint, free_port  # noqa: E402
 from intent.backends.one_shot import OneShot  # noqa: E402
 from intent.config import Config  # noqa: E402
@@ -131,7 +131,9 @@ def raw_floor(
 
 
 class ForcedTools:
-    """Real model calls; the first two replies are replaced by tool calls, so every turn has 3 steps."""
+    """Real model calls, every turn 3 steps: the first two calls may only answer with the
+    schema's tool-call branch, so the model decodes two real tool calls (which run) and then
+    answers."""
 
     def __init__(self, inner) -> None:
         self.inner = inner
@@ -139,16 +141,12 @@ class ForcedTools:
         self.n = 0
 
     def complete(self, messages, schema_, *, max_tokens, discourage_repeats=False):
-        real = self.inner.complete(
-            messages, schema_, max_tokens=max_tokens, discourage_repeats=discourage_repeats
-        )
         self.n += 1
         if self.n <= 2:
-            return Completion(
-                json.dumps({"tool_call": {"name": "list_dir", "arguments": {"path": "."}}}),
-                real.timings,
-            )
-        return real
+            schema_ = next(b for b in schema_["oneOf"] if "tool_call" in b["properties"])
+        return self.inner.complete(
+            messages, schema_, max_tokens=max_tokens, discourage_repeats=discourage_repeats
+        )
 
     def close(self) -> None:
         self.inner.close()
