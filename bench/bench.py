@@ -131,9 +131,9 @@ def raw_floor(
 
 
 class ForcedTools:
-    """Real model calls, every turn 3 steps: the first two calls may only answer with the
-    schema's tool-call branch, so the model decodes two real tool calls (which run) and then
-    answers."""
+    """Real model calls, every turn 3 steps: the first two calls may only use the schema's
+    tool-call branch and the third only the others, so the model decodes two real tool calls
+    (which run) and then its answer."""
 
     def __init__(self, inner) -> None:
         self.inner = inner
@@ -142,8 +142,11 @@ class ForcedTools:
 
     def complete(self, messages, schema_, *, max_tokens, discourage_repeats=False):
         self.n += 1
+        tool = [b for b in schema_["oneOf"] if "tool_call" in b["properties"]]
         if self.n <= 2:
-            schema_ = next(b for b in schema_["oneOf"] if "tool_call" in b["properties"])
+            schema_ = tool[0]
+        else:
+            schema_ = {"oneOf": [b for b in schema_["oneOf"] if b not in tool]}
         return self.inner.complete(
             messages, schema_, max_tokens=max_tokens, discourage_repeats=discourage_repeats
         )
