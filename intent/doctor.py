@@ -113,12 +113,17 @@ def check_binary(
         return Check(name, False, f"not found{where}", "i runtime install", optional)
     pr = runtime.probe(found.path, p)
     feats = [
-        f for f in ("--no-webui", "--slot-save-path", "--swa-full", "-j", "-st") if pr.supports(f)
+        f
+        for f in ("--no-webui", "--slot-save-path", "--swa-full", "--grammar", "-st")
+        if pr.supports(f)
     ]
+    devices = "unknown" if pr.devices is None else ", ".join(pr.devices) or "none (CPU only)"
+    start = " ".join(pr.load_args(repack=cfg.get("repack"))) or "none"
     return Check(
         name,
         True,
-        f"{found.path} ({found.source}), version {pr.version}, flags: {' '.join(feats) or 'none'}",
+        f"{found.path} ({found.source}), version {pr.version}, flags: {' '.join(feats) or 'none'}"
+        f"; GPU devices: {devices}; start-up flags: {start}",
         optional=optional,
     )
 

@@ -164,8 +164,8 @@ def test_sigkill_of_i_takes_its_server_down(real_env, tmp_path: Path) -> None:
     log = Path(env["INTENT_HOME"]) / "state" / "logs" / "llama-server.log"
     while time.monotonic() < deadline:
         ours = llama_servers() - before
-        if ours and log.exists() and log.stat().st_size > 0:
-            break  # loading the model or answering: either way its parent is about to die
+        if ours and log.exists() and "processing task" in log.read_text(errors="replace"):
+            break  # the model is answering the request
         time.sleep(0.02)
     assert ours, "llama-server never started"
     proc.send_signal(signal.SIGKILL)
