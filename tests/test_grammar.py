@@ -190,3 +190,38 @@ def test_a_real_server_takes_the_retry_sampler(server) -> None:
         messages, schema.RESPONSE_SCHEMA, max_tokens=200, discourage_repeats=True
     )
     json.loads(reply.text)  # accepted (HTTP 200) and still held to the grammar
+
+
+@pytest.mark.parametrize(
+    ("text", "loops"),
+    [
+        ('{"command":"ls -la /tmp/test' + "_test" * 20, True),
+        ('{"stdout_to_user":"' + "ha" * 60, True),
+        ('{"command":"ls -la /tmp/test' + "_test" * 10, False),  # not yet long enough
+        ("{\"command\":\"find . -name '*.jpg' -o -name '*.png' -o -name '*.gif'\"", False),
+        ('{"command":"echo ' + "=" * 72 + '"', False),  # a separator line is fine
+    ],
+)
+def test_a_loop_is_recognised_and_ordinary_repetition_is_not(text: str, loops: bool) -> None:
+    from intent.backends.llama_server import looping
+
+    assert looping(text) is loops
+
+
+@pytest.mark.real
+def test_a_real_server_reply_that_loops_is_cut_off_early(server) -> None:
+    laugh = json.dumps({"stdout_to_user": "ha" * 150})
+    messages = [
+        *[{"role": "user", "content": "Laugh."}, {"role": "assistant", "content": laugh}] * 2,
+        {"role": "user", "content": "Laugh."},
+    ]
+    answer_only = {
+        "oneOf": [b for b in schema.RESPONSE_SCHEMA["oneOf"] if "stdout_to_user" in b["properties"]]
+    }
+    reply = server.complete(messages, answer_only, max_tokens=384)
+    assert reply.timings.get("stopped") == "repetition", reply.text
+    assert len(reply.text) < 400  # far from the 384-token budget
+    ping = server.complete(
+        [{"role": "user", "content": "list the files here"}], schema.RESPONSE_SCHEMA, max_tokens=64
+    )
+    assert ping.timings.get("predicted_n")  # the cancelled task left the server answering

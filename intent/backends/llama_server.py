@@ -11,6 +11,7 @@ import atexit
 import contextlib
 import json
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -51,6 +52,16 @@ def constraint(schema: dict[str, Any]) -> dict[str, Any]:
                 "json_schema": {"name": "intent_reply", "schema": schema},
             }
         }
+
+
+_LOOP = re.compile(r"(.{1,16}?)\1+$", re.S)
+
+
+def looping(text: str, span: int = 96) -> bool:
+    """Whether the text ends in one short unit repeated over at least `span` characters
+    (`_test_test_test…`): a small model stuck in a loop, not a command anyone writes."""
+    match = _LOOP.search(text[-4 * span :])
+    return match is not None and len(match.group(0)) >= span
 
 
 def free_port() -> int:
@@ -305,30 +316,73 @@ class LlamaServer:
             resp = self.client.post(
                 path, json=payload, timeout=timeout or self.options.request_timeout
             )
-        except httpx.TimeoutException:
-            raise BackendUnavailable(
-                f"llama-server did not answer within {self.options.request_timeout:.0f}s.",
-                hint="Raise `request_timeout`, or choose a smaller model (`i model list`).",
-            ) from None
         except httpx.HTTPError as exc:
-            code = None
-            if self.proc is not None:  # a dropped connection is usually a dying child
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    code = self.proc.wait(timeout=1.0)
-            what = (
-                f"crashed (exit {code})" if code is not None else f"failed ({type(exc).__name__})"
-            )
-            raise BackendUnavailable(
-                f"llama-server {what} during the request.",
-                hint=f"Run `i doctor`; log: {self.paths.server_log}",
-                detail=log_tail(self.paths.server_log, 30),
-            ) from None
+            raise self._failed(exc) from None
         if resp.status_code != 200:
             raise BackendUnavailable(
                 f"llama-server answered HTTP {resp.status_code}: {resp.text[:300]}",
                 hint="Run `i doctor`.",
             )
         return resp.json()
+
+    def stream_chat(self, payload: dict[str, Any]) -> tuple[str, dict[str, Any], bool]:
+        """POST a streamed chat request: (text, timings, stopped because it looped).
+
+        Streaming lets a reply that has fallen into a loop be cut off at once instead of after
+        the whole token budget (384 tokens at ~45 ms each is 17 s with the default model).
+        Closing the connection makes llama-server cancel the task.
+        """
+        import httpx
+
+        self.start()
+        assert self.proc is not None
+        text, timings = "", dict[str, Any]()
+        try:
+            with self.client.stream(
+                "POST", "/v1/chat/completions", json={**payload, "stream": True}
+            ) as resp:
+                if resp.status_code != 200:
+                    resp.read()
+                    raise BackendUnavailable(
+                        f"llama-server answered HTTP {resp.status_code}: {resp.text[:300]}",
+                        hint="Run `i doctor`.",
+                    )
+                for line in resp.iter_lines():
+                    if not line.startswith("data: ") or line == "data: [DONE]":
+                        continue
+                    chunk = json.loads(line[6:])
+                    timings = chunk.get("timings") or timings
+                    for choice in chunk.get("choices") or []:
+                        text += (choice.get("delta") or {}).get("content") or ""
+                    if looping(text):
+                        return text, timings, True
+        except httpx.HTTPError as exc:
+            raise self._failed(exc) from None
+        except ValueError:
+            raise BackendUnavailable(
+                f"llama-server sent an unexpected stream: {text[-200:]!r}"
+            ) from None
+        return text, timings, False
+
+    def _failed(self, exc: Exception) -> BackendUnavailable:
+        """A failed request, told the user's way (a dropped connection is usually a dying child)."""
+        import httpx
+
+        if isinstance(exc, httpx.TimeoutException):
+            return BackendUnavailable(
+                f"llama-server did not answer within {self.options.request_timeout:.0f}s.",
+                hint="Raise `request_timeout`, or choose a smaller model (`i model list`).",
+            )
+        code = None
+        if self.proc is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                code = self.proc.wait(timeout=1.0)
+        what = f"crashed (exit {code})" if code is not None else f"failed ({type(exc).__name__})"
+        return BackendUnavailable(
+            f"llama-server {what} during the request.",
+            hint=f"Run `i doctor`; log: {self.paths.server_log}",
+            detail=log_tail(self.paths.server_log, 30),
+        )
 
     def complete(
         self,
@@ -347,19 +401,16 @@ class LlamaServer:
         }
         if discourage_repeats:
             payload |= {"dry_multiplier": DRY_MULTIPLIER, "dry_penalty_last_n": DRY_LAST_N}
-        data = self.post("/v1/chat/completions", payload)
-        try:
-            text = data["choices"][0]["message"]["content"] or ""
-        except (KeyError, IndexError, TypeError):
-            raise BackendUnavailable(
-                f"llama-server sent an unexpected reply: {str(data)[:200]}"
-            ) from None
-        timings = dict(data.get("timings") or {})
+        text, timings, looped = self.stream_chat(payload)
+        timings = dict(timings)
         timings["startup_ms"] = self.startup_ms
+        if looped:
+            timings["stopped"] = "repetition"
         if self.snapshots is not None:
             timings["snapshot_restored"] = self.snapshots.restored
             timings["snapshot_restore_ms"] = round(self.snapshots.restore_ms)
-            self.snapshots.after_complete(self, timings)
+            if not looped:  # a cancelled task reports no timings to check
+                self.snapshots.after_complete(self, timings)
         return Completion(text, timings)
 
     @property
