@@ -149,20 +149,14 @@ def spawn_child(
     return child
 
 
-def kill_group(proc: subprocess.Popen, grace: float = 2.0, *, term_first: bool = True) -> None:
-    """SIGTERM the child's process group, wait briefly, then SIGKILL it (or SIGKILL at once)."""
-    kill_pgid(proc.pid, grace=grace, is_done=lambda: proc.poll() is not None, term_first=term_first)
+def kill_group(proc: subprocess.Popen, grace: float = 2.0) -> None:
+    """SIGTERM the child's process group, wait briefly, then SIGKILL it."""
+    kill_pgid(proc.pid, grace=grace, is_done=lambda: proc.poll() is not None)
     with contextlib.suppress(Exception):
         proc.wait(timeout=1)
 
 
-def kill_pgid(
-    pgid: int,
-    *,
-    grace: float = 2.0,
-    is_done: Callable[[], bool] | None = None,
-    term_first: bool = True,
-) -> None:
+def kill_pgid(pgid: int, *, grace: float = 2.0, is_done: Callable[[], bool] | None = None) -> None:
     def done() -> bool:
         if is_done is not None:
             return is_done()
@@ -174,7 +168,7 @@ def kill_pgid(
             return False
         return False
 
-    for sig in (signal.SIGTERM, signal.SIGKILL) if term_first else (signal.SIGKILL,):
+    for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
             os.killpg(pgid, sig)
         except (ProcessLookupError, PermissionError):

@@ -287,9 +287,7 @@ class LlamaServer:
                 self.client.close()
             self.client = None
         if self.proc is not None:
-            # nothing to flush (snapshots are saved over HTTP before this), and llama-server
-            # takes ~0.1 s to honour SIGTERM: the group gets SIGKILL at once
-            process.kill_group(self.proc, grace=2.0, term_first=False)
+            process.kill_group(self.proc, grace=2.0)
             self.proc = None
         self.ready = False
         if self.state_file is not None:
@@ -339,7 +337,12 @@ class LlamaServer:
         text, timings = "", dict[str, Any]()
         try:
             with self.client.stream(
-                "POST", "/v1/chat/completions", json={**payload, "stream": True}
+                "POST",
+                "/v1/chat/completions",
+                json={**payload, "stream": True},
+                # a fresh connection per stream: reusing one after a streamed reply raced with
+                # llama-server closing it ("Server disconnected without sending a response")
+                headers={"Connection": "close"},
             ) as resp:
                 if resp.status_code != 200:
                     resp.read()
