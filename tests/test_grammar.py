@@ -225,3 +225,31 @@ def test_a_real_server_reply_that_loops_is_cut_off_early(server) -> None:
         [{"role": "user", "content": "list the files here"}], schema.RESPONSE_SCHEMA, max_tokens=64
     )
     assert ping.timings.get("predicted_n")  # the cancelled task left the server answering
+
+
+def test_a_reply_that_keeps_streaming_past_request_timeout_is_an_error(tmp_path) -> None:
+    """Streaming resets the read timeout at every token: the whole reply still has a deadline."""
+    import time
+
+    import httpx
+
+    from intent.errors import BackendUnavailable
+
+    def slow_tokens():
+        for _ in range(50):
+            time.sleep(0.05)
+            yield b'data: {"choices":[{"delta":{"content":"a b "}}]}\n\n'
+
+    server = LlamaServer(
+        ServerOptions(tmp_path / "llama-server", tmp_path / "m.gguf", request_timeout=0.3),
+        resolve({"INTENT_HOME": str(tmp_path)}),
+    )
+    server.ready, server.proc = True, object()  # type: ignore[assignment]
+    server.client = httpx.Client(
+        base_url="http://127.0.0.1:9",
+        transport=httpx.MockTransport(lambda request: httpx.Response(200, content=slow_tokens())),
+    )
+    started = time.monotonic()
+    with pytest.raises(BackendUnavailable, match="did not answer within 0s"):
+        server.stream_chat({"messages": []})
+    assert time.monotonic() - started < 1.5

@@ -335,6 +335,7 @@ class LlamaServer:
         self.start()
         assert self.proc is not None
         text, timings = "", dict[str, Any]()
+        deadline = time.monotonic() + self.options.request_timeout  # for the whole reply
         try:
             with self.client.stream(
                 "POST",
@@ -359,6 +360,8 @@ class LlamaServer:
                         text += (choice.get("delta") or {}).get("content") or ""
                     if looping(text):
                         return text, timings, True
+                    if time.monotonic() > deadline:
+                        raise httpx.ReadTimeout("the reply took longer than request_timeout")
         except httpx.HTTPError as exc:
             raise self._failed(exc) from None
         except ValueError:
