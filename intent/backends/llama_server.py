@@ -352,7 +352,9 @@ class LlamaServer:
                         hint="Run `i doctor`.",
                     )
                 for line in resp.iter_lines():
-                    if not line.startswith("data: ") or line == "data: [DONE]":
+                    if line == "data: [DONE]":
+                        break  # do not wait for the connection to close
+                    if not line.startswith("data: "):
                         continue
                     chunk = json.loads(line[6:])
                     timings = chunk.get("timings") or timings
