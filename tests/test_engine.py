@@ -6,21 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import command_reply as cmd
 
 from intent import prompt, tools
 from intent.backends.mock import MockBackend
 from intent.engine import Engine, ModelCalled, Retrying, ToolRan
 from intent.errors import InvalidReply, Refused
-
-
-def cmd(command: str, risk: str = "safe") -> dict:
-    return {
-        "command": command,
-        "description": "d",
-        "risk": risk,
-        "expected_runtime": "instant",
-        "confidence": "high",
-    }
 
 
 def drive(engine: Engine, request: str, cwd: Path):

@@ -11,15 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-
-def reply(command: str, risk: str) -> dict:
-    return {
-        "command": command,
-        "description": "d",
-        "risk": risk,
-        "expected_runtime": "instant",
-        "confidence": "high",
-    }
+from conftest import command_reply as reply
 
 
 class Terminal:
