@@ -15,7 +15,7 @@ from typing import Any
 from intent import prompt as prompt_mod
 from intent import safety, schema
 from intent.backends.base import Backend
-from intent.errors import InvalidReply, Refused
+from intent.errors import InvalidReply, Refused, ReplyNotJSON
 from intent.tools import Toolbox
 
 
@@ -198,6 +198,6 @@ def _correction(text: str, error: InvalidReply) -> list[dict[str, str]]:
         "content": f"That reply was invalid: {error.message}. "
         "Reply again with one short JSON object that matches the schema.",
     }
-    if "not JSON" in error.message:
+    if isinstance(error, ReplyNotJSON):
         return [{"role": "assistant", "content": "(an invalid reply)"}, ask]
     return [{"role": "assistant", "content": text[:2000]}, ask]

@@ -53,6 +53,10 @@ class InvalidReply(IntentError):
     exit_code = 5
 
 
+class ReplyNotJSON(InvalidReply):
+    """Not even JSON: usually a runaway loop cut off by the token budget."""
+
+
 class SandboxUnavailable(IntentError):
     exit_code = 6
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from intent.errors import InvalidReply
+from intent.errors import InvalidReply, ReplyNotJSON
 
 RISKS = ["safe", "network", "mutates", "destructive", "sudo"]
 RUNTIMES = ["instant", "seconds", "minutes", "long"]
@@ -129,7 +129,7 @@ def validate(text_or_obj: str | dict[str, Any]) -> dict[str, Any]:
         try:
             obj = json.loads(_strip_fences(text_or_obj))
         except json.JSONDecodeError as exc:
-            raise InvalidReply(f"the reply is not JSON ({exc.msg} at char {exc.pos})") from None
+            raise ReplyNotJSON(f"the reply is not JSON ({exc.msg} at char {exc.pos})") from None
     else:
         obj = text_or_obj
     if not isinstance(obj, dict):
