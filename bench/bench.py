@@ -31,12 +31,16 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from intent import models, paths, prompt, runtime, schema, tools, wiring  # noqa: E402
+from intent.app import wiring  # noqa: E402
 from intent.backends.llama_server import LlamaServer, ServerOptions, constraint, free_port  # noqa: E402
 from intent.backends.one_shot import OneShot  # noqa: E402
-from intent.config import Config  # noqa: E402
-from intent.engine import Engine  # noqa: E402
 from intent.errors import IntentError  # noqa: E402
+from intent.llamacpp import find as runtime  # noqa: E402
+from intent.models import catalog as models  # noqa: E402
+from intent.settings import paths  # noqa: E402
+from intent.settings.config import Config  # noqa: E402
+from intent.turn import prompt, schema, tools  # noqa: E402
+from intent.turn.engine import Engine  # noqa: E402
 
 
 def median(xs: list[float]) -> float:

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from intent.explain import coverage, explain  # noqa: E402
+from intent.explain.walk import coverage, explain  # noqa: E402
 
 
 def main() -> None:

@@ -44,8 +44,9 @@ def main() -> None:
         env.pop(key, None)
     if args.model:
         env["INTENT_MODEL"] = args.model
-    from intent import paths, runtime
-    from intent.config import Config
+    from intent.llamacpp import find as runtime
+    from intent.settings import paths
+    from intent.settings.config import Config
 
     user = paths.resolve({k: v for k, v in os.environ.items() if k != "INTENT_HOME"})
     env["INTENT_LLAMA_SERVER"] = str(

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import command_reply as cmd
 
-from intent import prompt, tools
 from intent.backends.mock import MockBackend
-from intent.engine import Engine, ModelCalled, Retrying, ToolRan
 from intent.errors import InvalidReply, Refused
+from intent.turn import prompt, tools
+from intent.turn.engine import Engine, ModelCalled, Retrying, ToolRan
 
 
 def drive(engine: Engine, request: str, cwd: Path):

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from intent import process, safety
-from intent.engine import Proposal, guard
+from intent import process
 from intent.errors import ConfirmationNeeded, Refused
-from intent.execute import Decision, Mode, settle
+from intent.guard import walk as safety
+from intent.run.settle import Decision, Mode, settle
+from intent.turn.engine import Proposal, guard
 
 
 def proposal(command: str, risk: str = "safe") -> Proposal:

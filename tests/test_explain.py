@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from intent.explain import Docs, Explainer, explain, find_option
+from intent.explain.walk import Docs, Explainer, explain, find_option
 
 pytestmark = pytest.mark.skipif(
     not shutil.which("man") or not shutil.which("tar"), reason="needs man and tar"

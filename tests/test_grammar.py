@@ -12,10 +12,10 @@ import re
 
 import pytest
 
-from intent import grammar, schema
 from intent.backends.llama_server import LlamaServer, ServerOptions, constraint
 from intent.errors import InvalidReply
-from intent.paths import resolve
+from intent.settings.paths import resolve
+from intent.turn import grammar, schema
 
 COMPACT = {"separators": (",", ":"), "ensure_ascii": False}
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from intent import paths, shell
 from intent.cli import _light_dirs, version_text
+from intent.settings import paths, shell
 
 
 @pytest.mark.real

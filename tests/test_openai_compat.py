@@ -9,7 +9,7 @@ import pytest
 
 from intent.backends.openai_compat import OpenAICompat
 from intent.errors import BackendUnavailable
-from intent.schema import RESPONSE_SCHEMA
+from intent.turn.schema import RESPONSE_SCHEMA
 
 REPLY = {
     "choices": [{"message": {"content": '{"stdout_to_user": "hi"}'}}],

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from intent import schema
+from intent.turn import schema
 
 pytestmark = pytest.mark.real
 
@@ -100,11 +100,12 @@ def test_dry_json_through_llama_completion(run_i, real_env, real_parts) -> None:
 
 def test_tool_turn_spawns_the_server_once(real_parts, intent_home: Path, tmp_path: Path) -> None:
     """Every step is a real request to the same child; the second reuses its KV cache."""
-    from intent import paths, prompt, tools
     from intent.backends.base import Completion
     from intent.backends.llama_server import LlamaServer, ServerOptions
-    from intent.engine import Engine
     from intent.errors import Refused
+    from intent.settings import paths
+    from intent.turn import prompt, tools
+    from intent.turn.engine import Engine
 
     server = LlamaServer(
         ServerOptions(real_parts.server, real_parts.model, ctx_size=4096), paths.resolve()
@@ -216,9 +217,9 @@ def test_binary_that_exits_at_once_fails_fast(run_i, real_env, tmp_path: Path) -
 def test_port_taken_is_retried_then_reported(real_parts, monkeypatch, intent_home: Path) -> None:
     import socket
 
-    from intent import paths
     from intent.backends import llama_server as ls
     from intent.errors import BackendUnavailable
+    from intent.settings import paths
 
     taken = socket.socket()
     taken.bind(("127.0.0.1", 0))
@@ -278,9 +279,9 @@ def test_explain_summary_from_a_real_model(run_i, real_env) -> None:
 
 
 def test_hung_server_is_an_error_not_a_hang(real_parts, intent_home: Path) -> None:
-    from intent import paths
     from intent.backends.llama_server import LlamaServer, ServerOptions
     from intent.errors import BackendUnavailable
+    from intent.settings import paths
 
     server = LlamaServer(
         ServerOptions(real_parts.server, real_parts.model, request_timeout=2), paths.resolve()
@@ -302,9 +303,9 @@ def test_hung_server_is_an_error_not_a_hang(real_parts, intent_home: Path) -> No
 def test_server_crash_mid_request_is_exit_3(real_parts, intent_home: Path) -> None:
     import threading
 
-    from intent import paths
     from intent.backends.llama_server import LlamaServer, ServerOptions
     from intent.errors import BackendUnavailable
+    from intent.settings import paths
 
     server = LlamaServer(ServerOptions(real_parts.server, real_parts.model), paths.resolve())
     try:

@@ -11,10 +11,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from intent import paths, runtime, runtime_install
-from intent.config import Config
 from intent.errors import IntentError, RuntimeMissing, UsageError
-from intent.runtime_install import Host
+from intent.llamacpp import find as runtime
+from intent.llamacpp import install as runtime_install
+from intent.llamacpp.install import Host
+from intent.settings import paths
+from intent.settings.config import Config
 
 
 def exe(path: Path, body: str = "#!/bin/sh\nexit 0\n") -> Path:

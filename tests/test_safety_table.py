@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intent.safety import Context, assess
+from intent.guard.walk import Context, assess
 
 R = "REJECT"
 
@@ -272,3 +272,13 @@ def test_mv_onto_existing_file_is_destructive() -> None:
 def test_overwrite_redirect_outside_cwd_depends_on_existence() -> None:
     ctx = Context(cwd="/w", exists=lambda p: False)
     assert assess("echo hi > /etc/new-file", context=ctx).risk == "mutates"
+
+
+def test_public_api_is_intent_safety() -> None:
+    """SPEC §12: scripts import `intent.safety.assess`; it is the guard's own function."""
+    import intent.guard
+    import intent.safety
+
+    verdict = intent.safety.assess("rm -rf /")
+    assert intent.safety.assess is intent.guard.assess
+    assert verdict.hard_reject and verdict.risk == "destructive" and verdict.reasons

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from intent import prompt, schema, snapshot
+from intent.backends import snapshot
 from intent.errors import BackendUnavailable
+from intent.turn import prompt, schema
 
 BASE = {
     "model_id": "m1",
@@ -141,8 +142,8 @@ def test_prune_keeps_the_newest_under_the_cap(tmp_path: Path) -> None:
 def test_a_restore_that_kills_the_server_starts_it_again_without_snapshots(
     tmp_path: Path, monkeypatch
 ) -> None:
-    from intent import paths
     from intent.backends import llama_server
+    from intent.settings import paths
 
     write_snapshot(tmp_path, "ours")
     s = snaps(tmp_path, "ours")
@@ -175,9 +176,11 @@ def test_a_restore_that_kills_the_server_starts_it_again_without_snapshots(
 @pytest.mark.real
 def test_prepare_reads_the_real_header_and_keys_on_load_flags(real_parts, tmp_path: Path) -> None:
     """Gemma 3 uses sliding-window attention: snapshots need --swa-full; repacking is keyed."""
-    from intent import models, paths, runtime
     from intent.backends.llama_server import ServerOptions
-    from intent.config import Config
+    from intent.llamacpp import find as runtime
+    from intent.models import catalog as models
+    from intent.settings import paths
+    from intent.settings.config import Config
 
     p = paths.resolve()
     probe = runtime.probe(real_parts.server, p)

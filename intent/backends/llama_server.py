@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from intent import grammar, process
+from intent import process
 from intent.backends.base import DRY_LAST_N, DRY_MULTIPLIER, Completion
 from intent.errors import BackendUnavailable
-from intent.paths import Paths
+from intent.settings.paths import Paths
+from intent.turn import grammar
 
 SCRUB_PREFIXES = ("LLAMA_ARG_", "AIP_")
 SCRUB_NAMES = ("LLAMA_API_KEY",)

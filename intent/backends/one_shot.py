@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from intent import grammar, process
+from intent import process
 from intent.backends.base import DRY_LAST_N, DRY_MULTIPLIER, Completion
 from intent.errors import BackendUnavailable
+from intent.turn import grammar
 
 
 def _constraint(schema: dict[str, Any]) -> list[str]:

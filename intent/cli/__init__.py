@@ -35,7 +35,7 @@ def _light_dirs() -> tuple[str, str]:
         data = os.environ.get("XDG_DATA_HOME") or os.path.join(user, ".local", "share")
         conf = os.environ.get("XDG_CONFIG_HOME") or os.path.join(user, ".config")
         return os.path.join(data, "intent"), os.path.join(conf, "intent")
-    from intent import paths
+    from intent.settings import paths
 
     p = paths.resolve()
     return str(p.data_dir), str(p.config_dir)

@@ -9,12 +9,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from intent import __version__, audit, cache, engine, execute, paths, safety, tools, wiring
-from intent import prompt as prompt_mod
+from intent import __version__
+from intent.app import wiring
 from intent.cli import render
-from intent.config import Config
 from intent.errors import BackendUnavailable, IntentError, Interrupted, UsageError
+from intent.guard import walk as safety
 from intent.redact import redact, redact_obj
+from intent.run import audit
+from intent.run import settle as execute
+from intent.settings import paths
+from intent.settings.config import Config
+from intent.turn import cache, engine, tools
+from intent.turn import prompt as prompt_mod
 
 STDIN_CAP = 1 << 20
 
@@ -204,8 +210,8 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         elif settled.decision == "raw":
             render.out(proposal.command_text or "")
         elif settled.decision == "explain" and not opts.json and proposal.kind == "command":
-            from intent import explain as explain_mod
             from intent.cli.explain import print_breakdown
+            from intent.explain import walk as explain_mod
 
             print_breakdown(explain_mod.explain(proposal.reply["command"], cache_dir=p.cache_dir))
         code = settled.exit_code

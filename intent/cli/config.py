@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
-from intent import paths, process
+from intent import process
 from intent.cli import render
-from intent.config import KEYS, Config
 from intent.errors import IntentError, UsageError
+from intent.settings import paths
+from intent.settings.config import KEYS, Config
 
 app = typer.Typer(help="Read and change config.toml.", no_args_is_help=True)
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from intent import doctor as doctor_mod
+from intent.app import doctor as doctor_mod
 from intent.cli import render
 
 

@@ -7,11 +7,12 @@ from typing import Annotated
 
 import typer
 
-from intent import explain as explain_mod
-from intent import paths, wiring
+from intent.app import wiring
 from intent.cli import render
-from intent.config import Config
 from intent.errors import IntentError
+from intent.explain import walk as explain_mod
+from intent.settings import paths
+from intent.settings.config import Config
 
 
 def explain(

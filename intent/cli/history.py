@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from intent import audit, paths
 from intent.cli import render
+from intent.run import audit
+from intent.settings import paths
 
 app = typer.Typer(help="Read the audit log.", invoke_without_command=True)
 

@@ -10,10 +10,15 @@ from typing import Annotated
 
 import typer
 
-from intent import doctor, models, paths, pull, runtime, runtime_install, shell
+from intent.app import doctor
 from intent.cli import render
-from intent.config import Config
 from intent.errors import IntentError
+from intent.llamacpp import find as runtime
+from intent.llamacpp import install as runtime_install
+from intent.models import catalog as models
+from intent.models import pull
+from intent.settings import paths, shell
+from intent.settings.config import Config
 
 
 def init(

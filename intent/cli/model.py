@@ -6,10 +6,12 @@ from typing import Annotated, Any
 
 import typer
 
-from intent import models, paths, pull
 from intent.cli import render
-from intent.config import Config
 from intent.errors import IntentError
+from intent.models import catalog as models
+from intent.models import pull
+from intent.settings import paths
+from intent.settings.config import Config
 
 app = typer.Typer(help="Manage GGUF models.", no_args_is_help=True)
 
@@ -22,7 +24,7 @@ def _fail(exc: IntentError) -> typer.Exit:
 def _current(p: paths.Paths) -> str:
     import os
 
-    from intent import wiring
+    from intent.app import wiring
 
     return wiring.requested_model(None, Config(p.config_file), dict(os.environ))[0]
 

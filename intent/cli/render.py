@@ -11,8 +11,8 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from intent.engine import Proposal
-from intent.execute import Decision
+from intent.run.settle import Decision
+from intent.turn.engine import Proposal
 
 RISK_COLOR = {"safe": "32", "network": "36", "mutates": "33", "destructive": "31", "sudo": "35"}
 

@@ -8,10 +8,12 @@ from typing import Annotated
 
 import typer
 
-from intent import paths, runtime, runtime_install
 from intent.cli import render
-from intent.config import Config
 from intent.errors import IntentError
+from intent.llamacpp import find as runtime
+from intent.llamacpp import install as runtime_install
+from intent.settings import paths
+from intent.settings.config import Config
 
 app = typer.Typer(help="Find or install llama.cpp.", no_args_is_help=True)
 
@@ -39,7 +41,8 @@ def status(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 def smoke_model() -> Path | None:
     """An installed model for the smoke test: the configured one, else any installed GGUF."""
-    from intent import models, wiring
+    from intent.app import wiring
+    from intent.models import catalog as models
 
     p = paths.resolve()
     try:  # the same resolution as every model call: INTENT_MODEL, then the config

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import typer
 
-from intent import shell as shell_mod
 from intent.cli import render
+from intent.settings import shell as shell_mod
 
 
 def shell_init(shell: str) -> None:

@@ -179,7 +179,7 @@ class Toolbox:
         return str(self.cwd)
 
     def tool_os_info(self) -> str:
-        from intent.prompt import read_distro
+        from intent.turn.prompt import read_distro
 
         return (
             f"{platform.system()} {platform.release()} {platform.machine()} {read_distro()}".strip()

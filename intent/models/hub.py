@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from intent.errors import BackendUnavailable, ModelMissing, UsageError
-from intent.models import Entry, sha256_file
+from intent.models.catalog import Entry, sha256_file
 
 Progress = Callable[[str], None]
 REF = re.compile(r"^(?P<repo>[A-Za-z0-9][\w.-]*/[\w.-]+)(?::(?P<quant>[\w.-]+))?$")

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from intent import process, safety
-from intent.engine import Proposal, guard
+from intent import process
 from intent.errors import Cancelled, ConfirmationNeeded, Refused, SandboxUnavailable
+from intent.guard import walk as safety
+from intent.turn.engine import Proposal, guard
 
 AUTORUN = ("safe", "network")
 INTERPRETER_ARGV = {

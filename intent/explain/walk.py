@@ -13,8 +13,9 @@ import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from intent import process, safety
-from intent.shellparse import Simple, parse
+from intent import process
+from intent.guard import walk as safety
+from intent.guard.parser import Simple, parse
 
 OPERATORS = {
     "|": "pipe: the output of the command on the left becomes the input of the command on the right",

@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from intent import models, runtime
 from intent.backends.base import Backend
-from intent.config import Config
 from intent.errors import BackendUnavailable, UsageError
-from intent.paths import Paths
+from intent.llamacpp import find as runtime
+from intent.models import catalog as models
+from intent.settings.config import Config
+from intent.settings.paths import Paths
 
 BACKENDS = ("auto", "llama-server", "llama-cli", "openai", "mock")
 
@@ -135,7 +136,7 @@ def build_backend(
     )
     snaps = None
     if snapshots and config.get("kv_snapshot"):
-        from intent import snapshot
+        from intent.backends import snapshot
 
         snaps = snapshot.prepare(options, paths, config, model, probe)
     return LlamaServer(options, paths, snapshots=snaps), model.id

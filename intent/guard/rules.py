@@ -13,14 +13,14 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from intent.guard_words import (
+from intent.guard.parser import Simple, parse
+from intent.guard.words import (
     DISK,
     HARMLESS_TARGETS,
     NETWORK,
     PRIV,
     SYSTEM_DIRS,
 )
-from intent.shellparse import Simple, parse
 
 LEVELS = ("safe", "network", "mutates", "destructive", "sudo")
 
@@ -287,7 +287,7 @@ def _find(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -
 
 
 def _word(text: str):  # a Word for re-assessing nested argv
-    from intent.shellparse import Word
+    from intent.guard.parser import Word
 
     return Word(text, text)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from intent.guard_rules import Context, Findings, Rule, flags_in, operands, skip_options
-from intent.guard_words import HARMLESS_TARGETS
+from intent.guard.rules import Context, Findings, Rule, flags_in, operands, skip_options
+from intent.guard.words import HARMLESS_TARGETS
 
 
 def _git(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:

@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from intent import process, prompt
+from intent import process
+from intent.turn import prompt
 
 TTL_S = 7 * 24 * 3600
 
@@ -60,7 +61,7 @@ class AnswerCache:
             return None
         if time.time() - data.get("saved", 0) > TTL_S or not isinstance(data.get("reply"), dict):
             return None
-        from intent import schema
+        from intent.turn import schema
 
         try:
             return schema.validate(data["reply"])

@@ -12,11 +12,12 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
-from intent import prompt as prompt_mod
-from intent import safety, schema
 from intent.backends.base import Backend
 from intent.errors import InvalidReply, Refused, ReplyNotJSON
-from intent.tools import Toolbox
+from intent.guard import walk as safety
+from intent.turn import prompt as prompt_mod
+from intent.turn import schema
+from intent.turn.tools import Toolbox
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from intent import config as config_mod
-from intent import models, paths, runtime, schema, shell, wiring
+from intent.app import wiring
 from intent.errors import IntentError
+from intent.llamacpp import find as runtime
+from intent.models import catalog as models
+from intent.settings import config as config_mod
+from intent.settings import paths, shell
+from intent.turn import schema
 
 
 @dataclass
@@ -129,7 +133,7 @@ def check_binary(
 
 
 def check_model(p: paths.Paths, cfg: config_mod.Config) -> Check:
-    from intent import pull
+    from intent.models import pull
 
     name, source = wiring.requested_model(None, cfg, dict(os.environ))
     try:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from intent import process
 from intent.errors import BackendUnavailable, ModelMissing
-from intent.models import Entry
+from intent.models.catalog import Entry
 
 Progress = Callable[[str], None]
 

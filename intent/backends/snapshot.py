@@ -16,15 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from intent import gguf, prompt, schema
-from intent.config import Config
 from intent.errors import BackendUnavailable
-from intent.paths import Paths
+from intent.llamacpp import gguf
+from intent.settings.config import Config
+from intent.settings.paths import Paths
+from intent.turn import prompt, schema
 
 if TYPE_CHECKING:
     from intent.backends.llama_server import LlamaServer, ServerOptions
-    from intent.models import Resolved
-    from intent.runtime import Probe
+    from intent.llamacpp.find import Probe
+    from intent.models.catalog import Resolved
 
 
 def model_identity(model: Resolved) -> str:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from intent.errors import ModelMissing, UsageError
-from intent.paths import Paths
+from intent.settings.paths import Paths
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from intent import process
-from intent.config import Config
 from intent.errors import RuntimeMissing
-from intent.paths import Paths
+from intent.settings.config import Config
+from intent.settings.paths import Paths
 
 SERVER = "llama-server"
 ONE_SHOT = "llama-completion"

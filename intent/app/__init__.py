@@ -1,0 +1,1 @@
+"""Use cases the CLI calls: wiring a backend for a request, doctor."""

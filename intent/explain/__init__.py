@@ -1,0 +1,1 @@
+"""`i explain`: documentation lookup, the token walk, the optional model summary."""

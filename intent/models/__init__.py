@@ -1,0 +1,1 @@
+"""Models: the catalog, pulling and verifying GGUF files, the Hugging Face hub, the package-index source."""

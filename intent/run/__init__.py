@@ -1,0 +1,1 @@
+"""Running a proposal: settling it (friction, re-guard, sandbox) and the audit log."""
