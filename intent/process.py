@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PR_SET_PDEATHSIG = 1
 STDOUT_CAP = 4 << 20  # captured stdout kept for `--json`; the rest is read and dropped
@@ -149,7 +150,7 @@ def spawn_child(
     return child
 
 
-def kill_group(proc: subprocess.Popen, grace: float = 2.0) -> None:
+def kill_group(proc: subprocess.Popen[Any], grace: float = 2.0) -> None:
     """SIGTERM the child's process group, wait briefly, then SIGKILL it."""
     kill_pgid(proc.pid, grace=grace, is_done=lambda: proc.poll() is not None)
     with contextlib.suppress(Exception):

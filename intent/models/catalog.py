@@ -11,6 +11,7 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from intent.errors import ModelMissing, UsageError
 from intent.settings.paths import Paths
@@ -37,7 +38,7 @@ class Entry:
     min_ram_gb: float
     pypi: PypiChunks | None = None
     custom: bool = False
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def verified(self) -> bool:

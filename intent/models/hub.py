@@ -11,6 +11,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 from intent.errors import BackendUnavailable, ModelMissing, UsageError
 from intent.models.catalog import Entry, sha256_file
@@ -24,7 +25,7 @@ class HubUnreachable(BackendUnavailable):
     """The hub could not be reached (offline, DNS, refused): a package-index source may help."""
 
 
-def _errors():  # imported lazily: huggingface_hub is heavy
+def _errors() -> ModuleType:  # imported lazily: huggingface_hub is heavy
     from huggingface_hub import errors
 
     return errors
@@ -216,7 +217,7 @@ def _lfs_sha(entry: Entry) -> str | None:
         for info in HfApi().get_paths_info(entry.repo or "", [entry.file], revision=entry.revision):
             lfs = getattr(info, "lfs", None)
             if lfs is not None:
-                return lfs.sha256
+                return str(lfs.sha256)
     except Exception as exc:
         raise _translate(exc, entry.repo or "") from None
     return None

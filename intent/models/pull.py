@@ -16,7 +16,8 @@ SOURCES = ("auto", "hub", "pypi")
 
 def recorded_hashes(paths: Paths) -> dict[str, str]:
     try:
-        return json.loads((paths.data_dir / "hashes.json").read_text())
+        data = json.loads((paths.data_dir / "hashes.json").read_text())
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
     except (OSError, ValueError):
         return {}
 
