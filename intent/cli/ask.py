@@ -12,7 +12,7 @@ from typing import Any
 from intent import __version__
 from intent.app import wiring
 from intent.cli import render
-from intent.errors import BackendUnavailable, IntentError, Interrupted, UsageError
+from intent.errors import AuditFailed, BackendUnavailable, IntentError, Interrupted, UsageError
 from intent.guard import walk as safety
 from intent.redact import redact, redact_obj
 from intent.run import audit
@@ -94,7 +94,7 @@ class Envelope:
         }
         obj.update(self.data)
         obj.update(extra)
-        return redact_obj(obj)
+        return redact_obj(audit.encodable_obj(obj))
 
 
 def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | None = None) -> int:
@@ -102,7 +102,6 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
     cwd = Path.cwd()
     env = dict(os.environ)
     p = paths.resolve(env)
-    config = Config(p.config_file)
     envelope = Envelope(prompt_text, str(cwd))
     record: dict[str, Any] = {
         "id": audit.new_id(),
@@ -113,9 +112,11 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
     }
     backend = None
     code = 1
+    audit_broken: list[bool] = []
     try:
         if not prompt_text.strip():
             raise UsageError('no prompt given; try: i "find large files"')
+        config = Config(p.config_file)
         extra = parse_context(opts.context)
         piped = read_piped_stdin()
         tty = sys.stdin.isatty() and sys.stderr.isatty() if sys.stdin else False
@@ -191,7 +192,19 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         if not (opts.json or opts.raw) and proposal.kind in ("command", "script"):
             render.proposal(proposal, quiet=opts.quiet, cached=cached)
         backend.close()  # free the model before running the user's command
-        settled = execute.settle(proposal, mode, render.confirm, guard_ctx, cwd)
+
+        def record_before_run(decision: str, command: str) -> None:
+            record.update(decision=decision, executed_command=command, response=proposal.reply)
+            try:
+                audit.append(p.audit_log, {**record, "outcome": "started"})
+            except AuditFailed:
+                audit_broken.append(True)  # already reported as the error; not twice
+                raise
+
+        settled = execute.settle(
+            proposal, mode, render.confirm, guard_ctx, cwd, record=record_before_run
+        )
+        record["outcome"] = "finished"
         if settled.decision == "edited":
             envelope.data.update(response=proposal.reply, risk=proposal.risk)
         if settled.decision == "simulated":
@@ -250,8 +263,9 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         record.setdefault("exit_code", code)
         try:
             audit.append(p.audit_log, record)
-        except OSError as exc:
-            render.note(f"i: could not write the audit log: {exc}")
+        except AuditFailed as exc:
+            if not audit_broken:
+                render.note(f"i: {exc.message.replace('; nothing was run.', '.')} {exc.hint}")
 
 
 def _propose(

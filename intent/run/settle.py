@@ -31,6 +31,7 @@ class Decision:
 
 
 Approver = Callable[[Proposal], Decision]
+Recorder = Callable[[str, str], None]  # (decision, command): writes the audit record or raises
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,15 @@ class Settled:
 
 
 def settle(
-    proposal: Proposal, mode: Mode, approve: Approver, context: safety.Context, cwd: Path
+    proposal: Proposal,
+    mode: Mode,
+    approve: Approver,
+    context: safety.Context,
+    cwd: Path,
+    record: Recorder | None = None,
 ) -> Settled:
+    """Confirm and run. `record` is called just before the command starts; when it raises
+    (the audit log cannot be written) nothing runs: no record, no run."""
     if proposal.simulated:
         return Settled("proposed", "simulated", 3)
     if proposal.kind == "refuse":
@@ -107,6 +115,8 @@ def settle(
     argv = command_argv(proposal)
     if mode.sandbox or mode.read_only:
         argv = sandboxed(argv, cwd, read_only=mode.read_only)
+    if record is not None:
+        record(decision, proposal.command_text or "")
     outcome = process.run_user_command(
         argv,
         timeout=mode.timeout,
