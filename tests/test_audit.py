@@ -52,8 +52,16 @@ def test_invalid_utf8_in_argv_is_recorded_before_the_command_runs(
     script = tmp_path / "script.json"
     script.write_text(json.dumps([command_reply(SHOW_LOG)]))
     proc = subprocess.run(
-        [sys.executable.encode(), b"-m", b"intent", b"--backend", b"mock", b"--yes", b"--json",
-         b"show \xff\xfe log"],
+        [
+            sys.executable.encode(),
+            b"-m",
+            b"intent",
+            b"--backend",
+            b"mock",
+            b"--yes",
+            b"--json",
+            b"show \xff\xfe log",
+        ],
         capture_output=True,
         cwd=tmp_path,
         env={**os.environ, "INTENT_MOCK_SCRIPT": str(script)},

@@ -209,19 +209,23 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             envelope.data.update(response=proposal.reply, risk=proposal.risk)
         if settled.decision == "simulated":
             if not opts.json and proposal.kind == "inform":
-                render.note(f"(simulated) {proposal.reply['stdout_to_user']}")
+                answer = render.visible(proposal.reply["stdout_to_user"], newlines=True)
+                render.note(f"(simulated) {answer}")
             raise BackendUnavailable(
                 "this answer is simulated: no local model or runtime is installed.",
                 hint="Run `i init` (or `i runtime install` and `i model pull`).",
             )
         if settled.status == "inform":
             if not opts.json:
-                render.out(proposal.reply["stdout_to_user"])
+                render.out(render.visible(proposal.reply["stdout_to_user"], newlines=True))
         elif settled.status == "clarify":
             if not opts.json:
-                render.note(f"? {proposal.reply['clarifying_question']}")
+                render.note(f"? {render.visible(proposal.reply['clarifying_question'])}")
         elif settled.decision == "raw":
-            render.out(proposal.command_text or "")
+            # raw is for `$(i --raw ...)` and the shell binding: exact text into a pipe, but a
+            # terminal still sees it escaped
+            raw = proposal.command_text or ""
+            render.out(render.visible(raw, newlines=True) if sys.stdout.isatty() else raw)
         elif settled.decision == "explain" and not opts.json and proposal.kind == "command":
             from intent.cli.explain import print_breakdown
             from intent.explain import walk as explain_mod
@@ -321,9 +325,10 @@ def _verbose(event: Any) -> None:
         render.note(f"model call {event.step + 1}: {event.ms:.0f} ms {shown}")
     elif isinstance(event, engine.ToolRan):
         first = event.result.splitlines()[0][:100] if event.result else ""
-        render.note(f"tool {event.name}({redact(str(event.arguments))}) -> {first}")
+        shown = f"tool {event.name}({redact(str(event.arguments))}) -> {first}"
+        render.note(render.visible(shown))
     elif isinstance(event, engine.Retrying):
-        render.note(f"invalid reply, retrying once: {event.error}")
+        render.note(f"invalid reply, retrying once: {render.visible(event.error)}")
 
 
 def _fail(exc: IntentError, opts: AskOptions, envelope: Envelope, record: dict[str, Any]) -> int:
@@ -339,5 +344,5 @@ def _fail(exc: IntentError, opts: AskOptions, envelope: Envelope, record: dict[s
     else:
         render.error(exc.message, exc.hint)
         if opts.verbose and exc.detail:
-            render.note(exc.detail)
+            render.note(render.visible(exc.detail, newlines=True))
     return code
