@@ -114,7 +114,7 @@ def test_piped_stdin_is_framed_and_truncated(tmp_path: Path) -> None:
 
 
 def test_tools_cap_redact_and_refuse_credentials(tmp_path: Path) -> None:
-    box = tools.Toolbox(tmp_path, prompt="look around")
+    box = tools.Toolbox(tmp_path)
     (tmp_path / "big.txt").write_text("y" * 20000)
     assert len(box.call("read_file", {"path": "big.txt"})) < tools.RESULT_CAP + 100
     (tmp_path / "conf.ini").write_text("password=hunter2\ntoken ghp_" + "a" * 36)
@@ -122,8 +122,6 @@ def test_tools_cap_redact_and_refuse_credentials(tmp_path: Path) -> None:
     assert "hunter2" not in out and "ghp_" not in out
     (tmp_path / ".env").write_text("SECRET=1")
     assert "credential store" in box.call("read_file", {"path": ".env"})
-    named = tools.Toolbox(tmp_path, prompt="read my .env file").call("read_file", {"path": ".env"})
-    assert named == "SECRET=[REDACTED]"  # read because the user named it, secrets still redacted
     assert "withheld" in box.call("env_get", {"name": "AWS_SECRET_ACCESS_KEY"})
     assert "error" in box.call("help", {"name": "ls; rm -rf /"})
     assert "error" in box.call("ask_user", {"question": "which?"})

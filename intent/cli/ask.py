@@ -162,7 +162,7 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             home=str(Path.home()),
             exists=lambda t: (cwd / os.path.expanduser(t)).exists(),
         )
-        toolbox = tools.Toolbox(cwd, prompt=prompt_text, ask=render.ask_user if tty else None)
+        toolbox = tools.Toolbox(cwd, ask=render.ask_user if tty else None)
         eng = engine.Engine(
             backend,
             toolbox,
