@@ -14,6 +14,7 @@ from intent.app import wiring
 from intent.cli import render
 from intent.errors import AuditFailed, BackendUnavailable, IntentError, Interrupted, UsageError
 from intent.guard import walk as safety
+from intent.models import catalog as models
 from intent.redact import redact, redact_obj
 from intent.run import audit
 from intent.run import settle as execute
@@ -134,6 +135,8 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             stdin_data=piped,
         )
         execute.check_sandbox(mode)
+        if opts.model and models.looks_like_path(opts.model):
+            models.require_gguf_path(opts.model)  # a typo is a usage error, not a missing model
         choice = wiring.resolve_backend(opts.backend, p, config, env, model_flag=opts.model)
         envelope.backend = choice.backend
         record["backend"] = f"{choice.backend} ({choice.source})"
