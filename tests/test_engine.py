@@ -14,9 +14,9 @@ from intent.turn import prompt, tools
 from intent.turn.engine import Engine, ModelCalled, Retrying, ToolRan
 
 
-def drive(engine: Engine, request: str, cwd: Path):
+def drive(engine: Engine, request: str, cwd: Path, intentrc: str = ""):
     events = []
-    gen = engine.run(request, prompt.gather(cwd))
+    gen = engine.run(request, prompt.gather(cwd, intentrc=intentrc))
     while True:
         try:
             events.append(next(gen))
@@ -98,10 +98,9 @@ def test_system_prompt_is_byte_identical_across_directories(tmp_path: Path) -> N
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
     b.mkdir()
-    (b / ".intentrc").write_text("use podman")
     backend = MockBackend([cmd("ls"), cmd("ls")])
     drive(Engine(backend, tools.Toolbox(a)), "x", a)
-    drive(Engine(backend, tools.Toolbox(b)), "x", b)
+    drive(Engine(backend, tools.Toolbox(b)), "x", b, intentrc="use podman")
     first, second = backend.calls
     assert first[0]["content"].encode() == second[0]["content"].encode()
     assert first[1]["content"] != second[1]["content"] and "use podman" in second[1]["content"]
@@ -110,7 +109,8 @@ def test_system_prompt_is_byte_identical_across_directories(tmp_path: Path) -> N
 def test_piped_stdin_is_framed_and_truncated(tmp_path: Path) -> None:
     ctx = prompt.gather(tmp_path, stdin_text="x" * 5000)
     text = ctx.render()
-    assert "<<<STDIN" in text and "STDIN>>>" in text and "3000 more characters" in text
+    b = ctx.boundary
+    assert f"<<<STDIN-{b}" in text and f"STDIN-{b}>>>" in text and "3000 more characters" in text
 
 
 def test_tools_cap_redact_and_refuse_credentials(tmp_path: Path) -> None:

@@ -224,6 +224,21 @@ def check_stale(p: paths.Paths, fix: bool) -> Check:
     )
 
 
+def check_trust(p: paths.Paths) -> Check:
+    from intent.settings import trust
+
+    seen = trust.untrusted_seen(p)
+    if not seen:
+        return Check(".intentrc", True, "no untrusted .intentrc seen", optional=True)
+    return Check(
+        ".intentrc",
+        True,
+        f"ignored (not trusted): {', '.join(seen[:5])}" + (" …" if len(seen) > 5 else ""),
+        "i trust DIR  (after reading its .intentrc)",
+        optional=True,
+    )
+
+
 def check_sandbox() -> Check:
     tool = "sandbox-exec" if sys.platform == "darwin" else "bwrap"
     where = shutil.which(tool)
@@ -323,6 +338,7 @@ def run(*, quick: bool, fix: bool, on_check: Callable[[Check], None] | None = No
     add(check_resources(p, cfg))
     add(check_stale(p, fix))
     add(check_sandbox())
+    add(check_trust(p))
     add(check_shell())
     if not quick:
         if all(c.ok for c in checks if c.name in (runtime.SERVER, "model")):

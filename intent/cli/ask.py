@@ -18,7 +18,7 @@ from intent.models import catalog as models
 from intent.redact import redact, redact_obj
 from intent.run import audit
 from intent.run import settle as execute
-from intent.settings import paths
+from intent.settings import paths, trust
 from intent.settings.config import Config
 from intent.turn import cache, engine, tools
 from intent.turn import prompt as prompt_mod
@@ -157,8 +157,15 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             # the model loads while the context is gathered (measured: ~0.1 s sooner on 2 cores
             # now that httpx is imported after the spawn)
             backend.prestart()
+        rc_text, rc_untrusted = trust.read_rc(p, cwd)
+        if rc_untrusted and (opts.verbose or (tty and not opts.quiet)):
+            render.note("i: ignoring ./.intentrc (not trusted); run `i trust` to use it")
         ctx = prompt_mod.gather(
-            cwd, extra=extra, stdin_text=stdin_text, git_status=tools.git_summary(cwd)
+            cwd,
+            extra=extra,
+            stdin_text=stdin_text,
+            git_status=tools.git_summary(cwd),
+            intentrc=rc_text,
         )
         guard_ctx = safety.Context(
             cwd=str(cwd),
