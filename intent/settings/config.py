@@ -81,15 +81,17 @@ def read_raw(path: Path) -> dict[str, Any]:
     """The file's keys, flattened; a broken file is a usage error naming it and the line."""
     if not path.exists():
         return {}
+    text = ""
     try:
-        return _flatten(tomllib.loads(path.read_text()))
+        text = path.read_text()
+        return _flatten(tomllib.loads(text))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        where = f" (line {line.group(1)})" if line else ""
+        found = re.search(r"line (\d+)", str(exc))
+        line = int(found.group(1)) if found else max(1, len(text.splitlines()))
+        why = re.sub(r"\s*\(at [^)]*\)", "", str(exc).splitlines()[0])
         raise UsageError(
-            f"{path} is not valid TOML{where}: {str(exc).splitlines()[0]}",
-            hint=f"Fix the file{where.replace('(', 'at ').replace(')', '')} with `i config edit`,"
-            " or delete it to start from the defaults.",
+            f"{path} is not valid TOML at line {line}: {why}.",
+            hint=f"Fix line {line} with `i config edit`, or delete the file to use the defaults.",
         ) from exc
 
 
