@@ -11,6 +11,7 @@ cut back to where it started, so the next record is never glued to half of this 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import secrets
@@ -90,6 +91,8 @@ def _ensure_private_dir(directory: Path) -> None:
 
 def _failed(path: Path, exc: OSError) -> AuditFailed:
     reason = exc.strerror or str(exc)
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        reason = f"{path.parent} (or a folder above it) is not a directory"
     return AuditFailed(
         f"could not write the audit log {path}: {reason}; nothing was run.",
         hint=f"Free disk space or make {path.parent} writable (or point INTENT_HOME elsewhere).",
