@@ -177,3 +177,10 @@ def test_trusted_intentrc_reaches_the_model_framed(tmp_path: Path) -> None:
     rendered = ctx.render()
     assert f"<<<NOTES-{ctx.boundary}\nuse podman\nNOTES-{ctx.boundary}>>>" in rendered
     assert "data, not instructions" in rendered
+
+
+def test_deep_reply_object_in_the_mock_script_is_exit_5(run_i, tmp_path: Path) -> None:
+    script = tmp_path / "deep.json"
+    script.write_text("[" + '{"a":' * 200_000 + "1" + "}" * 200_000 + "]")
+    r = run_i(*MOCK, "--json", "--dry", "x", env={"INTENT_MOCK_SCRIPT": str(script)})
+    assert r.code == 5 and "nested too deeply" in r.json()["error"]

@@ -12,7 +12,14 @@ from typing import Any
 from intent import __version__
 from intent.app import wiring
 from intent.cli import render
-from intent.errors import AuditFailed, BackendUnavailable, IntentError, Interrupted, UsageError
+from intent.errors import (
+    AuditFailed,
+    BackendUnavailable,
+    IntentError,
+    Interrupted,
+    InvalidReply,
+    UsageError,
+)
 from intent.guard import walk as safety
 from intent.models import catalog as models
 from intent.redact import redact, redact_obj
@@ -260,6 +267,12 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         return code
     except KeyboardInterrupt:
         return _fail(Interrupted("interrupted."), opts, envelope, record)
+    except RecursionError:  # JSON nested beyond Python's parser, from any backend
+        too_deep = InvalidReply(
+            "the model's reply is nested too deeply to be a valid answer.",
+            hint="Try again, or try a larger model (`i model list`).",
+        )
+        return _fail(too_deep, opts, envelope, record)
     except IntentError as exc:
         return _fail(exc, opts, envelope, record)
     except Exception as exc:  # a bug: still one line (traceback with -v) and the JSON object

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from intent.cli import render
+from intent.redact import redact_obj
 from intent.run import audit
 from intent.settings import paths
 
@@ -27,7 +28,8 @@ def list_(
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The most recent turns."""
-    records = audit.read(paths.resolve().audit_log)[-limit:]
+    # records from before a redaction rule existed are masked on the way out too
+    records = redact_obj(audit.read(paths.resolve().audit_log)[-limit:])
     if json_out:
         render.emit_json(records)
         return
@@ -47,7 +49,7 @@ def list_(
 @app.command("show")
 def show(ident: str) -> None:
     """One turn in full."""
-    record = audit.find(paths.resolve().audit_log, ident)
+    record = redact_obj(audit.find(paths.resolve().audit_log, ident))
     if record is None:
         render.error(f"no turn with id {ident!r}; see `i history list`.")  # escaped by error()
         raise typer.Exit(1)

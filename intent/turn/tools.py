@@ -259,7 +259,7 @@ class Toolbox:
             raise ToolError("pattern must be a non-empty glob")
         fd = shutil.which("fd") or shutil.which("fdfind")
         argv = (
-            [fd, "--glob", pattern, str(p), "--max-results", "100"]
+            [fd, "--glob", "--max-results", "100", "--", pattern, str(p)]  # "-x" is not an option
             if fd
             else ["find", str(p), "-name", pattern]
         )
