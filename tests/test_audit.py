@@ -120,3 +120,12 @@ def test_outcome_line_merges_into_its_turn(tmp_path: Path) -> None:
     audit.append(log, {"id": "t1", "prompt": "p", "outcome": "finished", "exit_code": 2})
     assert audit.read(log) == [{"id": "t1", "prompt": "p", "outcome": "finished", "exit_code": 2}]
     assert audit.last_failed(log) is None  # nothing executed in this record
+
+
+def test_surrogate_in_the_command_itself_is_refused_not_a_crash(run_i, intent_home: Path) -> None:
+    raw = json.dumps(command_reply("echo \ud800")).replace("\\\\ud800", "\\ud800")
+    r = run_i("--backend", "mock", "--yes", "--json", "say", script=[raw])
+    assert r.code == 4 and "cannot be encoded" in r.json()["error"]
+    assert audit.read(intent_home / "state" / "audit.jsonl")[0]["exit_code"] == 4
+    raw_out = run_i("--backend", "mock", "--raw", "say", script=[raw])
+    assert raw_out.code == 0 and raw_out.stdout == "echo \\ud800\n"

@@ -242,7 +242,8 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             # raw is for `$(i --raw ...)` and the shell binding: exact text into a pipe, but a
             # terminal still sees it escaped
             raw = proposal.command_text or ""
-            render.out(render.visible(raw, newlines=True) if sys.stdout.isatty() else raw)
+            shown = render.visible(raw, newlines=True) if sys.stdout.isatty() else raw
+            render.out(audit.encodable(shown))  # a lone surrogate cannot go down a pipe
         elif settled.decision == "explain" and not opts.json and proposal.kind == "command":
             from intent.cli.explain import print_breakdown
             from intent.explain import walk as explain_mod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -132,6 +133,14 @@ def settle(
 
 
 def command_argv(proposal: Proposal) -> list[str]:
+    text = proposal.command_text or ""
+    try:
+        os.fsencode(text)
+    except UnicodeEncodeError:
+        # a lone surrogate from the reply: no byte string means it, so no shell can run it
+        raise Refused(
+            "the command holds text that cannot be encoded (a lone surrogate); not run."
+        ) from None
     if proposal.kind == "script":
         interp = proposal.reply["script"]["interpreter"]
         if interp not in INTERPRETER_ARGV:
