@@ -167,15 +167,6 @@ def check_model(p: paths.Paths, cfg: config_mod.Config) -> Check:
             f"{m.path.name} has {size} bytes, expected {m.entry.size} (truncated or altered)",
             f"i model pull {m.id} --force",
         )
-    try:
-        header = gguf.read_header(m.path)
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        return Check(
-            "model",
-            False,
-            f"{m.path} is not a usable GGUF model: {exc}",
-            f"i model pull {m.id} --force" if m.entry else "i model use ID  (a .gguf file)",
-        )
     expected = pull.expected_hash(p, m.entry) if m.entry else None
     verified = models.verified_stamp(p, m.path, expected)
     if verified is False:
@@ -184,6 +175,15 @@ def check_model(p: paths.Paths, cfg: config_mod.Config) -> Check:
             False,
             f"{m.path.name}: sha256 does not match the catalog (file altered or corrupt)",
             f"i model pull {m.id} --force",
+        )
+    try:
+        header = gguf.read_header(m.path)
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        return Check(
+            "model",
+            False,
+            f"{m.path} is not a usable GGUF model: {exc}",
+            f"i model pull {m.id} --force" if m.entry else "i model use ID  (a .gguf file)",
         )
     state = "sha256 verified" if verified else "no known sha256"
     return Check(
