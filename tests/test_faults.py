@@ -132,7 +132,7 @@ def test_stream_dying_mid_reply_is_exit_3(run_i, intent_home: Path, dying_server
     )
     started = time.monotonic()
     r = run_i("--backend", "openai", "--dry", "list files")
-    assert time.monotonic() - started < 20
+    assert time.monotonic() - started < 60  # a dropped reply is not waited out
     assert r.code == 3
     lines = [x for x in r.stderr.splitlines() if x.strip()]
     assert len(lines) == 1 and "failed" in lines[0] and "openai.base_url" in lines[0]
@@ -156,7 +156,7 @@ def test_hanging_tool_ends_as_an_error_and_the_turn_goes_on(
     code = _run_in_process(monkeypatch, tmp_path, script, dry=True, json=True)
     release.set()
     assert code == 0
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10  # abandoned, not waited out (the tool sleeps 30 s)
     assert _audit(intent_home)[0]["response"]["command"] == "ls"
 
 
@@ -194,7 +194,8 @@ def test_sigkill_of_the_child_during_a_tool_loop_is_exit_3(
     )
 
     class ToolFirst:
-        """The real child answers; the first reply is steered into a tool call."""
+        """A real child; the first step is steered into a tool call (the child is up and
+        warm by then), every later step is a real request."""
 
         name = "llama-server"
 
@@ -204,11 +205,11 @@ def test_sigkill_of_the_child_during_a_tool_loop_is_exit_3(
         def complete(self, messages, schema_, *, max_tokens, discourage_repeats=False):
             from intent.backends.base import Completion
 
-            real = server.complete(messages, schema_, max_tokens=16)
             self.steps += 1
             if self.steps == 1:
+                server.start()
                 return Completion(json.dumps({"tool_call": {"name": "cwd", "arguments": {}}}))
-            return real
+            return server.complete(messages, schema_, max_tokens=16)
 
         def close(self) -> None:
             server.close()
@@ -220,9 +221,8 @@ def test_sigkill_of_the_child_during_a_tool_loop_is_exit_3(
             return str(self.cwd)
 
     engine = Engine(ToolFirst(), KillingToolbox(tmp_path), max_tool_steps=3)
-    started = time.monotonic()
     try:
-        with pytest.raises(BackendUnavailable, match="llama-server") as info:
+        with pytest.raises(BackendUnavailable, match="llama-server crashed") as info:
             gen = engine.run("where am I", prompt.gather(tmp_path))
             while True:
                 next(gen)
@@ -230,5 +230,4 @@ def test_sigkill_of_the_child_during_a_tool_loop_is_exit_3(
         assert info.value.hint and "i doctor" in info.value.hint
     finally:
         server.close()
-    assert time.monotonic() - started < 60
     assert server.proc is None or server.proc.poll() is not None
