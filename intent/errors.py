@@ -5,6 +5,7 @@ IntentError                  1   anything else, with a one-line message
 ├── BackendUnavailable       3   no runtime, no model, or the backend failed
 │   ├── RuntimeMissing       3   llama.cpp binaries not found
 │   └── ModelMissing         3   the model file is not installed or is unusable
+├── AuditFailed              3   the audit record could not be written: nothing runs
 ├── Refused                  4   guard hard-reject, model refusal, tool budget spent
 ├── InvalidReply             5   the model's reply failed the schema twice
 ├── SandboxUnavailable       6   --sandbox without bwrap / sandbox-exec
@@ -43,6 +44,10 @@ class RuntimeMissing(BackendUnavailable):
 
 class ModelMissing(BackendUnavailable):
     pass
+
+
+class AuditFailed(IntentError):
+    exit_code = 3
 
 
 class Refused(IntentError):

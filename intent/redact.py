@@ -1,4 +1,13 @@
-"""Secret redaction for the audit log, `--json` output and tool results sent to the model."""
+"""The one secret redactor, used by every sink: `--json` stdout, the audit log and `i history`,
+the answer cache, tool results sent to the model, and the executed command's captured output.
+
+Two kinds of rule: token formats recognisable on their own (cloud keys, GitHub/GitLab/Slack/
+Stripe/Google/OpenAI/Hugging Face tokens, JWTs, private-key blocks), and a value in a place
+that holds secrets (an `Authorization` header, `user:pass@` in a URL, `curl -u`, `mysql -p…`,
+`--password X`, `password=` / `"token": "…"` / `secret: …` in env, JSON and YAML). The second
+kind keeps the name and masks only the value, so the text still reads. tests/test_redact.py
+holds the table.
+"""
 
 from __future__ import annotations
 
@@ -7,42 +16,97 @@ from typing import Any
 
 MASK = "[REDACTED]"
 
-_PATTERNS = [
+_TOKENS = [
     re.compile(
-        r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)", re.S
+        r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----.*?"
+        r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)",
+        re.S,
     ),
-    re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
-    re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
+    re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\b"),  # AWS key ids
+    re.compile(r"\bgh[pousr]_[A-Za-z0-9]{30,}\b"),  # GitHub
     re.compile(r"\bgithub_pat_[A-Za-z0-9_]{22,}\b"),
-    re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b"),
-    re.compile(r"\bsk-[A-Za-z0-9_-]{20,}\b"),
-    re.compile(r"\bhf_[A-Za-z0-9]{30,}\b"),
-    re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b"),
+    re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}\b"),  # GitLab
+    re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}\b"),  # Slack
+    re.compile(r"https://hooks\.slack\.com/services/[A-Za-z0-9/]+"),
+    re.compile(r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}\b"),  # Stripe
+    re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),  # Google API key
+    re.compile(r"\bya29\.[0-9A-Za-z_-]{20,}"),  # Google OAuth access token
+    re.compile(r"\bsk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_-]{20,}"),  # OpenAI, Anthropic
+    re.compile(r"\bhf_[A-Za-z0-9]{30,}\b"),  # Hugging Face
+    re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"),
+    re.compile(r"\bpypi-[A-Za-z0-9_-]{50,}"),
+    re.compile(r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"),  # SendGrid
+    re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),  # JWT
     re.compile(r"\b[0-9a-fA-F]{40,}\b"),
 ]
-_ASSIGN = re.compile(
-    r"(?i)\b([\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth)[\w.-]*)"
-    r"(\s*[=:]\s*|\s+)(\"[^\"]*\"|'[^']*'|[^\s'\"&;]+)"
+
+_NAME = (
+    r"(?:pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
+    r"private[_-]?key|client[_-]?secret|auth[_-]?token|credentials?|account[_-]?key|"
+    r"session[_-]?id|cookie)"
 )
-_SECRET_NAME = re.compile(r"(?i)(pass|secret|token|key|auth|credential|cookie|session|private)")
+_VALUE = r"(\"[^\"\n]*\"|'[^'\n]*'|[^\s'\";&|,}]+)"
+
+
+def _masked(m: re.Match[str]) -> str:
+    """Keep everything up to the value group (the last one), mask the value."""
+    value = m.group(m.lastindex or 0)
+    if MASK in value:  # a token rule already took it
+        return m.group(0)
+    if value.startswith(("'", '"')) and len(value) >= 2:
+        masked = value[0] + MASK + value[-1]
+    else:
+        masked = MASK
+    return m.group(0)[: m.start(m.lastindex or 0) - m.start(0)] + masked
+
+
+_CONTEXT = [
+    # Authorization: Bearer <token> / Basic <b64>: keep the scheme, mask the credential
+    re.compile(
+        r"(?i)\b((?:proxy-)?authorization\s*[:=]\s*[\"']?(?:bearer|basic|token|digest|apikey)?\s*)"
+        r"([^\s\"']+)"
+    ),
+    re.compile(r"(?i)\b(x-api-key|api-key|x-auth-token|private-token)(\s*:\s*)([^\s\"']+)"),
+    # scheme://user:pass@host
+    re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*:)([^/\s@]+)(?=@)"),
+    # curl -u user:pass, --user user:pass
+    re.compile(r"(?:^|(?<=\s))((?:-u|--user|--proxy-user)(?:\s+|=)[\"']?[^\s:\"']*:)([^\s\"']+)"),
+    # mysql -pSECRET (a value glued to -p), mysql --password=...
+    re.compile(r"\b((?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n;&|]*?\s-p)(\S+)"),
+    # sshpass -p X, docker/podman/helm login -p X, redis-cli -a X
+    re.compile(
+        r"\b((?:sshpass|(?:docker|podman|nerdctl|buildah)\s+login|helm\s+registry\s+login)\b"
+        r"[^\n;&|]*?\s-p\s*)(\S+)"
+    ),
+    re.compile(r"\b(redis-cli\b[^\n;&|]*?\s-a\s+)(\S+)"),
+    # --password X, --token=X, --api-key X, --client-secret X
+    re.compile(rf"(?i)(--[\w-]*{_NAME}[\w-]*(?:=|\s+))" + _VALUE),
+    # "password": "x" in JSON
+    re.compile(rf"(?i)(\"[\w.-]*{_NAME}[\w.-]*\"\s*:\s*)(\"(?:[^\"\\\n]|\\.)*\")"),
+    # password=x, PASSWORD: x, export GITHUB_TOKEN=x, secret_key: x (env, YAML, INI, query)
+    re.compile(rf"(?i)(\b[\w.-]*{_NAME}[\w.-]*\s*[=:]\s*)" + _VALUE),
+]
 
 
 def redact(text: str) -> str:
-    for pat in _PATTERNS:
+    for pat in _TOKENS:
         text = pat.sub(MASK, text)
-    return _ASSIGN.sub(
-        lambda m: f"{m.group(1)}{m.group(2)}{MASK}" if m.group(2).strip() else m.group(0), text
-    )
+    for pat in _CONTEXT:
+        text = pat.sub(_masked, text)
+    return text
 
 
 def redact_obj(value: Any) -> Any:
     if isinstance(value, str):
         return redact(value)
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [redact_obj(v) for v in value]
     if isinstance(value, dict):
         return {k: redact_obj(v) for k, v in value.items()}
     return value
+
+
+_SECRET_NAME = re.compile(r"(?i)(pass|secret|token|key|auth|credential|cookie|session|private)")
 
 
 def is_secret_name(name: str) -> bool:

@@ -14,9 +14,9 @@ from intent.turn import prompt, tools
 from intent.turn.engine import Engine, ModelCalled, Retrying, ToolRan
 
 
-def drive(engine: Engine, request: str, cwd: Path):
+def drive(engine: Engine, request: str, cwd: Path, intentrc: str = ""):
     events = []
-    gen = engine.run(request, prompt.gather(cwd))
+    gen = engine.run(request, prompt.gather(cwd, intentrc=intentrc))
     while True:
         try:
             events.append(next(gen))
@@ -47,7 +47,7 @@ def test_unknown_tool_and_bad_arguments_are_fed_back(tmp_path: Path) -> None:
     )
     proposal, events = drive(Engine(backend, tools.Toolbox(tmp_path)), "x", tmp_path)
     results = [e.result for e in events if isinstance(e, ToolRan)]
-    assert results[0].startswith("error: bad arguments") and results[1].startswith("error:")
+    assert results[0].startswith("error: read_file takes no argument") and results[1].startswith("error:")
     assert proposal.reply["command"] == "ls"
     assert tools.Toolbox(tmp_path).call("no_such_tool", {}) == "error: unknown tool 'no_such_tool'"
 
@@ -98,10 +98,9 @@ def test_system_prompt_is_byte_identical_across_directories(tmp_path: Path) -> N
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
     b.mkdir()
-    (b / ".intentrc").write_text("use podman")
     backend = MockBackend([cmd("ls"), cmd("ls")])
     drive(Engine(backend, tools.Toolbox(a)), "x", a)
-    drive(Engine(backend, tools.Toolbox(b)), "x", b)
+    drive(Engine(backend, tools.Toolbox(b)), "x", b, intentrc="use podman")
     first, second = backend.calls
     assert first[0]["content"].encode() == second[0]["content"].encode()
     assert first[1]["content"] != second[1]["content"] and "use podman" in second[1]["content"]
@@ -110,11 +109,12 @@ def test_system_prompt_is_byte_identical_across_directories(tmp_path: Path) -> N
 def test_piped_stdin_is_framed_and_truncated(tmp_path: Path) -> None:
     ctx = prompt.gather(tmp_path, stdin_text="x" * 5000)
     text = ctx.render()
-    assert "<<<STDIN" in text and "STDIN>>>" in text and "3000 more characters" in text
+    b = ctx.boundary
+    assert f"<<<STDIN-{b}" in text and f"STDIN-{b}>>>" in text and "3000 more characters" in text
 
 
 def test_tools_cap_redact_and_refuse_credentials(tmp_path: Path) -> None:
-    box = tools.Toolbox(tmp_path, prompt="look around")
+    box = tools.Toolbox(tmp_path)
     (tmp_path / "big.txt").write_text("y" * 20000)
     assert len(box.call("read_file", {"path": "big.txt"})) < tools.RESULT_CAP + 100
     (tmp_path / "conf.ini").write_text("password=hunter2\ntoken ghp_" + "a" * 36)
@@ -122,8 +122,6 @@ def test_tools_cap_redact_and_refuse_credentials(tmp_path: Path) -> None:
     assert "hunter2" not in out and "ghp_" not in out
     (tmp_path / ".env").write_text("SECRET=1")
     assert "credential store" in box.call("read_file", {"path": ".env"})
-    named = tools.Toolbox(tmp_path, prompt="read my .env file").call("read_file", {"path": ".env"})
-    assert named == "SECRET=[REDACTED]"  # read because the user named it, secrets still redacted
     assert "withheld" in box.call("env_get", {"name": "AWS_SECRET_ACCESS_KEY"})
     assert "error" in box.call("help", {"name": "ls; rm -rf /"})
     assert "error" in box.call("ask_user", {"question": "which?"})

@@ -349,5 +349,9 @@ def test_model_cli_list_show_where_rm(run_i, intent_home: Path) -> None:
     target.parent.mkdir(parents=True)
     target.write_bytes(b"x")
     assert run_i("model", "rm", "gemma-3-270m").code == 0 and not target.exists()
-    assert run_i("model", "use", "/tmp/some.gguf").code == 0
-    assert run_i("config", "get", "model").stdout.strip() == "/tmp/some.gguf"
+    missing = run_i("model", "use", "/nope/some.gguf")
+    assert missing.code == 2 and "/nope/some.gguf does not exist" in missing.stderr
+    mine = intent_home.parent / "mine.gguf"
+    mine.write_bytes(b"GGUF" + bytes(20))
+    assert run_i("model", "use", str(mine)).code == 0
+    assert run_i("config", "get", "model").stdout.strip() == str(mine)

@@ -10,9 +10,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from intent import process
 from intent.app import wiring
 from intent.errors import IntentError
 from intent.llamacpp import find as runtime
+from intent.llamacpp import gguf
 from intent.models import catalog as models
 from intent.settings import config as config_mod
 from intent.settings import paths, shell
@@ -115,6 +117,16 @@ def check_binary(
     if found is None or not (found.path.is_file() and os.access(found.path, os.X_OK)):
         where = f" ({found.path} from {found.source} is missing)" if found else ""
         return Check(name, False, f"not found{where}", "i runtime install", optional)
+    ran = process.run([str(found.path), "--version"], timeout=15)
+    if ran.returncode != 0 or "version" not in (ran.stdout + ran.stderr).lower():
+        return Check(
+            name,
+            False,
+            f"{found.path} ({found.source}) does not run: `--version` exited {ran.returncode}",
+            "i runtime install  (or point INTENT_LLAMA_SERVER / runtime.llama_server at a "
+            "working binary)",
+            optional,
+        )
     pr = runtime.probe(found.path, p)
     feats = [
         f
@@ -164,8 +176,19 @@ def check_model(p: paths.Paths, cfg: config_mod.Config) -> Check:
             f"{m.path.name}: sha256 does not match the catalog (file altered or corrupt)",
             f"i model pull {m.id} --force",
         )
+    try:
+        header = gguf.read_header(m.path)
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        return Check(
+            "model",
+            False,
+            f"{m.path} is not a usable GGUF model: {exc}",
+            f"i model pull {m.id} --force" if m.entry else "i model use ID  (a .gguf file)",
+        )
     state = "sha256 verified" if verified else "no known sha256"
-    return Check("model", True, f"{m.id}: {m.path} ({size / 1e6:.0f} MB, {state})")
+    return Check(
+        "model", True, f"{m.id}: {m.path} ({size / 1e6:.0f} MB, {header.architecture}, {state})"
+    )
 
 
 def check_resources(p: paths.Paths, cfg: config_mod.Config) -> Check:
@@ -198,6 +221,21 @@ def check_stale(p: paths.Paths, fix: bool) -> Check:
         False,
         f"leftover llama-server process(es) from a killed `i`: {pids}",
         "i doctor --fix",
+    )
+
+
+def check_trust(p: paths.Paths) -> Check:
+    from intent.settings import trust
+
+    seen = trust.untrusted_seen(p)
+    if not seen:
+        return Check(".intentrc", True, "no untrusted .intentrc seen", optional=True)
+    return Check(
+        ".intentrc",
+        True,
+        f"ignored (not trusted): {', '.join(seen[:5])}" + (" …" if len(seen) > 5 else ""),
+        "i trust DIR  (after reading its .intentrc)",
+        optional=True,
     )
 
 
@@ -300,6 +338,7 @@ def run(*, quick: bool, fix: bool, on_check: Callable[[Check], None] | None = No
     add(check_resources(p, cfg))
     add(check_stale(p, fix))
     add(check_sandbox())
+    add(check_trust(p))
     add(check_shell())
     if not quick:
         if all(c.ok for c in checks if c.name in (runtime.SERVER, "model")):

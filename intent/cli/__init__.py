@@ -18,6 +18,7 @@ SUBCOMMANDS = (
     "history",
     "fix",
     "shell-init",
+    "trust",
     "version",
 )
 

@@ -13,7 +13,8 @@ from intent.cli import SUBCOMMANDS, version_text
 COMMANDS_EPILOG = (
     "Commands: i explain CMD · i doctor · i model list|pull|use|show|rm|where · "
     "i runtime status|install · i init · i config get|set|list|path|edit · "
-    "i history [list|show ID|clear] · i fix · i shell-init bash|zsh|fish · i version. "
+    "i history [list|show ID|clear] · i fix · i trust [DIR] · i shell-init bash|zsh|fish · "
+    "i version. "
     "Flags are read only before the prompt; `i -- WORDS` forces a prompt."
 )
 
@@ -109,6 +110,7 @@ def _register() -> None:
     from intent.cli import model as model_cmd
     from intent.cli import runtime as runtime_cmd
     from intent.cli import shell as shell_cmd
+    from intent.cli import trust as trust_cmd
 
     app.add_typer(config_cmd.app, name="config")
     app.add_typer(history_cmd.app, name="history")
@@ -122,6 +124,7 @@ def _register() -> None:
     app.command("doctor")(doctor_cmd.doctor)
     app.command("init")(init_cmd.init)
     app.command("shell-init")(shell_cmd.shell_init)
+    app.command("trust")(trust_cmd.trust)
 
     @app.command("version")
     def version() -> None:

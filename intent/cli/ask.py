@@ -12,12 +12,20 @@ from typing import Any
 from intent import __version__
 from intent.app import wiring
 from intent.cli import render
-from intent.errors import BackendUnavailable, IntentError, Interrupted, UsageError
+from intent.errors import (
+    AuditFailed,
+    BackendUnavailable,
+    IntentError,
+    Interrupted,
+    InvalidReply,
+    UsageError,
+)
 from intent.guard import walk as safety
+from intent.models import catalog as models
 from intent.redact import redact, redact_obj
 from intent.run import audit
 from intent.run import settle as execute
-from intent.settings import paths
+from intent.settings import paths, trust
 from intent.settings.config import Config
 from intent.turn import cache, engine, tools
 from intent.turn import prompt as prompt_mod
@@ -94,7 +102,7 @@ class Envelope:
         }
         obj.update(self.data)
         obj.update(extra)
-        return redact_obj(obj)
+        return redact_obj(audit.encodable_obj(obj))
 
 
 def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | None = None) -> int:
@@ -102,7 +110,6 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
     cwd = Path.cwd()
     env = dict(os.environ)
     p = paths.resolve(env)
-    config = Config(p.config_file)
     envelope = Envelope(prompt_text, str(cwd))
     record: dict[str, Any] = {
         "id": audit.new_id(),
@@ -113,9 +120,11 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
     }
     backend = None
     code = 1
+    audit_broken: list[bool] = []
     try:
         if not prompt_text.strip():
             raise UsageError('no prompt given; try: i "find large files"')
+        config = Config(p.config_file)
         extra = parse_context(opts.context)
         piped = read_piped_stdin()
         tty = sys.stdin.isatty() and sys.stderr.isatty() if sys.stdin else False
@@ -133,6 +142,8 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             stdin_data=piped,
         )
         execute.check_sandbox(mode)
+        if opts.model and models.looks_like_path(opts.model):
+            models.require_gguf_path(opts.model)  # a typo is a usage error, not a missing model
         choice = wiring.resolve_backend(opts.backend, p, config, env, model_flag=opts.model)
         envelope.backend = choice.backend
         record["backend"] = f"{choice.backend} ({choice.source})"
@@ -153,15 +164,22 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             # the model loads while the context is gathered (measured: ~0.1 s sooner on 2 cores
             # now that httpx is imported after the spawn)
             backend.prestart()
+        rc_text, rc_untrusted = trust.read_rc(p, cwd)
+        if rc_untrusted and (opts.verbose or (tty and not opts.quiet)):
+            render.note("i: ignoring ./.intentrc (not trusted); run `i trust` to use it")
         ctx = prompt_mod.gather(
-            cwd, extra=extra, stdin_text=stdin_text, git_status=tools.git_summary(cwd)
+            cwd,
+            extra=extra,
+            stdin_text=stdin_text,
+            git_status=tools.git_summary(cwd),
+            intentrc=rc_text,
         )
         guard_ctx = safety.Context(
             cwd=str(cwd),
             home=str(Path.home()),
             exists=lambda t: (cwd / os.path.expanduser(t)).exists(),
         )
-        toolbox = tools.Toolbox(cwd, prompt=prompt_text, ask=render.ask_user if tty else None)
+        toolbox = tools.Toolbox(cwd, ask=render.ask_user if tty else None)
         eng = engine.Engine(
             backend,
             toolbox,
@@ -191,24 +209,41 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         if not (opts.json or opts.raw) and proposal.kind in ("command", "script"):
             render.proposal(proposal, quiet=opts.quiet, cached=cached)
         backend.close()  # free the model before running the user's command
-        settled = execute.settle(proposal, mode, render.confirm, guard_ctx, cwd)
+
+        def record_before_run(decision: str, command: str) -> None:
+            record.update(decision=decision, executed_command=command, response=proposal.reply)
+            try:
+                audit.append(p.audit_log, {**record, "outcome": "started"})
+            except AuditFailed:
+                audit_broken.append(True)  # already reported as the error; not twice
+                raise
+
+        settled = execute.settle(
+            proposal, mode, render.confirm, guard_ctx, cwd, record=record_before_run
+        )
+        record["outcome"] = "finished"
         if settled.decision == "edited":
             envelope.data.update(response=proposal.reply, risk=proposal.risk)
         if settled.decision == "simulated":
             if not opts.json and proposal.kind == "inform":
-                render.note(f"(simulated) {proposal.reply['stdout_to_user']}")
+                answer = render.visible(proposal.reply["stdout_to_user"], newlines=True)
+                render.note(f"(simulated) {answer}")
             raise BackendUnavailable(
                 "this answer is simulated: no local model or runtime is installed.",
                 hint="Run `i init` (or `i runtime install` and `i model pull`).",
             )
         if settled.status == "inform":
             if not opts.json:
-                render.out(proposal.reply["stdout_to_user"])
+                render.out(render.visible(proposal.reply["stdout_to_user"], newlines=True))
         elif settled.status == "clarify":
             if not opts.json:
-                render.note(f"? {proposal.reply['clarifying_question']}")
+                render.note(f"? {render.visible(proposal.reply['clarifying_question'])}")
         elif settled.decision == "raw":
-            render.out(proposal.command_text or "")
+            # raw is for `$(i --raw ...)` and the shell binding: exact text into a pipe, but a
+            # terminal still sees it escaped
+            raw = proposal.command_text or ""
+            shown = render.visible(raw, newlines=True) if sys.stdout.isatty() else raw
+            render.out(audit.encodable(shown))  # a lone surrogate cannot go down a pipe
         elif settled.decision == "explain" and not opts.json and proposal.kind == "command":
             from intent.cli.explain import print_breakdown
             from intent.explain import walk as explain_mod
@@ -233,6 +268,12 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         return code
     except KeyboardInterrupt:
         return _fail(Interrupted("interrupted."), opts, envelope, record)
+    except RecursionError:  # JSON nested beyond Python's parser, from any backend
+        too_deep = InvalidReply(
+            "the model's reply is nested too deeply to be a valid answer.",
+            hint="Try again, or try a larger model (`i model list`).",
+        )
+        return _fail(too_deep, opts, envelope, record)
     except IntentError as exc:
         return _fail(exc, opts, envelope, record)
     except Exception as exc:  # a bug: still one line (traceback with -v) and the JSON object
@@ -250,8 +291,9 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         record.setdefault("exit_code", code)
         try:
             audit.append(p.audit_log, record)
-        except OSError as exc:
-            render.note(f"i: could not write the audit log: {exc}")
+        except AuditFailed as exc:
+            if not audit_broken:
+                render.note(f"i: {exc.message.replace('; nothing was run.', '.')} {exc.hint}")
 
 
 def _propose(
@@ -307,9 +349,10 @@ def _verbose(event: Any) -> None:
         render.note(f"model call {event.step + 1}: {event.ms:.0f} ms {shown}")
     elif isinstance(event, engine.ToolRan):
         first = event.result.splitlines()[0][:100] if event.result else ""
-        render.note(f"tool {event.name}({redact(str(event.arguments))}) -> {first}")
+        shown = f"tool {event.name}({redact(str(event.arguments))}) -> {first}"
+        render.note(render.visible(shown))
     elif isinstance(event, engine.Retrying):
-        render.note(f"invalid reply, retrying once: {event.error}")
+        render.note(f"invalid reply, retrying once: {render.visible(event.error)}")
 
 
 def _fail(exc: IntentError, opts: AskOptions, envelope: Envelope, record: dict[str, Any]) -> int:
@@ -325,5 +368,5 @@ def _fail(exc: IntentError, opts: AskOptions, envelope: Envelope, record: dict[s
     else:
         render.error(exc.message, exc.hint)
         if opts.verbose and exc.detail:
-            render.note(exc.detail)
+            render.note(render.visible(exc.detail, newlines=True))
     return code

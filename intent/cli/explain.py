@@ -42,27 +42,32 @@ def explain(
 
 def print_breakdown(result: dict) -> None:
     """The readable breakdown: the command, each token with its documentation, the risk."""
-    typer.echo(result["command"])
+    # the command may come from the model and the docs from man pages (backspace overstrike):
+    # every line is shown through render.visible
+    show = render.visible
+    typer.echo(show(result["command"]))
     for part in result["parts"]:
         if part["utility"] == "shell":
             for it in part["items"]:
-                typer.echo(f"  {it['token']:<10} {it['doc']}")
+                typer.echo(show(f"  {it['token']:<10} {it['doc']}"))
             continue
         typer.echo(
-            f"  {part['utility']}  [{part['source']}]"
-            + (f"  ({part['note']})" if part.get("note") else "")
+            show(
+                f"  {part['utility']}  [{part['source']}]"
+                + (f"  ({part['note']})" if part.get("note") else "")
+            )
         )
         for it in part["items"]:
             arg = f" {it['argument']}" if it.get("argument") else ""
             doc = it["doc"] or "(not found in the documentation)"
-            typer.echo(f"    {it['token'] + arg:<16} {doc}")
+            typer.echo(show(f"    {it['token'] + arg:<16} {doc}"))
     typer.echo(
         f"risk: {result['risk']}" + (" — REFUSED by the guard" if result["hard_reject"] else "")
     )
     for reason in result["reasons"]:
-        typer.echo(f"  - {reason}")
+        typer.echo(f"  - {show(reason)}")
     if result.get("summary"):
-        typer.echo(f"\nsummary: {result['summary']}")
+        typer.echo(f"\nsummary: {show(result['summary'])}")
 
 
 def _summary(result: dict, p: paths.Paths, verbose: bool) -> str | None:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from intent.cli import render
+from intent.redact import redact_obj
 from intent.run import audit
 from intent.settings import paths
 
@@ -27,7 +28,8 @@ def list_(
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The most recent turns."""
-    records = audit.read(paths.resolve().audit_log)[-limit:]
+    # records from before a redaction rule existed are masked on the way out too
+    records = redact_obj(audit.read(paths.resolve().audit_log)[-limit:])
     if json_out:
         render.emit_json(records)
         return
@@ -35,20 +37,23 @@ def list_(
         render.note("no history yet")
     for r in records:
         cmd = r.get("executed_command") or (r.get("response") or {}).get("command") or ""
+        # the log holds model text: shown escaped, so a replayed turn cannot drive the terminal
         typer.echo(
-            f"{r.get('id')}  {r.get('decision', '?'):9}  exit={r.get('exit_code')}  "
-            f"{r.get('prompt', '')[:50]!r}  {cmd[:60]}"
+            render.visible(
+                f"{r.get('id')}  {r.get('decision', '?'):9}  exit={r.get('exit_code')}  "
+                f"{str(r.get('prompt', ''))[:50]!r}  {str(cmd)[:60]}"
+            )
         )
 
 
 @app.command("show")
 def show(ident: str) -> None:
     """One turn in full."""
-    record = audit.find(paths.resolve().audit_log, ident)
+    record = redact_obj(audit.find(paths.resolve().audit_log, ident))
     if record is None:
-        render.error(f"no turn with id {ident!r}; see `i history list`.")
+        render.error(f"no turn with id {ident!r}; see `i history list`.")  # escaped by error()
         raise typer.Exit(1)
-    typer.echo(json.dumps(record, indent=2, ensure_ascii=False))
+    typer.echo(render.visible(json.dumps(record, indent=2, ensure_ascii=False), newlines=True))
 
 
 @app.command("clear")

@@ -99,9 +99,10 @@ def use(ref: str) -> None:
     """Make a model the current one (pulls it first when needed)."""
     p = paths.resolve()
     try:
-        if ref.endswith(".gguf"):
-            Config(p.config_file).set("model", ref)
-            typer.echo(f"model = {ref}")
+        if models.looks_like_path(ref):
+            path = str(models.require_gguf_path(ref))
+            Config(p.config_file).set("model", path)
+            typer.echo(f"model = {path}")
             return
         entry = pull.lookup(p, ref)
         if not models.model_path(p, entry).exists():
@@ -121,6 +122,12 @@ def show(
     p = paths.resolve()
     ref = ref or _current(p)
     entries = models.all_entries(p)
+    if ref not in entries and models.looks_like_path(ref):
+        try:
+            _show_path(models.require_gguf_path(ref), json_out)
+        except IntentError as exc:
+            raise _fail(exc) from None
+        return
     if ref not in entries:
         raise _fail(IntentError(f"unknown model {ref!r}; see `i model list`"))
     e = entries[ref]
@@ -140,6 +147,29 @@ def show(
         "pypi_source": bool(e.pypi),
         "installed": path.exists(),
         "path": str(path),
+    }
+    if json_out:
+        render.emit_json(info)
+        return
+    for k, v in info.items():
+        typer.echo(f"{k:24} {v}")
+
+
+def _show_path(path: Any, json_out: bool) -> None:
+    from intent.llamacpp import gguf
+
+    try:
+        header = gguf.read_header(path)
+    except (ValueError, OSError, UnicodeDecodeError) as exc:  # magic was right, the rest is not
+        raise IntentError(f"{path} has a broken GGUF header: {exc}") from None
+    info = {
+        "id": path.name,
+        "path": str(path),
+        "size": path.stat().st_size,
+        "installed": True,
+        "architecture": header.architecture,
+        "context": header.context_length,
+        "attention": header.attention,
     }
     if json_out:
         render.emit_json(info)

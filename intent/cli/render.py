@@ -17,6 +17,34 @@ from intent.turn.engine import Proposal
 RISK_COLOR = {"safe": "32", "network": "36", "mutates": "33", "destructive": "31", "sudo": "35"}
 
 
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_NAMED = {"\x1b": "\\e", "\r": "\\r", "\t": "\\t", "\n": "\\n", "\b": "\\b", "\a": "\\a"}
+
+
+def visible(text: object, *, newlines: bool = False) -> str:
+    """Untrusted text (from the model, a tool, stdin, a file, the audit log) made safe to show:
+    control characters, bidi overrides and lone surrogates become visible escapes (`\\e`,
+    `\\r`, `\\x9b`, `\\u202e`), so the text cannot move the cursor, erase a line, hide
+    itself or write the clipboard. `newlines=True` keeps line breaks (multi-line answers)."""
+    s = text if isinstance(text, str) else str(text)
+    if s.isprintable() and s.isascii():
+        return s
+    out = []
+    for ch in s:
+        code = ord(ch)
+        if ch == "\n" and newlines:
+            out.append(ch)
+        elif ch in _NAMED:
+            out.append(_NAMED[ch])
+        elif code < 0x20 or 0x7F <= code <= 0x9F:
+            out.append(f"\\x{code:02x}")
+        elif ch in _BIDI or 0xD800 <= code <= 0xDFFF or ch in "\u2028\u2029\ufeff":
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def err_tty() -> bool:
     return sys.stderr.isatty()
 
@@ -44,9 +72,9 @@ def emit_json(obj: Any) -> None:
 
 
 def error(message: str, hint: str | None = None) -> None:
-    line = f"i: {message}"
+    line = f"i: {visible(message)}"  # messages quote replies, paths and arguments
     if hint:
-        line += f" {hint}"
+        line += f" {visible(hint)}"
     note(paint(line, "31") if color_on() else line)
 
 
@@ -58,29 +86,36 @@ def proposal(p: Proposal, *, quiet: bool = False, cached: bool = False) -> None:
     risk = p.risk or "safe"
     label = paint(f"[{risk}]", RISK_COLOR.get(risk, "0"))
     if p.kind == "script":
-        header = f"{p.reply['script']['interpreter']} script:"
-        note(f"{label} {header}\n" + "\n".join(f"    {line}" for line in text.splitlines()))
+        header = f"{visible(p.reply['script']['interpreter'])} script:"
+        note(f"{label} {header}\n" + "\n".join(f"    {visible(ln)}" for ln in text.split("\n")))
     else:
-        note(f"{label} {paint(text, '1')}")
+        note(f"{label} {paint(visible(text), '1')}")
     if not quiet:
         extra = " (cached answer)" if cached else ""
-        note(f"  {p.reply.get('description', '')}{extra}")
+        note(f"  {visible(p.reply.get('description', ''))}{extra}")
         if p.simulated:
             note("  (simulated: no local model is installed; nothing will run)")
         for reason in (p.verdict.reasons if p.verdict else [])[:6]:
-            note(f"  - {reason}")
+            note(f"  - {visible(reason)}")
 
 
 def describe(p: Proposal) -> None:
-    note(f"  description: {p.reply.get('description', '')}")
+    r = p.reply
+    note(f"  description: {visible(r.get('description', ''))}")
     note(
-        f"  risk: {p.risk} (model said {p.reply.get('risk')}); runtime: {p.reply.get('expected_runtime')}; "
-        f"confidence: {p.reply.get('confidence')}"
+        visible(
+            f"  risk: {p.risk} (model said {r.get('risk')}); runtime: {r.get('expected_runtime')}; "
+            f"confidence: {r.get('confidence')}"
+        )
     )
     for reason in p.verdict.reasons if p.verdict else []:
-        note(f"  - {reason}")
-    for alt in p.reply.get("alternatives", []) or []:
-        note(f"  alternative [{alt.get('risk')}]: {alt.get('command')}  # {alt.get('description')}")
+        note(f"  - {visible(reason)}")
+    for alt in r.get("alternatives", []) or []:
+        note(
+            visible(
+                f"  alternative [{alt.get('risk')}]: {alt.get('command')}  # {alt.get('description')}"
+            )
+        )
 
 
 def _read(prompt_text: str, prefill: str = "") -> str | None:
@@ -144,10 +179,11 @@ def confirm(p: Proposal) -> Decision:
 
 def ask_user(question: str) -> str | None:
     """The model's `ask_user` tool: a question on the terminal (the spinner steps aside)."""
+    shown = f"? {visible(question)}\n> "
     if _ACTIVE:
         with _ACTIVE[-1].pause():
-            return _read(f"? {question}\n> ")
-    return _read(f"? {question}\n> ")
+            return _read(shown)
+    return _read(shown)
 
 
 _ACTIVE: list[Spinner] = []  # the spinner on screen, so a prompt can pause it

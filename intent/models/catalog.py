@@ -202,6 +202,27 @@ def resolve(paths: Paths, name: str, source: str) -> Resolved:
     raise UsageError(f"unknown model {name!r}; see `i model list`, or give a path to a .gguf file")
 
 
+def looks_like_path(name: str) -> bool:
+    return name.endswith(".gguf") or os.sep in name
+
+
+def require_gguf_path(name: str) -> Path:
+    """A model path the user typed (`show`, `use`, `--model`): it must exist and be GGUF."""
+    p = Path(name).expanduser()
+    if not p.is_file():
+        raise UsageError(
+            f"model file {name} does not exist.", hint="Give the path to a .gguf file."
+        )
+    try:
+        with open(p, "rb") as fh:
+            magic = fh.read(4)
+    except OSError as exc:
+        raise UsageError(f"model file {name} cannot be read: {exc.strerror}") from None
+    if magic != b"GGUF":
+        raise UsageError(f"{name} is not a GGUF model file.", hint="Give the path to a .gguf file.")
+    return p.resolve()
+
+
 def require_file(model: Resolved) -> Path:
     if not model.path.is_file():
         fix = f"`i model pull {model.id}`" if model.entry else "a path to an existing .gguf file"

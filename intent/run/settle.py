@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -31,6 +32,7 @@ class Decision:
 
 
 Approver = Callable[[Proposal], Decision]
+Recorder = Callable[[str, str], None]  # (decision, command): writes the audit record or raises
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,15 @@ class Settled:
 
 
 def settle(
-    proposal: Proposal, mode: Mode, approve: Approver, context: safety.Context, cwd: Path
+    proposal: Proposal,
+    mode: Mode,
+    approve: Approver,
+    context: safety.Context,
+    cwd: Path,
+    record: Recorder | None = None,
 ) -> Settled:
+    """Confirm and run. `record` is called just before the command starts; when it raises
+    (the audit log cannot be written) nothing runs: no record, no run."""
     if proposal.simulated:
         return Settled("proposed", "simulated", 3)
     if proposal.kind == "refuse":
@@ -107,6 +116,8 @@ def settle(
     argv = command_argv(proposal)
     if mode.sandbox or mode.read_only:
         argv = sandboxed(argv, cwd, read_only=mode.read_only)
+    if record is not None:
+        record(decision, proposal.command_text or "")
     outcome = process.run_user_command(
         argv,
         timeout=mode.timeout,
@@ -122,6 +133,14 @@ def settle(
 
 
 def command_argv(proposal: Proposal) -> list[str]:
+    text = proposal.command_text or ""
+    try:
+        os.fsencode(text)
+    except UnicodeEncodeError:
+        # a lone surrogate from the reply: no byte string means it, so no shell can run it
+        raise Refused(
+            "the command holds text that cannot be encoded (a lone surrogate); not run."
+        ) from None
     if proposal.kind == "script":
         interp = proposal.reply["script"]["interpreter"]
         if interp not in INTERPRETER_ARGV:

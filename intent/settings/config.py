@@ -6,6 +6,7 @@ Dotted keys (`runtime.llama_server`) live in TOML tables (`[runtime]`).
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ class Key:
     default: Any
     doc: str
     choices: tuple[str, ...] = ()
+    minimum: int = 0  # for whole numbers
 
 
 KEYS: dict[str, Key] = {
@@ -35,12 +37,14 @@ KEYS: dict[str, Key] = {
         ),
         Key("model", str, "qwen2.5-coder-1.5b", "Catalog id or path to a .gguf file."),
         Key("max_tool_steps", int, 8, "Read-only tool calls allowed per request."),
-        Key("timeout", int, 300, "Seconds a confirmed command may run before it is killed."),
-        Key("request_timeout", int, 180, "Seconds one model reply may take."),
-        Key("startup_timeout", int, 60, "Seconds the llama-server child has to become ready."),
-        Key("ctx_size", int, 4096, "Context size passed to llama.cpp (-c)."),
+        Key("timeout", int, 300, "Seconds a confirmed command may run before it is killed.", (), 1),
+        Key("request_timeout", int, 180, "Seconds one model reply may take.", (), 1),
+        Key(
+            "startup_timeout", int, 60, "Seconds the llama-server child has to become ready.", (), 1
+        ),
+        Key("ctx_size", int, 4096, "Context size passed to llama.cpp (-c).", (), 256),
         Key("threads", int, 0, "CPU threads for llama.cpp; 0 means all cores."),
-        Key("max_tokens", int, 384, "Upper bound on tokens generated per reply."),
+        Key("max_tokens", int, 384, "Upper bound on tokens generated per reply.", (), 16),
         Key("kv_snapshot", bool, True, "Save and restore the system prompt's KV cache."),
         Key("kv_cache_max_mb", int, 1024, "Size cap for saved KV snapshots."),
         Key(
@@ -74,14 +78,20 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def read_raw(path: Path) -> dict[str, Any]:
-    """The file's keys, flattened; a broken file is a usage error naming it."""
+    """The file's keys, flattened; a broken file is a usage error naming it and the line."""
     if not path.exists():
         return {}
+    text = ""
     try:
-        return _flatten(tomllib.loads(path.read_text()))
+        text = path.read_text()
+        return _flatten(tomllib.loads(text))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        line = int(found.group(1)) if found else max(1, len(text.splitlines()))
+        why = re.sub(r"\s*\(at [^)]*\)", "", str(exc).splitlines()[0])
         raise UsageError(
-            f"{path} is not valid TOML: {exc}", hint="Fix it with `i config edit`."
+            f"{path} is not valid TOML at line {line}: {why}.",
+            hint=f"Fix line {line} with `i config edit`, or delete the file to use the defaults.",
         ) from exc
 
 
@@ -109,6 +119,10 @@ def parse_value(name: str, text: str) -> Any:
     key = KEYS.get(name)
     if key is None:
         raise UsageError(f"unknown config key {name!r}; valid keys: {', '.join(KEYS)}")
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in text):
+        raise UsageError(f"{name} cannot contain control characters (a newline, tab or escape)")
+    if len(text) > 4096:
+        raise UsageError(f"{name} is longer than 4096 characters")
     value: Any = text
     if key.type is bool:
         lowered = text.strip().lower()
@@ -120,8 +134,10 @@ def parse_value(name: str, text: str) -> Any:
             value = int(text)
         except ValueError:
             raise UsageError(f"{name} takes a whole number, not {text!r}") from None
-        if value < 0:
-            raise UsageError(f"{name} cannot be negative")
+        if value < key.minimum:
+            raise UsageError(f"{name} must be at least {key.minimum}, not {value}")
+        if value > 1 << 31:
+            raise UsageError(f"{name} is too large: {value}")
     if key.choices and value not in key.choices:
         raise UsageError(f"{name} must be one of {', '.join(key.choices)}, not {text!r}")
     return value
@@ -156,10 +172,19 @@ class Config:
         self._write()
 
     def _write(self) -> None:
+        """Atomically: a crash or a full disk leaves the old file, never half a new one."""
+        text = dumps(self.raw)
+        tomllib.loads(text)  # what we write must read back; a bug here must not break every `i`
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(dumps(self.raw))
-        os.replace(tmp, self.path)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "w") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def _toml_value(value: Any) -> str:

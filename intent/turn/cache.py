@@ -69,7 +69,18 @@ class AnswerCache:
             return None
 
     def put(self, reply: dict[str, Any]) -> None:
-        self.file.parent.mkdir(parents=True, exist_ok=True)
+        """Store a reply, private to the user. A reply holding a secret is not stored at all:
+        a redacted copy would come back as a different (broken) command."""
+        from intent.redact import redact_obj
+
+        if redact_obj(reply) != reply:
+            return
+        directory = self.file.parent
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if directory.stat().st_mode & 0o077:
+            directory.chmod(0o700)
         tmp = self.file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"saved": time.time(), "reply": reply}))
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(json.dumps({"saved": time.time(), "reply": reply}))
         os.replace(tmp, self.file)

@@ -130,6 +130,8 @@ def validate(text_or_obj: str | dict[str, Any]) -> dict[str, Any]:
             obj = json.loads(_strip_fences(text_or_obj))
         except json.JSONDecodeError as exc:
             raise ReplyNotJSON(f"the reply is not JSON ({exc.msg} at char {exc.pos})") from None
+        except RecursionError:
+            raise InvalidReply("the reply is nested too deeply to be a valid answer") from None
     else:
         obj = text_or_obj
     if not isinstance(obj, dict):
@@ -140,10 +142,33 @@ def validate(text_or_obj: str | dict[str, Any]) -> dict[str, Any]:
             f"the reply does not match the schema: reply: needs exactly one of {', '.join(KINDS)}"
         )
     # name the problem inside the branch the model chose
-    problem = first_error(RESPONSE_SCHEMA["oneOf"][KINDS.index(present[0])], obj)
+    try:
+        problem = first_error(RESPONSE_SCHEMA["oneOf"][KINDS.index(present[0])], obj)
+    except RecursionError:
+        problem = "reply: nested too deeply"
+    if problem is None and _depth(obj) > MAX_DEPTH:
+        problem = "reply: nested too deeply"  # `arguments` is free-form; keep it shallow
     if problem:
         raise InvalidReply(f"the reply does not match the schema: {problem}")
     return obj
+
+
+MAX_DEPTH = 32
+
+
+def _depth(value: Any, limit: int = MAX_DEPTH + 1) -> int:
+    """How deep `value` nests, counted without recursion (stops at `limit`)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        if deepest >= limit:
+            return deepest
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
+        stack.extend((c, d + 1) for c in children)
+    return deepest
 
 
 def first_error(node: dict[str, Any], value: Any, where: str = "reply") -> str | None:
