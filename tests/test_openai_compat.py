@@ -241,3 +241,14 @@ def test_a_looping_reply_is_cut_off() -> None:
     out = b.complete(MESSAGES, RESPONSE_SCHEMA, max_tokens=1000)
     assert out.timings["stopped"] == "repetition"
     assert len(out.text) < 150  # read until the loop showed, not to the end
+
+
+def test_a_retry_discourages_repeats_in_the_servers_own_terms() -> None:
+    fake = Fake(streamed(ANSWER), props={"total_slots": 1})
+    b, _, _ = backend(fake)
+    b.complete(MESSAGES, RESPONSE_SCHEMA, max_tokens=10, discourage_repeats=True)
+    assert fake.chats[0]["dry_multiplier"] > 0  # llama.cpp: the DRY sampler
+    other = Fake(streamed(ANSWER))
+    b, _, _ = backend(other)
+    b.complete(MESSAGES, RESPONSE_SCHEMA, max_tokens=10, discourage_repeats=True)
+    assert "dry_multiplier" not in other.chats[0] and other.chats[0]["frequency_penalty"] > 0

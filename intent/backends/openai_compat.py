@@ -190,9 +190,11 @@ class OpenAICompat:
             if mode == "json_object":
                 payload["response_format"] = {"type": "json_object"}
         if discourage_repeats:
-            # llama.cpp's DRY sampler where it exists; OpenAI's frequency penalty elsewhere
-            payload |= {"dry_multiplier": DRY_MULTIPLIER, "dry_penalty_last_n": DRY_LAST_N}
-            if mode != "grammar":
+            # llama.cpp's DRY sampler where the server is llama.cpp; elsewhere the standard
+            # frequency penalty (strict servers refuse fields they do not know)
+            if mode == "grammar":
+                payload |= {"dry_multiplier": DRY_MULTIPLIER, "dry_penalty_last_n": DRY_LAST_N}
+            else:
                 payload["frequency_penalty"] = 0.3
         return payload
 
@@ -203,24 +205,27 @@ class OpenAICompat:
 
         backoff = Backoff(self.retry_budget, sleep=self.sleep, now=self.now, progress=self.progress)
         while True:
+            busy = None
             try:
                 with self._http().stream("POST", "chat/completions", json=payload) as resp:
                     if resp.status_code in RETRY_STATUSES:
                         resp.read()
-                        self._wait(backoff, f"HTTP {resp.status_code} from {self.host}", resp)
-                        continue
-                    if resp.status_code != 200:
+                        busy = resp  # waited out below, the connection back in the pool
+                    elif resp.status_code != 200:
                         resp.read()
                         error = self._status_error(resp, "chat/completions")
                         if resp.status_code in REJECTED:
                             raise _Rejected(error)
                         raise error
-                    return self._read(resp)
+                    else:
+                        return self._read(resp)
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
                 # a reset or a proxy dropping the connection: worth another try
                 self._wait(backoff, f"connection to {self.host} lost ({type(exc).__name__})")
             except httpx.HTTPError as exc:
                 raise self._transport_error(exc) from None
+            if busy is not None:
+                self._wait(backoff, f"HTTP {busy.status_code} from {self.host}", busy)
 
     def _wait(self, backoff: Backoff, why: str, resp: Any = None) -> None:
         try:
