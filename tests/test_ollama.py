@@ -185,3 +185,34 @@ def test_a_base_url_on_the_wrong_path_says_which_url(run_i, no_llama_env, intent
         r = run_i("--dry", "--model", "served", "list files", env=no_llama_env)
     assert r.code == 3
     assert f"{server.url}/api/chat/completions was not found" in r.stderr
+
+
+def test_a_busy_server_is_waited_out_visibly(run_i, no_llama_env) -> None:
+    inner = ollama_route(["qwen2.5-coder:1.5b"], REPLY)
+    busy = [True]
+
+    def route(method: str, path: str, body: dict):
+        if path == "/v1/chat/completions" and busy:
+            busy.pop()  # the first chat request only
+            return 429, {"retry-after": "0"}, b'{"error": "rate limited"}'
+        return inner(method, path, body)
+
+    with FakeServer(route) as server:
+        env = no_llama_env | {"OLLAMA_HOST": server.url, "INTENT_BACKEND": "ollama"}
+        r = run_i("--dry", "list files", env=env)
+    host = server.url.split("//")[1]
+    assert r.code == 0, r.stderr
+    assert f"waiting 0 s: HTTP 429 from {host}" in r.stderr
+
+
+def test_a_page_instead_of_json_is_exit_3(run_i, no_llama_env, intent_home: Path) -> None:
+    def route(method: str, path: str, body: dict):
+        return 200, {"content-type": "text/html"}, b"<!doctype html><title>Router login</title>"
+
+    with FakeServer(route) as server:
+        cfg = intent_home / "config" / "config.toml"
+        cfg.parent.mkdir(parents=True, exist_ok=True)
+        cfg.write_text(f'backend = "openai"\n[openai]\nbase_url = "{server.url}"\nmodel = "m"\n')
+        r = run_i("--dry", "list files", env=no_llama_env)
+    assert r.code == 3, r.stderr
+    assert "not with JSON: b'<!doctype html><title>Router login" in r.stderr

@@ -68,7 +68,9 @@ def build(
         mode=config.get("openai.mode"),
         **options,
     )
-    return made, model or "remote"
+    if not made.model:  # the envelope, the audit log and the answer cache name the real model
+        made.model = made.default_model()
+    return made, made.model
 
 
 def find_running(

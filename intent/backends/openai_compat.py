@@ -131,7 +131,7 @@ class OpenAICompat:
         discourage_repeats: bool = False,
     ) -> Completion:
         if not self.model:
-            self.model = self._default_model()
+            self.model = self.default_model()
         mode = self._mode()
         started = time.monotonic()
         while True:
@@ -152,7 +152,7 @@ class OpenAICompat:
             return Completion(text, timings)  # not JSON: the engine asks again, discouraged
         return Completion(extract.json_text(text), timings)
 
-    def _default_model(self) -> str:
+    def default_model(self) -> str:
         """No model named: the server's first (llama-server, LM Studio and vLLM serve one)."""
         names = self.models()
         if not names:
