@@ -252,3 +252,14 @@ def test_a_retry_discourages_repeats_in_the_servers_own_terms() -> None:
     b, _, _ = backend(other)
     b.complete(MESSAGES, RESPONSE_SCHEMA, max_tokens=10, discourage_repeats=True)
     assert "dry_multiplier" not in other.chats[0] and other.chats[0]["frequency_penalty"] > 0
+
+
+def test_a_server_that_ignores_json_schema_gets_the_schema_in_the_prompt(tmp_path: Path):
+    prose = streamed("Sure, to list the files you can run ls -la in the terminal.")
+    fake = Fake(prose, streamed(ANSWER))
+    b, _, _ = backend(fake, cache_dir=tmp_path)
+    assert ask(b) == ANSWER
+    assert fake.chats[1]["response_format"] == {"type": "json_object"}
+    assert '"oneOf"' in fake.chats[1]["messages"][0]["content"]
+    ask(b)  # the next call in the same invocation asks that way at once
+    assert fake.chats[2]["response_format"] == {"type": "json_object"} and len(fake.chats) == 3

@@ -27,6 +27,7 @@ from intent.errors import BackendUnavailable
 # A constrained request a server refuses (400/422) is sent again in the next, looser mode.
 FALLBACK = {"grammar": "json_schema", "json_schema": "json_object", "json_object": "text"}
 REJECTED = (400, 415, 422)
+IGNORABLE = ("grammar", "json_schema")  # modes some servers accept but silently do not apply
 
 
 def normalise_base_url(url: str) -> str:
@@ -132,25 +133,31 @@ class OpenAICompat:
     ) -> Completion:
         if not self.model:
             self.model = self.default_model()
-        mode = self._mode()
+        mode = self.chosen_mode or self._mode()
         started = time.monotonic()
         while True:
             payload = self._payload(messages, schema, mode, max_tokens, discourage_repeats)
             try:
                 text, timings, looped = self._stream(payload)
-                break
             except _Rejected as exc:
                 if self.mode != "auto" or mode not in FALLBACK:
                     raise exc.error from None
                 mode = FALLBACK[mode]
+                continue
+            reply = text if looped else extract.json_text(text)
+            if self.mode == "auto" and mode in IGNORABLE and not looped and "{" not in reply:
+                # a constrained reply cannot be prose: the server ignored the constraint, so
+                # the prompt has to carry the schema
+                mode = "json_object"
+                continue
+            break
         if self.mode == "auto":
             capability.save(self.cache_dir, self.base_url, mode, self.now())
         self.chosen_mode = mode
         timings = {**timings, "mode": mode, "total_ms": (time.monotonic() - started) * 1000}
         if looped:
-            timings["stopped"] = "repetition"
-            return Completion(text, timings)  # not JSON: the engine asks again, discouraged
-        return Completion(extract.json_text(text), timings)
+            timings["stopped"] = "repetition"  # not JSON: the engine asks again, discouraged
+        return Completion(reply, timings)
 
     def default_model(self) -> str:
         """No model named: the server's first (llama-server, LM Studio and vLLM serve one)."""
