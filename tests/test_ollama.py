@@ -216,3 +216,11 @@ def test_a_page_instead_of_json_is_exit_3(run_i, no_llama_env, intent_home: Path
         r = run_i("--dry", "list files", env=no_llama_env)
     assert r.code == 3, r.stderr
     assert "not with JSON: b'<!doctype html><title>Router login" in r.stderr
+
+
+def test_doctor_names_the_fix_when_the_server_is_down(run_i, no_llama_env) -> None:
+    r = run_i("doctor", "--json", env=no_llama_env | {"INTENT_BACKEND": "ollama"})
+    assert r.code == 1
+    checks = {c["name"]: c for c in r.json()["checks"]}
+    assert not checks["server"]["ok"] and "ollama serve" in checks["server"]["fix"]
+    assert "llama-server" not in checks and not checks["live request"]["ok"]

@@ -77,4 +77,4 @@ def _skipped() -> Check:
 
 
 def _fix(exc: IntentError) -> str | None:
-    return exc.hint.replace("Run ", "").strip("`.") if exc.hint else None
+    return exc.hint
