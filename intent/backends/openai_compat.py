@@ -384,4 +384,4 @@ def _message_of(resp: Any) -> str:
     try:
         return _message(json.loads(resp.content))
     except ValueError:
-        return resp.content[:200].decode(errors="replace").strip()
+        return str(resp.content[:200].decode(errors="replace")).strip()
