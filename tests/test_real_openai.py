@@ -98,7 +98,7 @@ def test_i_through_the_openai_backend(run_i, own_server: str, intent_home: Path)
     cfg.parent.mkdir(parents=True, exist_ok=True)
     cfg.write_text(f'backend = "openai"\n[openai]\nbase_url = "{own_server}"\n')
     r = run_i(
-        "--dry", "--json", "-v", "list the files here", env={"OPENAI_API_KEY": KEY}, timeout=120
+        "--dry", "--json", "-v", "list the files here", env={"OPENAI_API_KEY": KEY}, timeout=300
     )
     assert r.code in (0, 4, 8), r.stderr  # propose, refuse or ask back: a schema-valid reply
     obj = r.json()
