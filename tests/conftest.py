@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-SCRUB = ("INTENT_", "LLAMA_", "NO_COLOR", "HF_")
+SCRUB = ("INTENT_", "LLAMA_", "NO_COLOR", "HF_", "OLLAMA_", "OPENAI_")
 # Captured before any test scrubs the environment: where tests/run.sh installed the real parts.
 REAL_ENV = {
     k: v for k, v in os.environ.items() if k.startswith("INTENT_TEST_") or k == "INTENT_REAL_TESTS"
@@ -63,6 +63,8 @@ def intent_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("INTENT_HOME", str(home))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # `auto` looks for a local Ollama: a closed port, so a server on this machine changes nothing
+    monkeypatch.setenv("OLLAMA_HOST", "127.0.0.1:9")
     return home
 
 

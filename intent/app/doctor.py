@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from intent import process
-from intent.app import wiring
+from intent.app import servers, wiring
 from intent.errors import IntentError
 from intent.llamacpp import find as runtime
 from intent.llamacpp import gguf
@@ -332,6 +332,15 @@ def run(*, quick: bool, fix: bool, on_check: Callable[[Check], None] | None = No
         cfg = config_mod.Config(p.config_file, raw={})
     backend_check, choice = check_backend(p, cfg)
     add(backend_check)
+    if choice is not None and choice.backend in servers.REMOTE:
+        # a running server needs no local runtime or model file: check it instead
+        from intent.app import doctor_remote
+
+        for c in doctor_remote.checks(choice, p, cfg, quick=quick):
+            add(c)
+        add(check_sandbox())
+        add(check_shell())
+        return checks
     add(check_binary(runtime.SERVER, p, cfg))
     add(check_binary(runtime.ONE_SHOT, p, cfg, optional=True))
     add(check_model(p, cfg))

@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from intent.app import servers
 from intent.backends.base import Backend
 from intent.errors import BackendUnavailable, UsageError
 from intent.llamacpp import find as runtime
@@ -15,7 +17,7 @@ from intent.models import catalog as models
 from intent.settings.config import Config
 from intent.settings.paths import Paths
 
-BACKENDS = ("auto", "llama-server", "llama-cli", "openai", "mock")
+BACKENDS = ("auto", "llama-server", "llama-cli", "openai", "ollama", "mock")
 
 
 @dataclass(frozen=True)
@@ -57,16 +59,21 @@ def resolve_backend(
     if name != "auto":
         return Choice(name, source)
     model_name, _ = requested_model(model_flag, config, env)
-    model = models.resolve(paths, model_name, "")
-    has_model = model.path.is_file()
+    try:
+        has_model = models.resolve(paths, model_name, "").path.is_file()
+    except UsageError:  # not a local model; a server may know the name (`--model llama3.2`)
+        has_model = False
     server = runtime.find_binary(runtime.SERVER, paths, config, env)
     if server and has_model and os.access(server.path, os.X_OK):
         return Choice("llama-server", f"auto: llama-server from {server.source}")
+    running = servers.find_running(paths, config, env)
+    if running:
+        return Choice(*running)
     one_shot = runtime.find_one_shot(paths, config, env)
     if one_shot and has_model and os.access(one_shot.path, os.X_OK):
         return Choice("llama-cli", f"auto: {one_shot.path.name} from {one_shot.source}")
     missing = "model" if not has_model else "llama.cpp runtime"
-    return Choice("mock", f"auto: no {missing} installed", simulated=True)
+    return Choice("mock", f"auto: no {missing} installed and no server answers", simulated=True)
 
 
 def build_backend(
@@ -76,8 +83,9 @@ def build_backend(
     env: dict[str, str] | None = None,
     model_flag: str | None = None,
     snapshots: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[Backend, str]:
-    """The backend object and the model id it uses."""
+    """The backend object and the model id it uses. `progress` shows waits for a busy server."""
     env = dict(os.environ) if env is None else env
     if choice.backend == "mock":
         from intent.backends.mock import SIMULATED, MockBackend
@@ -88,16 +96,8 @@ def build_backend(
         if choice.simulated:
             return MockBackend([SIMULATED], simulated=True), "none"
         raise UsageError("--backend mock needs INTENT_MOCK_SCRIPT (a JSON array of replies)")
-    if choice.backend == "openai":
-        from intent.backends.openai_compat import OpenAICompat
-
-        key_env = config.get("openai.api_key_env")
-        return OpenAICompat(
-            base_url=config.get("openai.base_url"),
-            model=config.get("openai.model"),
-            api_key=env.get(key_env, ""),
-            timeout=config.get("request_timeout"),
-        ), config.get("openai.model") or "remote"
+    if choice.backend in servers.REMOTE:
+        return servers.build(choice.backend, paths, config, env, model_flag, progress)
     model_name, model_source = requested_model(model_flag, config, env)
     model = models.resolve(paths, model_name, model_source)
     model_file = models.require_file(model)

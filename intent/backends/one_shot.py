@@ -1,7 +1,8 @@
 """The one-shot fallback: `llama-completion` (or a legacy `llama-cli`) per model call.
 
 It reloads the model on every call, which is why it is only a fallback. The chat history is
-flattened into one user prompt; the reply is the first JSON object in the output.
+flattened into one user prompt; the reply is the first JSON object in the output
+(`extract.py`: trailers such as `> EOF by user` dropped).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from intent import process
+from intent.backends import extract
 from intent.backends.base import DRY_LAST_N, DRY_MULTIPLIER, Completion
 from intent.errors import BackendUnavailable
 from intent.turn import grammar
@@ -108,20 +110,8 @@ class OneShot:
                 f"{self.binary.name} failed (exit {res.returncode}):\n{tail}",
                 hint="Run `i doctor`.",
             )
-        return Completion(extract_json(res.stdout), {"total_ms": ms, "spawns": 1})
+        return Completion(extract.json_text(res.stdout), {"total_ms": ms, "spawns": 1})
 
     def close(self) -> None:
         pass
 
-
-def extract_json(output: str) -> str:
-    """The first complete JSON object in the output; trailers such as `> EOF by user` dropped."""
-    decoder = json.JSONDecoder()
-    start = output.find("{")
-    while start >= 0:
-        try:
-            _obj, end = decoder.raw_decode(output, start)
-            return output[start:end]
-        except ValueError:
-            start = output.find("{", start + 1)
-    return output.strip()

@@ -150,7 +150,13 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         if opts.verbose:
             render.note(f"backend: {choice.backend} ({choice.source})")
         backend, model_id = wiring.build_backend(
-            choice, p, config, env, model_flag=opts.model, snapshots=not opts.no_snapshot
+            choice,
+            p,
+            config,
+            env,
+            model_flag=opts.model,
+            snapshots=not opts.no_snapshot,
+            progress=None if opts.quiet else _waiting,
         )
         envelope.model = record["model"] = model_id
         stdin_text = piped.decode(errors="replace") if piped else ""
@@ -342,6 +348,7 @@ def _verbose(event: Any) -> None:
             "predicted_ms",
             "snapshot_restored",
             "snapshot_restore_ms",
+            "mode",
         )
         shown = " ".join(
             f"{k}={round(t[k]) if isinstance(t[k], float) else t[k]}" for k in keys if k in t
@@ -353,6 +360,11 @@ def _verbose(event: Any) -> None:
         render.note(render.visible(shown))
     elif isinstance(event, engine.Retrying):
         render.note(f"invalid reply, retrying once: {render.visible(event.error)}")
+
+
+def _waiting(line: str) -> None:
+    """A busy remote server is being waited out: say so above the spinner."""
+    render.note(("\r\033[K" if render.err_tty() else "") + line)
 
 
 def _fail(exc: IntentError, opts: AskOptions, envelope: Envelope, record: dict[str, Any]) -> int:

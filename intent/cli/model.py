@@ -29,10 +29,54 @@ def _current(p: paths.Paths) -> str:
     return wiring.requested_model(None, Config(p.config_file), dict(os.environ))[0]
 
 
+def _server_models(p: paths.Paths, json_out: bool) -> bool:
+    """List the Ollama server's models when that backend is selected; False otherwise."""
+    import os
+
+    from intent.app import servers, wiring
+    from intent.backends import ollama
+
+    env = dict(os.environ)
+    cfg = Config(p.config_file)
+    try:
+        choice = wiring.resolve_backend(None, p, cfg, env)
+        if choice.backend != "ollama":
+            return False
+        root, _ = ollama.host_url(env, cfg.get("ollama.base_url"))
+        found = ollama.installed(root)
+    except IntentError as exc:
+        raise _fail(exc) from None
+    current = servers.remote_model(None, cfg, env, "ollama.model")[0]
+    rows: list[dict[str, Any]] = [
+        {
+            "id": m.name,
+            "installed": True,
+            "current": m.name in (current, f"{current}:latest"),
+            "size": m.size,
+            "note": m.details,
+            "server": root,
+        }
+        for m in found
+    ]
+    if json_out:
+        render.emit_json(rows)
+        return True
+    for r in rows:
+        mark = "*" if r["current"] else " "
+        typer.echo(f"{mark} {r['id']:30} {r['size'] / 1e9:6.2f} GB  {r['note']}")
+    if not any(r["current"] for r in rows):
+        typer.echo(f"  ({current} is not installed: ollama pull {current})")
+    typer.echo(f"Models on the Ollama server at {root} (ollama backend; * current).")
+    return True
+
+
 @app.command("list")
 def list_(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """The catalog: installed, current, and models too large for this machine's RAM."""
+    """The catalog: installed, current, and models too large for this machine's RAM.
+    With the ollama backend, the models the Ollama server has."""
     p = paths.resolve()
+    if _server_models(p, json_out):
+        return
     current = _current(p)
     ram = models.total_ram_gb()
     rows: list[dict[str, Any]] = []
