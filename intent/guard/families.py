@@ -5,153 +5,8 @@ from __future__ import annotations
 
 import re
 
-from intent.guard.options import expand_long
+from intent.guard.git import git_rule
 from intent.guard.rules import Context, Findings, Rule, rate_write
-
-_GIT_GLOBAL_ARG = {"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--config-env",
-                   "--exec-path", "--super-prefix", "--list-cmds"}
-_GIT_SAFE_KEYS = re.compile(r"^(color\..*|core\.quotepath|column\..*|advice\..*|user\.name|"
-                            r"user\.email|init\.defaultbranch|diff\.renames|diff\.algorithm|"
-                            r"log\.date|log\.decorate|format\.pretty|i18n\..*)$", re.I)
-_GIT_RUNS = re.compile(r"^(core\.(fsmonitor|pager|sshcommand|editor|askpass|hookspath|gitproxy)|"
-                       r"sequence\.editor|diff\.external|diff\..*\.(textconv|command)|"
-                       r"merge\..*\.driver|filter\..*|alias\..*|credential\..*|gpg\..*program|"
-                       r"pager\..*|.*uploadpack.*|.*receivepack.*|include.*|interactive\..*|"
-                       r"web\.browser|browser\..*)$", re.I)
-_GIT_READ = frozenset(
-    """status log diff show blame grep rev-parse describe shortlog ls-files ls-tree cat-file
-    whatchanged help version rev-list for-each-ref count-objects merge-base name-rev show-ref
-    show-branch var check-ignore check-attr cherry range-diff diff-tree diff-index diff-files
-    verify-commit verify-tag annotate fsck""".split()
-)
-_GIT_NETWORK = frozenset("clone fetch pull push ls-remote".split())
-_PUSH_LONGS = {n: False for n in (
-    "force force-with-lease force-if-includes delete mirror prune all tags follow-tags "
-    "dry-run porcelain verbose quiet set-upstream no-verify atomic signed progress thin "
-    "no-thin ipv4 ipv6 no-force-with-lease no-force-if-includes branches").split()}
-_PUSH_LONGS.update({"receive-pack": True, "exec": True, "repo": True, "push-option": True,
-                    "recurse-submodules": True})
-
-
-def git_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    i = 0
-    while i < len(args) and args[i].startswith("-"):
-        a = args[i]
-        opt, _, inline = a.partition("=")
-        value = inline or (args[i + 1] if i + 1 < len(args) else "")
-        if opt == "-c":
-            _git_config_value(value, "git -c", acc, ctx, depth)
-        elif opt in ("--config-env", "--exec-path") and (inline or opt == "--config-env"):
-            acc.raise_to("mutates", f"git {opt}: may run another program (mutates)")
-        elif opt not in _GIT_GLOBAL_ARG | {"-p", "--paginate", "-P", "--no-pager", "--bare",
-                                           "--literal-pathspecs", "--no-optional-locks",
-                                           "--version", "--help", "--no-replace-objects"}:
-            acc.raise_to("mutates", f"git {a}: option not known to be read-only (mutates)")
-        i += 2 if (opt in _GIT_GLOBAL_ARG and not inline) else 1
-    sub, more = (args[i], args[i + 1 :]) if i < len(args) else ("", [])
-    _git_sub(sub, more, acc, ctx, depth)
-
-
-def _git_config_value(kv: str, what: str, acc: Findings, ctx: Context, depth: int) -> None:
-    key, _, value = kv.partition("=")
-    if _GIT_SAFE_KEYS.match(key):
-        return
-    if _GIT_RUNS.match(key) and value:
-        acc.script(value.lstrip("!"), ctx, depth + 1)
-    acc.raise_to("mutates", f"{what} {key}: configuration that may run a program (mutates)")
-
-
-def _git_sub(sub: str, more: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    opts = {o.split("=")[0] for o in more if o.startswith("-")}
-    for a in more:
-        if a.startswith(("--upload-pack", "--receive-pack", "--exec=", "-u", "--open-files",
-                         "-O", "--ext-diff", "--textconv")) and sub != "config":
-            acc.raise_to("mutates", f"git {sub} {a}: runs another program (mutates)")
-        if sub in ("rebase", "bisect", "submodule") and a in ("-x", "--exec", "run", "foreach"):
-            acc.raise_to("mutates", f"git {sub} {a}: runs a command (mutates)")
-    if sub in _GIT_NETWORK:
-        acc.raise_to("network", f"git {sub}: uses the network")
-        if sub == "push":
-            _git_push(more, acc)
-            acc.raise_to("mutates", "git push: changes the remote repository (mutates)")
-        elif sub in ("clone", "pull"):
-            acc.raise_to("mutates", f"git {sub}: writes the working tree (mutates)")
-        return
-    if sub == "config":
-        _git_config(more, acc, ctx, depth)
-        return
-    if sub in _GIT_READ or (sub == "" and not more):
-        return
-    listing = {
-        "branch": not [m for m in more if not m.startswith("-")]
-        or bool(opts & {"--list", "-l", "--merged", "--no-merged", "--contains", "-a", "-r"})
-        and not opts & {"-d", "-D", "-m", "-M", "-c", "-C", "--delete", "--move", "--copy",
-                        "--set-upstream-to", "-u", "--unset-upstream", "--edit-description"},
-        "tag": not [m for m in more if not m.startswith("-")] or bool(opts & {"-l", "--list"})
-        and not opts & {"-d", "--delete", "-a", "-s", "-f", "-m", "-F"},
-        "stash": more[:1] in ([], ["list"], ["show"]),
-        "remote": more[:1] in ([], ["-v"], ["show"], ["get-url"], ["--verbose"]),
-        "worktree": more[:1] == ["list"],
-        "reflog": more[:1] in ([], ["show"]) or more[:1] and more[0].startswith("-"),
-        "notes": more[:1] in ([], ["list"], ["show"]),
-        "submodule": more[:1] in ([], ["status"], ["summary"]),
-        "symbolic-ref": len([m for m in more if not m.startswith("-")]) <= 1,
-        "stripspace": True,
-    }
-    if listing.get(sub):
-        return
-    if sub == "reset" and "--hard" in opts or sub == "clean" and (
-        opts & {"--force"} or any(re.fullmatch(r"-\w*f\w*", o) for o in opts)
-    ):
-        acc.raise_to("destructive", f"git {sub}: discards work (destructive)")
-    elif sub in ("checkout", "restore", "switch") and (
-        "--" in more or "." in more or opts & {"-f", "--force", "--discard-changes"}
-    ):
-        acc.raise_to("destructive", f"git {sub}: may discard local changes (destructive)")
-    elif sub == "branch" and opts & {"-D"} or sub == "stash" and more[:1] in (["drop"],
-                                                                            ["clear"]):
-        acc.raise_to("destructive", f"git {sub} {' '.join(more[:1])}: deletes work "
-                     "(destructive)")
-    elif sub in ("filter-branch", "filter-repo", "gc", "prune", "update-ref") or (
-        sub == "reflog" and more[:1] in (["expire"], ["delete"])
-    ):
-        acc.raise_to("destructive", f"git {sub}: rewrites or deletes history (destructive)")
-    acc.raise_to("mutates", f"git {sub or '(no subcommand)'}: changes the repository, or is an "
-                 "alias (mutates)")
-
-
-def _git_push(more: list[str], acc: Findings) -> None:
-    ops = []
-    for a in more:
-        if a.startswith("--"):
-            full = expand_long(a, _PUSH_LONGS).split("=")[0]
-            if full in ("--force", "--force-with-lease", "--force-if-includes", "--delete",
-                        "--mirror", "--prune"):
-                acc.raise_to("destructive", f"git push {a}: rewrites or deletes remote refs "
-                             "(destructive)")
-        elif a.startswith("-") and set(a[1:]) & {"f", "d"}:
-            acc.raise_to("destructive", f"git push {a}: rewrites or deletes remote refs "
-                         "(destructive)")
-        else:
-            ops.append(a)
-    for ref in ops[1:]:
-        if ref.startswith(("+", ":")) or ":+" in ref:
-            acc.raise_to("destructive", f"git push {ref}: force-updates or deletes a remote ref "
-                         "(destructive)")
-
-
-def _git_config(more: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    opts = [m for m in more if m.startswith("-")]
-    ops = [m for m in more if not m.startswith("-")]
-    reading = {"--get", "--get-all", "--get-regexp", "--list", "-l", "--show-origin",
-               "--show-scope", "--name-only", "--get-urlmatch", "--null", "-z"}
-    if set(opts) & reading or (len(ops) <= 1 and not set(opts) - {"--global", "--local",
-                                                                   "--system", "--worktree"}):
-        return
-    if len(ops) >= 2:
-        _git_config_value(f"{ops[0]}={ops[1]}", "git config", acc, ctx, depth)
-    acc.raise_to("mutates", "git config: changes configuration (mutates)")
-
 
 _PKG_READ = frozenset(
     """list search show info policy view outdated freeze check help --version -V -v version
@@ -175,35 +30,64 @@ def package_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth:
 
 
 _READ_SUBS: dict[str, frozenset[str]] = {
-    "systemctl": frozenset("'' status list-units list-unit-files list-sockets list-timers "
-                           "list-dependencies list-jobs show cat is-active is-enabled "
-                           "is-failed is-system-running get-default show-environment "
-                           "--version".split()),
-    "loginctl": frozenset("'' list-sessions list-users list-seats show-session show-user "
-                          "session-status user-status seat-status".split()),
-    "docker": frozenset("ps images logs inspect version info top stats events history port "
-                        "diff search".split()),
-    "podman": frozenset("ps images logs inspect version info top stats events history port "
-                        "diff search".split()),
-    "kubectl": frozenset("get describe logs version explain top api-resources api-versions "
-                         "cluster-info".split()),
+    "systemctl": frozenset(
+        "'' status list-units list-unit-files list-sockets list-timers "
+        "list-dependencies list-jobs show cat is-active is-enabled "
+        "is-failed is-system-running get-default show-environment "
+        "--version".split()
+    ),
+    "loginctl": frozenset(
+        "'' list-sessions list-users list-seats show-session show-user "
+        "session-status user-status seat-status".split()
+    ),
+    "docker": frozenset(
+        "ps images logs inspect version info top stats events history port diff search".split()
+    ),
+    "podman": frozenset(
+        "ps images logs inspect version info top stats events history port diff search".split()
+    ),
+    "kubectl": frozenset(
+        "get describe logs version explain top api-resources api-versions cluster-info".split()
+    ),
     "nmcli": frozenset("'' general monitor".split()),
-    "tmux": frozenset("ls list-sessions list-windows list-panes list-clients list-keys "
-                      "list-buffers has-session -V display-message info".split()),
+    "tmux": frozenset(
+        "ls list-sessions list-windows list-panes list-clients list-keys "
+        "list-buffers has-session -V display-message info".split()
+    ),
     "screen": frozenset("-ls -list --version -v".split()),
-    "brew": frozenset("list ls info search outdated deps uses leaves config doctor "
-                      "--version --prefix".split()),
+    "brew": frozenset(
+        "list ls info search outdated deps uses leaves config doctor --version --prefix".split()
+    ),
 }
-_DOCKER_NESTED = {("compose", "ps"), ("compose", "ls"), ("compose", "logs"), ("compose", "config"),
-                  ("system", "df"), ("system", "info"), ("image", "ls"), ("container", "ls"),
-                  ("volume", "ls"), ("network", "ls"), ("context", "ls"), ("config", "view"),
-                  ("config", "current-context"), ("config", "get-contexts"), ("image", "inspect"),
-                  ("container", "inspect"), ("volume", "inspect"), ("network", "inspect")}
-_POWER = re.compile(r"^(poweroff|reboot|halt|kexec|suspend|hibernate|hybrid-sleep|"
-                    r"suspend-then-hibernate|rescue|emergency|isolate|soft-reboot|"
-                    r"default|terminate-\w+|kill-\w+)$")
-_NET_DOWN = re.compile(r"^(off|down|disconnect|delete|del|flush|-F|--flush|-X|-P|-D|--delete|"
-                       r"-Z|reset|disable|block)$")
+_DOCKER_NESTED = {
+    ("compose", "ps"),
+    ("compose", "ls"),
+    ("compose", "logs"),
+    ("compose", "config"),
+    ("system", "df"),
+    ("system", "info"),
+    ("image", "ls"),
+    ("container", "ls"),
+    ("volume", "ls"),
+    ("network", "ls"),
+    ("context", "ls"),
+    ("config", "view"),
+    ("config", "current-context"),
+    ("config", "get-contexts"),
+    ("image", "inspect"),
+    ("container", "inspect"),
+    ("volume", "inspect"),
+    ("network", "inspect"),
+}
+_POWER = re.compile(
+    r"^(poweroff|reboot|halt|kexec|suspend|hibernate|hybrid-sleep|"
+    r"suspend-then-hibernate|rescue|emergency|isolate|soft-reboot|"
+    r"default|terminate-\w+|kill-\w+)$"
+)
+_NET_DOWN = re.compile(
+    r"^(off|down|disconnect|delete|del|flush|-F|--flush|-X|-P|-D|--delete|"
+    r"-Z|reset|disable|block)$"
+)
 
 
 def service_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
@@ -213,29 +97,33 @@ def service_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth:
     if sub in _READ_SUBS.get(name, ()) or nested in _DOCKER_NESTED:
         if name != "nmcli" or not set(args) & {"off", "down"}:
             return
-    if name in ("nmcli",) and (sub in ("device", "dev", "d", "connection", "con", "c", "radio",
-                                       "r", "networking", "n", "g")):
-        if len(words) <= 2 and not set(words) & {"off", "down", "disconnect", "delete"} or (
-            words[1:2] in (["show"], ["status"], ["list"], ["wifi"]) and "connect" not in words
+    if name in ("nmcli",) and (
+        sub
+        in ("device", "dev", "d", "connection", "con", "c", "radio", "r", "networking", "n", "g")
+    ):
+        if (
+            len(words) <= 2
+            and not set(words) & {"off", "down", "disconnect", "delete"}
+            or (words[1:2] in (["show"], ["status"], ["list"], ["wifi"]) and "connect" not in words)
         ):
             return
     if name in ("systemctl", "loginctl") and _POWER.match(sub):
-        acc.raise_to("destructive", f"{name} {sub}: stops the machine or the session "
-                     "(destructive)")
+        acc.raise_to("destructive", f"{name} {sub}: stops the machine or the session (destructive)")
         return
     if name == "nmcli" and set(words) & {"off", "down", "disconnect", "delete"}:
-        acc.raise_to("destructive", f"nmcli {' '.join(words[:3])}: cuts the network "
-                     "(destructive)")
+        acc.raise_to("destructive", f"nmcli {' '.join(words[:3])}: cuts the network (destructive)")
         return
-    if name in ("docker", "podman", "kubectl") and (set(words) & {"rm", "rmi", "delete",
-                                                                  "prune", "down", "kill"}):
+    if name in ("docker", "podman", "kubectl") and (
+        set(words) & {"rm", "rmi", "delete", "prune", "down", "kill"}
+    ):
         acc.raise_to("destructive", f"{name} {sub}: deletes containers or data (destructive)")
         return
-    if name in ("docker", "podman") and sub in ("run", "exec", "create") and any(
-        re.match(r"^(-v|--volume|--mount)", a) or a == "--privileged" for a in args
+    if (
+        name in ("docker", "podman")
+        and sub in ("run", "exec", "create")
+        and any(re.match(r"^(-v|--volume|--mount)", a) or a == "--privileged" for a in args)
     ):
-        acc.raise_to("destructive", f"{name} {sub}: mounts the host into a container "
-                     "(destructive)")
+        acc.raise_to("destructive", f"{name} {sub}: mounts the host into a container (destructive)")
         return
     if name == "crontab":
         if not args or "-l" in args:
@@ -243,8 +131,10 @@ def service_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth:
         if "-r" in args:
             acc.raise_to("destructive", "crontab -r: deletes the crontab (destructive)")
             return
-    acc.raise_to("mutates", f"{name} {sub}: changes system state (mutates)".replace("''", "")
-                 .replace("  ", " "))
+    acc.raise_to(
+        "mutates",
+        f"{name} {sub}: changes system state (mutates)".replace("''", "").replace("  ", " "),
+    )
 
 
 def netstate_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
@@ -258,19 +148,51 @@ def netstate_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth
     words = [a for a in args if not (a.startswith("-") and len(a) == 2 and a[1] in "46brs")]
     down = [w for w in words if _NET_DOWN.match(w)]
     if down and name not in ("sysctl", "hostnamectl", "timedatectl"):
-        acc.raise_to("destructive", f"{name} {' '.join(args[:4])}: cuts the network "
-                     "(destructive)")
+        acc.raise_to("destructive", f"{name} {' '.join(args[:4])}: cuts the network (destructive)")
         return
-    setting = {"set", "add", "change", "replace", "append", "up", "-A", "-I", "-N", "-w",
-               "--write", "set-hostname", "set-time", "set-timezone", "set-ntp", "enable",
-               "allow", "deny", "insert", "create", "unblock", "-p", "--load", "-f"}
-    if set(args) & setting or (name == "ifconfig" and len(words) > 1) or (
-        name == "sysctl" and any("=" in a for a in args)
+    setting = {
+        "set",
+        "add",
+        "change",
+        "replace",
+        "append",
+        "up",
+        "-A",
+        "-I",
+        "-N",
+        "-w",
+        "--write",
+        "set-hostname",
+        "set-time",
+        "set-timezone",
+        "set-ntp",
+        "enable",
+        "allow",
+        "deny",
+        "insert",
+        "create",
+        "unblock",
+        "-p",
+        "--load",
+        "-f",
+    }
+    if (
+        set(args) & setting
+        or (name == "ifconfig" and len(words) > 1)
+        or (name == "sysctl" and any("=" in a for a in args))
     ):
         acc.raise_to("mutates", f"{name}: changes system state (mutates)")
         return
     if name in ("iptables", "ip6tables", "nft", "ufw") and not set(args) & {
-        "-L", "--list", "-S", "--list-rules", "list", "status", "-n", "-v", "show"
+        "-L",
+        "--list",
+        "-S",
+        "--list-rules",
+        "list",
+        "status",
+        "-n",
+        "-v",
+        "show",
     }:
         acc.raise_to("mutates", f"{name}: changes the firewall (mutates)")
 
@@ -283,19 +205,41 @@ def power_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: i
 
 
 def gpg_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    reading = {"--list-keys", "-k", "--list-secret-keys", "-K", "--fingerprint", "--version",
-               "--list-sigs", "--check-sigs", "--verify", "--list-packets", "--with-colons",
-               "--keyid-format", "--show-keys"}
-    if args and set(args) <= reading | {a for a in args if not a.startswith("-")} and set(
-        args) & reading:
+    reading = {
+        "--list-keys",
+        "-k",
+        "--list-secret-keys",
+        "-K",
+        "--fingerprint",
+        "--version",
+        "--list-sigs",
+        "--check-sigs",
+        "--verify",
+        "--list-packets",
+        "--with-colons",
+        "--keyid-format",
+        "--show-keys",
+    }
+    if (
+        args
+        and set(args) <= reading | {a for a in args if not a.startswith("-")}
+        and set(args) & reading
+    ):
         return
     acc.raise_to("mutates", f"{name}: changes the keyring or writes files (mutates)")
 
 
 def openssl_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    if args[:1] in (["version"], ["x509"], ["req"], ["rsa"], ["s_client"], ["crl"],
-                    ["verify"], ["ciphers"]) and ("-noout" in args or args[0] in
-                                                  ("version", "ciphers", "verify")):
+    if args[:1] in (
+        ["version"],
+        ["x509"],
+        ["req"],
+        ["rsa"],
+        ["s_client"],
+        ["crl"],
+        ["verify"],
+        ["ciphers"],
+    ) and ("-noout" in args or args[0] in ("version", "ciphers", "verify")):
         if args[0] == "s_client":
             acc.raise_to("network", "openssl s_client: uses the network")
         return
@@ -316,36 +260,129 @@ def ssh_keygen_rule(name: str, args: list[str], acc: Findings, ctx: Context, dep
 
 
 def version_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    if args in ([], ["version"], ["--version"], ["-V"], ["-v"], ["-version"], ["env"],
-                ["-l"], ["-qa"], ["list"], ["-L"]) or (name == "dpkg" and args[:1] in (
-                    ["-l"], ["-L"], ["-s"], ["-S"], ["--get-selections"], ["--list"])) or (
-                        name == "rpm" and args[:1] and re.fullmatch(r"-q\w*", args[0])):
+    if (
+        args
+        in (
+            [],
+            ["version"],
+            ["--version"],
+            ["-V"],
+            ["-v"],
+            ["-version"],
+            ["env"],
+            ["-l"],
+            ["-qa"],
+            ["list"],
+            ["-L"],
+        )
+        or (
+            name == "dpkg"
+            and args[:1] in (["-l"], ["-L"], ["-s"], ["-S"], ["--get-selections"], ["--list"])
+        )
+        or (name == "rpm" and args[:1] and re.fullmatch(r"-q\w*", args[0]))
+    ):
         if name in ("go", "cargo", "rustc", "make", "node", "java", "gcc") and not args:
             acc.raise_to("mutates", f"{name}: builds or runs code (mutates)")
         return
     if name == "apt-cache" or (name == "go" and args[:1] in (["env"], ["list"], ["doc"])):
         return
-    acc.raise_to("mutates", f"{name} {' '.join(args[:1])}: builds, runs or changes things "
-                 "(mutates)".replace("  ", " "))
+    acc.raise_to(
+        "mutates",
+        f"{name} {' '.join(args[:1])}: builds, runs or changes things (mutates)".replace("  ", " "),
+    )
 
 
 HANDLERS: dict[str, Rule] = {
     "git": git_rule,
-    **{n: service_rule for n in ("systemctl", "loginctl", "crontab", "docker", "podman",
-                                 "kubectl", "nmcli", "tmux", "screen", "service")},
-    **{n: netstate_rule for n in ("ip", "ifconfig", "route", "iptables", "ip6tables", "nft",
-                                  "ufw", "rfkill", "sysctl", "hostnamectl", "timedatectl",
-                                  "ifdown", "ifup", "wg-quick", "tc")},
+    **{
+        n: service_rule
+        for n in (
+            "systemctl",
+            "loginctl",
+            "crontab",
+            "docker",
+            "podman",
+            "kubectl",
+            "nmcli",
+            "tmux",
+            "screen",
+            "service",
+        )
+    },
+    **{
+        n: netstate_rule
+        for n in (
+            "ip",
+            "ifconfig",
+            "route",
+            "iptables",
+            "ip6tables",
+            "nft",
+            "ufw",
+            "rfkill",
+            "sysctl",
+            "hostnamectl",
+            "timedatectl",
+            "ifdown",
+            "ifup",
+            "wg-quick",
+            "tc",
+        )
+    },
     **{n: power_rule for n in ("reboot", "shutdown", "poweroff", "halt", "init", "telinit")},
     "gpg": gpg_rule,
     "gpg2": gpg_rule,
     "openssl": openssl_rule,
     "ssh-keygen": ssh_keygen_rule,
-    **{n: version_rule for n in ("go", "rustc", "cargo", "java", "javac", "gcc", "g++", "clang",
-                                 "make", "cmake", "dpkg", "rpm", "apt-cache",
-                                 "deno", "bun", "helm", "terraform",
-                                 "kubeadm", "dotnet", "swift", "zig", "nvcc", "conda")},
-    **{n: package_rule for n in ("apt", "apt-get", "dnf", "yum", "pacman", "zypper", "pip",
-                                 "pip3", "npm", "yarn", "pnpm", "gem", "snap", "flatpak", "port",
-                                 "pipx", "uv", "brew")},
+    **{
+        n: version_rule
+        for n in (
+            "go",
+            "rustc",
+            "cargo",
+            "java",
+            "javac",
+            "gcc",
+            "g++",
+            "clang",
+            "make",
+            "cmake",
+            "dpkg",
+            "rpm",
+            "apt-cache",
+            "deno",
+            "bun",
+            "helm",
+            "terraform",
+            "kubeadm",
+            "dotnet",
+            "swift",
+            "zig",
+            "nvcc",
+            "conda",
+        )
+    },
+    **{
+        n: package_rule
+        for n in (
+            "apt",
+            "apt-get",
+            "dnf",
+            "yum",
+            "pacman",
+            "zypper",
+            "pip",
+            "pip3",
+            "npm",
+            "yarn",
+            "pnpm",
+            "gem",
+            "snap",
+            "flatpak",
+            "port",
+            "pipx",
+            "uv",
+            "brew",
+        )
+    },
 }

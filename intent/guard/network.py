@@ -44,8 +44,14 @@ def curl_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: in
         value = inline if (eq or inline) else (args[i + 1] if i + 1 < len(args) else "")
         takes = opt in _CURL_ARG
         i += 1 if (eq or inline or not takes) else 2
-        if opt in ("-d", "--data", "--data-ascii", "--data-binary", "--json",
-                   "--data-urlencode") or (opt.startswith("--data") and takes):
+        if opt in (
+            "-d",
+            "--data",
+            "--data-ascii",
+            "--data-binary",
+            "--json",
+            "--data-urlencode",
+        ) or (opt.startswith("--data") and takes):
             if value.startswith("@") or (opt == "--data-urlencode" and "@" in value):
                 _send(name, f"{opt} {value}", [value], acc)
             elif "$(" in value or "`" in value or "$" in value:
@@ -55,9 +61,22 @@ def curl_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: in
                 _send(name, f"{opt} {value}", [value], acc)
         elif opt in ("-T", "--upload-file"):
             _send(name, f"{opt} {value}", [value], acc)
-        elif opt in ("-o", "--output", "-D", "--dump-header", "-c", "--cookie-jar", "--trace",
-                     "--trace-ascii", "--stderr", "--libcurl", "--etag-save", "--hsts",
-                     "--alt-svc", "--output-dir"):
+        elif opt in (
+            "-o",
+            "--output",
+            "-D",
+            "--dump-header",
+            "-c",
+            "--cookie-jar",
+            "--trace",
+            "--trace-ascii",
+            "--stderr",
+            "--libcurl",
+            "--etag-save",
+            "--hsts",
+            "--alt-svc",
+            "--output-dir",
+        ):
             if value not in HARMLESS_TARGETS:
                 rate_write(value, f"{name} {opt}", acc, ctx, append=False)
         elif opt in ("-O", "--remote-name", "--remote-name-all", "-J"):
@@ -66,8 +85,7 @@ def curl_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: in
             acc.raise_to("mutates", f"{name} {opt}: reads options from a file (mutates)")
         elif opt.startswith("-") and opt not in _CURL_KNOWN and not takes and a != "-":
             if not re.fullmatch(r"-[sSLIivfkg46#ZNqjGR]+", a):
-                acc.raise_to("mutates", f"{name} {a}: option not known to be read-only "
-                             "(mutates)")
+                acc.raise_to("mutates", f"{name} {a}: option not known to be read-only (mutates)")
         elif opt.startswith("-") and opt in _CURL_ARG and opt not in _CURL_KNOWN:
             acc.raise_to("mutates", f"{name} {opt}: option not known to be read-only (mutates)")
     if FEED.kind in ("pipe", "file") and any(a.endswith("@-") or a == "-" for a in args):
@@ -161,8 +179,12 @@ def ssh_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int
             opt = a[2:] or nxt
             parts = re.split(r"[=\s]+", opt, maxsplit=1)
             key, value = parts[0], parts[1] if len(parts) > 1 else ""
-            if key.lower() in ("proxycommand", "localcommand", "knownhostscommand",
-                               "remotecommand"):
+            if key.lower() in (
+                "proxycommand",
+                "localcommand",
+                "knownhostscommand",
+                "remotecommand",
+            ):
                 acc.script(value, ctx, depth + 1)
                 acc.raise_to("mutates", f"ssh -o {key}: runs a command (mutates)")
         elif a in ("-F", "-E") and nxt != "/dev/null":
@@ -182,8 +204,11 @@ def ssh_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int
 def nc_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
     acc.raise_to("network", f"{name}: uses the network")
     for a in args:
-        if a in ("-e", "-c", "--exec", "--sh-exec", "--lua-exec") or re.fullmatch(
-            r"-\w*[ec]\S*", a) or a.startswith(("--exec=", "--sh-exec=")):
+        if (
+            a in ("-e", "-c", "--exec", "--sh-exec", "--lua-exec")
+            or re.fullmatch(r"-\w*[ec]\S*", a)
+            or a.startswith(("--exec=", "--sh-exec="))
+        ):
             acc.reject(f"{name} {a}: runs a shell for the remote end (remote shell)")
             return
         if name == "socat" and re.match(r"(?i)(exec|system):", a.split(",")[0]):

@@ -12,21 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_ANSI_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)", re.S)
-_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
-                   "f": "\f", "v": "\v"}
-
-
-def _decode_escape(esc: str) -> str:
-    body = esc[1:]
-    if body[0] in "xuU" and len(body) > 1:
-        return chr(int(body[1:], 16))
-    if body[0] in "01234567":
-        return chr(int(body, 8) & 0xFF)
-    if body[0] == "c" and len(body) == 2:
-        return chr(ord(body[1]) & 0x1F)
-    return _SIMPLE_ESCAPES.get(body, body)
-
+from intent.guard.escapes import ANSI_ESCAPE, decode_escape, skip_pattern
 
 CONTROL = ("&&", "||", ";;", "|&", ";", "|", "&", "\n")
 REDIRECT = ("&>>", "<<<", "<<-", ">>", "<<", "<>", ">&", "<&", "&>", ">|", ">", "<")
@@ -158,12 +144,12 @@ class _Lexer:
                 out.append(c)
                 self.i += 1
                 continue
-            m = _ANSI_ESCAPE.match(self.s, self.i)
+            m = ANSI_ESCAPE.match(self.s, self.i)
             if m is None:
                 out.append(self.s[self.i + 1])
                 self.i += 2
                 continue
-            out.append(_decode_escape(m.group(0)))
+            out.append(decode_escape(m.group(0)))
             self.i = m.end()
         if self.i >= len(self.s):
             self.errors.append("unclosed $' quote")
@@ -264,7 +250,7 @@ def parse(command: str) -> Script:
                 case_depth -= 1
                 in_patterns = False
                 continue
-            lx.i = _skip_pattern(s, lx.i)
+            lx.i = skip_pattern(s, lx.i)
             in_patterns = False
             continue
         if c == "(" and s.startswith("((", lx.i) and [w.text for w in cur.words] in ([], ["for"]):
@@ -370,23 +356,6 @@ def _next_word(lx: _Lexer) -> str:
     while lx.i < len(lx.s) and lx.s[lx.i] in " \t":
         lx.i += 1
     return lx.word().text
-
-
-def _skip_pattern(s: str, i: int) -> int:
-    """Skip a `case` pattern up to and including its `)`."""
-    quote = ""
-    while i < len(s):
-        c = s[i]
-        if quote:
-            quote = "" if c == quote else quote
-        elif c in "'\"":
-            quote = c
-        elif c == "\\":
-            i += 1
-        elif c == ")":
-            return i + 1
-        i += 1
-    return i
 
 
 def _is_assignment(word: Word) -> bool:

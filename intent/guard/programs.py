@@ -30,8 +30,9 @@ def shell_like(name: str, args: list[str], acc: Findings, ctx: Context, depth: i
     if ops and any(o.startswith("<(") for o in ops):
         return  # the process substitution was walked on its own
     if ops:
-        acc.raise_to("mutates", f"{name} {ops[0]}: runs a script whose effects are not "
-                     "analysed (mutates)")
+        acc.raise_to(
+            "mutates", f"{name} {ops[0]}: runs a script whose effects are not analysed (mutates)"
+        )
     # no operand: the shell reads its commands from stdin, which the walk rates
 
 
@@ -59,8 +60,9 @@ def awk_program(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
             i += 1
             continue
         if a.startswith("-"):
-            acc.raise_to("mutates", f"{name} {a}: an option that loads or runs other code "
-                         "(mutates)")
+            acc.raise_to(
+                "mutates", f"{name} {a}: an option that loads or runs other code (mutates)"
+            )
             return
         program = a
         break
@@ -111,8 +113,9 @@ def sed_program(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
         elif a.startswith("--expression="):
             scripts.append(a.split("=", 1)[1])
             have_e = True
-        elif a.startswith("--in-place") or (a.startswith("-") and not a.startswith("--")
-                                             and "i" in a[1:]):
+        elif a.startswith("--in-place") or (
+            a.startswith("-") and not a.startswith("--") and "i" in a[1:]
+        ):
             acc.raise_to("mutates", f"{name} {a}: edits files in place (mutates)")
         elif a in ("-f", "--file") or a.startswith("--file=") or (a[:2] == "-f"):
             acc.raise_to("mutates", f"{name} {a}: runs a sed script file (mutates)")
@@ -120,10 +123,24 @@ def sed_program(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
         elif a in ("-l", "--line-length") and i < len(args):
             i += 1
         elif a.startswith("-") and a != "-":
-            known = a in ("-n", "--quiet", "--silent", "-E", "-r", "--regexp-extended", "-s",
-                          "--separate", "-z", "--null-data", "-u", "--unbuffered", "--posix",
-                          "--debug", "--sandbox", "--follow-symlinks") or re.fullmatch(
-                r"-[nErsuz]+", a)
+            known = a in (
+                "-n",
+                "--quiet",
+                "--silent",
+                "-E",
+                "-r",
+                "--regexp-extended",
+                "-s",
+                "--separate",
+                "-z",
+                "--null-data",
+                "-u",
+                "--unbuffered",
+                "--posix",
+                "--debug",
+                "--sandbox",
+                "--follow-symlinks",
+            ) or re.fullmatch(r"-[nErsuz]+", a)
             if not known:
                 acc.raise_to("mutates", f"{name} {a}: unknown option, treated as mutating")
         elif not have_e and not scripts:
@@ -132,8 +149,10 @@ def sed_program(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
         _sed_script(script, name, acc, ctx, depth)
 
 
-_SED_ADDR = re.compile(r"\s*(\d+|\$|/(?:[^/\\]|\\.)*/[IM]*|\\(.)(?:(?!\2).)*\2)?"
-                       r"(\s*[,~]\s*(\d+|\$|/(?:[^/\\]|\\.)*/[IM]*|\+\d+|~\d+))?\s*!?\s*")
+_SED_ADDR = re.compile(
+    r"\s*(\d+|\$|/(?:[^/\\]|\\.)*/[IM]*|\\(.)(?:(?!\2).)*\2)?"
+    r"(\s*[,~]\s*(\d+|\$|/(?:[^/\\]|\\.)*/[IM]*|\+\d+|~\d+))?\s*!?\s*"
+)
 
 
 def _sed_script(script: str, name: str, acc: Findings, ctx: Context, depth: int) -> None:
@@ -163,8 +182,9 @@ def _sed_script(script: str, name: str, acc: Findings, ctx: Context, depth: int)
                 end += 1
             flags = script[j:end]
             if cmd == "s" and "e" in flags.split("w")[0]:
-                acc.raise_to("mutates", f"{name}: s///e runs the pattern space as a command "
-                             "(mutates)")
+                acc.raise_to(
+                    "mutates", f"{name}: s///e runs the pattern space as a command (mutates)"
+                )
             if cmd == "s" and "w" in flags:
                 target = flags.split("w", 1)[1].strip()
                 rate_write(target, f"{name} s///w", acc, ctx, append=True)
@@ -180,8 +200,8 @@ def _sed_script(script: str, name: str, acc: Findings, ctx: Context, depth: int)
                 rate_write(arg, f"{name} {cmd}", acc, ctx, append=True)
             i = len(script) if end < 0 else end
         elif cmd in "aicrRbtTvF:#lqQ":
-            end = re.search(r"[\n;}]" if cmd in "btTvqQlF:" else r"\n", script[i:])
-            i = len(script) if end is None else i + end.start()
+            stop = re.search(r"[\n;}]" if cmd in "btTvqQlF:" else r"\n", script[i:])
+            i = len(script) if stop is None else i + stop.start()
         elif cmd not in "pPdDnNgGhHxz=":
             acc.raise_to("mutates", f"{name}: sed command {cmd!r} is not analysed (mutates)")
             return
@@ -222,19 +242,24 @@ def one_liner(lang: str, body: str, acc: Findings) -> None:
     code = _QUOTED.sub("''", body)
     code = re.sub(r"(?<![\w$@%])(?:m|qr)?/(?:[^/\\\n]|\\.)+/[a-z]*", "RE", code)
     unknown = sorted(
-        {w for w in re.findall(r"(?<![\w$@%.:])([A-Za-z_]\w*)", code) if w not in allowed}
-        - {"RE"}
+        {w for w in re.findall(r"(?<![\w$@%.:])([A-Za-z_]\w*)", code) if w not in allowed} - {"RE"}
     )
     if re.search(r"\bs(.)(?:(?!\1).)*\1(?:(?!\1).)*\1[a-z]*e", body) and lang == "perl":
         unknown.append("s///e")
     if unknown:
-        acc.raise_to("mutates", f"{lang}: the program uses {', '.join(unknown[:3])}, "
-                     "not known to be read-only (mutates)")
+        acc.raise_to(
+            "mutates",
+            f"{lang}: the program uses {', '.join(unknown[:3])}, "
+            "not known to be read-only (mutates)",
+        )
 
 
 def interpreter(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    lang = "python" if name.startswith("python") else (
-        "node" if name in ("node", "nodejs") else name if name in ("perl", "ruby") else "")
+    lang = (
+        "python"
+        if name.startswith("python")
+        else ("node" if name in ("node", "nodejs") else name if name in ("perl", "ruby") else "")
+    )
     if args in (["--version"], ["-V"], ["-v"], ["version"], ["-version"]):
         return
     if lang == "python" and args[:2] in (["-m", "json.tool"], ["-m", "this"]):
@@ -251,8 +276,11 @@ def interpreter(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
             acc.raise_to("mutates", f"{name} {a}: edits files in place (mutates)")
             i += 1
             continue
-        if lang and a in ("-e", "-c", "-p") and i + 1 < len(args) and (
-            (lang == "python" and a == "-c") or (lang != "python" and a in ("-e", "-p"))
+        if (
+            lang
+            and a in ("-e", "-c", "-p")
+            and i + 1 < len(args)
+            and ((lang == "python" and a == "-c") or (lang != "python" and a in ("-e", "-p")))
         ):
             one_liner(lang, args[i + 1], acc)
             return
@@ -272,8 +300,10 @@ def arithmetic(text: str, what: str, acc: Findings, ctx: Context, depth: int) ->
         cut = _balanced_end(inner) if m.group(0) == "$(" else inner.find("`")
         acc.script(inner[: cut if cut >= 0 else len(inner)], ctx, depth + 1)
         if "[" in text[: m.start()]:
-            acc.raise_to("mutates", f"{what}: an array subscript runs a command substitution "
-                         "when evaluated (mutates)")
+            acc.raise_to(
+                "mutates",
+                f"{what}: an array subscript runs a command substitution when evaluated (mutates)",
+            )
 
 
 def _balanced_end(text: str) -> int:
@@ -285,8 +315,25 @@ def _balanced_end(text: str) -> int:
     return -1
 
 
-ARITH_BUILTINS = frozenset({"let", "declare", "typeset", "local", "readonly", "export",
-                            "printf", "read", "test", "[", "[[", "((", "for", "unset", "mapfile"})
+ARITH_BUILTINS = frozenset(
+    {
+        "let",
+        "declare",
+        "typeset",
+        "local",
+        "readonly",
+        "export",
+        "printf",
+        "read",
+        "test",
+        "[",
+        "[[",
+        "((",
+        "for",
+        "unset",
+        "mapfile",
+    }
+)
 
 HANDLERS: dict[str, Rule] = {
     "awk": awk_program,

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
-from intent.guard.options import TABLES, parse_args
+from intent.guard.options import parse_args
 from intent.guard.parser import Simple, Word
 from intent.guard.rules import Context, Findings, Rule, catastrophic_target, rate_write
+from intent.guard.tables import TABLES
 from intent.guard.wrappers import base_name
 
 # the last operand of these is an output file: `uniq in out`, `xxd in out`
@@ -46,8 +47,10 @@ _NAME_SCOPED = frozenset("-name -iname -path -ipath -wholename -iwholename -rege
 
 def find_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
     i = 0
-    while i < len(args) and args[i] in ("-L", "-H", "-P", "-D", "-O") or (
-        i < len(args) and re.fullmatch(r"-O\d", args[i])
+    while (
+        i < len(args)
+        and args[i] in ("-L", "-H", "-P", "-D", "-O")
+        or (i < len(args) and re.fullmatch(r"-O\d", args[i]))
     ):
         i += 2 if args[i] == "-D" else 1
     roots = []
@@ -82,16 +85,19 @@ def find_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: in
         i += 1
 
 
-def _catastrophic_roots(roots: list[str], scoped: bool, what: str, acc: Findings,
-                        ctx: Context) -> None:
+def _catastrophic_roots(
+    roots: list[str], scoped: bool, what: str, acc: Findings, ctx: Context
+) -> None:
     for root in roots:
         why = catastrophic_target(root, ctx)
         if why and not scoped:
             acc.reject(why.replace("recursive delete", what))
 
 
-_TAR_PROGRAM = re.compile(r"^(-I|-F|--use-compress-program|--to-command|--checkpoint-action|"
-                          r"--info-script|--new-volume-script|--rsh-command|--rmt-command)")
+_TAR_PROGRAM = re.compile(
+    r"^(-I|-F|--use-compress-program|--to-command|--checkpoint-action|"
+    r"--info-script|--new-volume-script|--rsh-command|--rmt-command)"
+)
 
 
 def tar_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
@@ -114,11 +120,14 @@ def tar_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int
 
 def pager_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
     for a in args:
-        if name == "man" and (a.startswith(("-P", "--pager", "-H", "--html", "-p"))
-                              or a.startswith("--prep")):
+        if name == "man" and (
+            a.startswith(("-P", "--pager", "-H", "--html", "-p")) or a.startswith("--prep")
+        ):
             acc.raise_to("mutates", f"man {a}: runs another program (mutates)")
-        if name in ("less", "more", "most") and a.startswith("+") and not re.fullmatch(
-            r"\+[FG]|\+\d+|\+/[\w .-]*", a
+        if (
+            name in ("less", "more", "most")
+            and a.startswith("+")
+            and not re.fullmatch(r"\+[FG]|\+\d+|\+/[\w .-]*", a)
         ):
             acc.raise_to("mutates", f"{name} {a}: runs a pager command at start (mutates)")
         if name == "less" and a.startswith(("-o", "-O", "--log-file", "--LOG-FILE")):
@@ -143,11 +152,16 @@ def shell_state(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
         return
     if name == "trap" and args:
         acc.script(args[0], ctx, depth + 1)
-    if name == "set" and all(re.fullmatch(r"[-+][euxvo]+|pipefail|errexit|nounset|xtrace", a)
-                             for a in args):
+    if name == "set" and all(
+        re.fullmatch(r"[-+][euxvo]+|pipefail|errexit|nounset|xtrace", a) for a in args
+    ):
         return
-    acc.raise_to("mutates", f"{name} {' '.join(args[:2])}: changes what later commands run "
-                 "(mutates)".replace("  ", " "))
+    acc.raise_to(
+        "mutates",
+        f"{name} {' '.join(args[:2])}: changes what later commands run (mutates)".replace(
+            "  ", " "
+        ),
+    )
 
 
 def kill_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:

@@ -134,28 +134,36 @@ def rate_write(target: str, what: str, acc: Findings, ctx: Context, *, append: b
         return
     norm = normalise(target, ctx)
     if STARTUP.match(norm):
-        acc.raise_to("destructive", f"{what}: writes {norm}, read when a shell or a tool "
-                     "starts (destructive)")
+        acc.raise_to(
+            "destructive",
+            f"{what}: writes {norm}, read when a shell or a tool starts (destructive)",
+        )
         return
     if _outside_workspace(norm, target, ctx) and (
         not append and (ctx.exists is None or ctx.exists(target))
     ):
-        acc.raise_to("destructive", f"{what}: overwrites {target} outside the working "
-                     "directory (destructive)")
+        acc.raise_to(
+            "destructive",
+            f"{what}: overwrites {target} outside the working directory (destructive)",
+        )
         return
     acc.raise_to("mutates", f"{what}: writes to {target} (mutates)")
 
 
 def _outside_workspace(norm: str, target: str, ctx: Context) -> bool:
-    if norm == "/tmp" or norm.startswith(("/tmp/", "/var/tmp/")):
+    # classifying a path, not creating a temporary file
+    if norm == "/tmp" or norm.startswith(("/tmp/", "/var/tmp/")):  # noqa: S108
         return False
     if not (norm.startswith(("/", "~")) or target.startswith("..")):
         return False
     return not (ctx.cwd and (norm == ctx.cwd or norm.startswith(ctx.cwd.rstrip("/") + "/")))
 
 
-RM = Spec("dfiIrRv", "force interactive= one-file-system no-preserve-root preserve-root= "
-          "preserve-root recursive dir verbose")
+RM = Spec(
+    "dfiIrRv",
+    "force interactive= one-file-system no-preserve-root preserve-root= "
+    "preserve-root recursive dir verbose",
+)
 
 
 def _rm(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
@@ -200,10 +208,22 @@ def _dd(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> 
 def _disk_tool(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
     """Tools that erase, format or overwrite whole devices: refused on a device."""
     ops = [a for a in args if not a.startswith("-")]
-    erasing = name in ERASERS or name.startswith("mkfs") or any(a.lower() in ERASING_VERBS for a in args)
+    erasing = (
+        name in ERASERS or name.startswith("mkfs") or any(a.lower() in ERASING_VERBS for a in args)
+    )
     devices = [a for a in ops if DISK.match(a) or re.match(r"^(/dev/)?r?disk\d+", a)]
-    listing = set(args) & {"-l", "--list", "print", "list", "info", "luksDump", "status",
-                           "isLuks", "-I", "--query"}
+    listing = set(args) & {
+        "-l",
+        "--list",
+        "print",
+        "list",
+        "info",
+        "luksDump",
+        "status",
+        "isLuks",
+        "-I",
+        "--query",
+    }
     if devices and erasing:
         acc.reject(f"{name} overwrites device {devices[0]}")
     if listing and not erasing:
@@ -212,13 +232,17 @@ def _disk_tool(name: str, args: list[str], acc: Findings, ctx: Context, depth: i
         acc.raise_to("destructive", f"{name}: erases or partitions disks (destructive)")
 
 
-ERASERS = frozenset("shred wipefs mkswap blkdiscard ddrescue dd_rescue mkfs mke2fs mkdosfs "
-                    "newfs flashrom".split())
-ERASING_VERBS = frozenset("luksformat format erase lukserase reencrypt erasedisk erasevolume "
-                          "zerodisk randomdisk secureerase partitiondisk reformat "
-                          "mklabel mkpart --zap-all -z -o --clear".split())
-PARTITIONERS = frozenset("fdisk sfdisk gdisk sgdisk parted cfdisk diskutil cryptsetup hdparm "
-                         "nvme".split())
+ERASERS = frozenset(
+    "shred wipefs mkswap blkdiscard ddrescue dd_rescue mkfs mke2fs mkdosfs newfs flashrom".split()
+)
+ERASING_VERBS = frozenset(
+    "luksformat format erase lukserase reencrypt erasedisk erasevolume "
+    "zerodisk randomdisk secureerase partitiondisk reformat "
+    "mklabel mkpart --zap-all -z -o --clear".split()
+)
+PARTITIONERS = frozenset(
+    "fdisk sfdisk gdisk sgdisk parted cfdisk diskutil cryptsetup hdparm nvme".split()
+)
 
 
 def _copy_move(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
@@ -235,8 +259,9 @@ def _copy_move(name: str, args: list[str], acc: Findings, ctx: Context, depth: i
     rate_write(canon(dest), name, acc, ctx, append=False)
     if name == "mv" and not {"-n", "--no-clobber"} & set(args):
         if ctx.exists is not None and ctx.exists(dest) and not ctx.exists(dest.rstrip("/") + "/."):
-            acc.raise_to("destructive", f"mv onto existing file {dest}: overwrites it "
-                         "(destructive)")
+            acc.raise_to(
+                "destructive", f"mv onto existing file {dest}: overwrites it (destructive)"
+            )
     acc.raise_to("mutates", f"{name}: writes files (mutates)")
 
 

@@ -13,7 +13,6 @@ import dataclasses
 import re
 
 from intent.guard import families, network, programs, readers, rules
-from intent.guard.options import TABLES
 from intent.guard.parser import Script, Simple, Word, parse, substitutions
 from intent.guard.rules import (
     LEVELS,
@@ -28,6 +27,7 @@ from intent.guard.rules import (
     rate_write,
 )
 from intent.guard.static import pipeline_output, stdin_of
+from intent.guard.tables import TABLES
 from intent.guard.words import (
     DESTRUCTIVE,
     EXEC_VARS,
@@ -51,12 +51,46 @@ RULES = {
 __all__ = ["LEVELS", "Context", "Verdict", "assess", "higher", "rank"]
 
 # shell words that are not commands; what they hold is walked on its own
-_KEYWORDS = frozenset({"for", "case", "select", "((", "{", "}", "!", "in", "coproc", ":",
-                       "exit", "return", "break", "continue", "shift", "wait", "getopts",
-                       "dirs", "bg", "fg", "times", "cd", "pushd", "popd", "unset", "read",
-                       "mapfile", "readarray", "let",
-                       # their dash words are operands, not options: they only print or test
-                       "echo", "test", "[", "[[", "true", "false"})
+_KEYWORDS = frozenset(
+    {
+        "for",
+        "case",
+        "select",
+        "((",
+        "{",
+        "}",
+        "!",
+        "in",
+        "coproc",
+        ":",
+        "exit",
+        "return",
+        "break",
+        "continue",
+        "shift",
+        "wait",
+        "getopts",
+        "dirs",
+        "bg",
+        "fg",
+        "times",
+        "cd",
+        "pushd",
+        "popd",
+        "unset",
+        "read",
+        "mapfile",
+        "readarray",
+        "let",
+        # their dash words are operands, not options: they only print or test
+        "echo",
+        "test",
+        "[",
+        "[[",
+        "true",
+        "false",
+    }
+)
 _DECLARING = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _STDIN_INTERPRETERS = INTERPRETERS | {"at", "batch"}
 
@@ -103,8 +137,9 @@ def _fork_bombs(command: str, script: Script, acc: Findings) -> None:
     """A function that calls itself twice, or in the background, under any name."""
     for name in script.functions:
         q = re.escape(name)
-        for m in re.finditer(rf"(?:function\s+)?{q}\s*(?:\(\s*\))?\s*[{{(](.*?)[}})]", command,
-                             re.S):
+        for m in re.finditer(
+            rf"(?:function\s+)?{q}\s*(?:\(\s*\))?\s*[{{(](.*?)[}})]", command, re.S
+        ):
             body = m.group(1)
             calls = len(re.findall(rf"(?<![\w.-]){q}(?![\w.-])", body))
             if calls >= 2 or (calls and "&" in body):
@@ -145,8 +180,9 @@ def _feed(pipeline: list[Simple], i: int) -> None:
         feed.kind = "text"
 
 
-def _stdin_to_shell(pipeline: list[Simple], i: int, acc: Findings, ctx: Context,
-                    depth: int) -> None:
+def _stdin_to_shell(
+    pipeline: list[Simple], i: int, acc: Findings, ctx: Context, depth: int
+) -> None:
     """A shell or interpreter reading its commands from stdin: rate the text it will read."""
     cmd = pipeline[i]
     un = unwrap(_expand(cmd.words))
@@ -159,21 +195,23 @@ def _stdin_to_shell(pipeline: list[Simple], i: int, acc: Findings, ctx: Context,
         ops = [a for a in args if not a.startswith(("-", "+"))]
         if _has_flag(args, "c") or (ops and "-s" not in args):
             return
-    elif _has_flag(args, "c") or _has_flag(args, "e") or any(
-        not a.startswith("-") for a in args
-    ):
+    elif _has_flag(args, "c") or _has_flag(args, "e") or any(not a.startswith("-") for a in args):
         return
     text = stdin_of(cmd)
     if text is None and i > 0:
         text = pipeline_output(pipeline[:i])
         if text is None:
             upstream = [base_name(c.argv[0]) for c in pipeline[:i] if c.argv]
-            if set(upstream) & (NETWORK | {"git", "openssl"}) or set(
-                    base_name(c.argv[0]) for c in pipeline if c.argv) & NETWORK:
+            if (
+                set(upstream) & (NETWORK | {"git", "openssl"})
+                or set(base_name(c.argv[0]) for c in pipeline if c.argv) & NETWORK
+            ):
                 acc.reject(f"network data piped into a shell ({name})")
             else:
-                acc.raise_to("destructive", f"{name} runs commands read from a pipe that "
-                             "cannot be analysed (destructive)")
+                acc.raise_to(
+                    "destructive",
+                    f"{name} runs commands read from a pipe that cannot be analysed (destructive)",
+                )
             return
     if text is None:
         if any(r.op == "<" for r in cmd.redirects):
@@ -228,15 +266,14 @@ def _braces(text: str) -> list[str]:
 
 def _assess_simple(cmd: Simple, acc: Findings, ctx: Context, depth: int) -> None:
     _assess_redirects(cmd, acc, ctx)
-    for a in cmd.assignments:
-        _assignment(a.text, acc, ctx, depth)
+    for assigned in cmd.assignments:
+        _assignment(assigned.text, acc, ctx, depth)
     un = unwrap(_expand(cmd.words))
     for w in un.wrappers:
         if w in AS_OTHER_USER:
             acc.raise_to("sudo", f"{w}: runs as another user (sudo)")
         elif w in CHANGES_CONTEXT:
-            acc.raise_to("mutates", f"{w}: runs the command later or in another context "
-                         "(mutates)")
+            acc.raise_to("mutates", f"{w}: runs the command later or in another context (mutates)")
     for what in un.writes:
         acc.raise_to("mutates", f"{what} (mutates)")
     argv = un.argv
@@ -274,8 +311,11 @@ def _assess_simple(cmd: Simple, acc: Findings, ctx: Context, depth: int) -> None
         acc.raise_to("destructive", f"{name}: deletes or overwrites data (destructive)")
     elif name in SAFE and name not in TABLES:
         if any(a.startswith("-") and a not in ("--help", "--version") for a in args):
-            acc.raise_to("mutates", f"{name} {next(a for a in args if a.startswith('-'))}: "
-                         "option not known to be read-only (mutates)")
+            acc.raise_to(
+                "mutates",
+                f"{name} {next(a for a in args if a.startswith('-'))}: "
+                "option not known to be read-only (mutates)",
+            )
     elif name in WRITES:
         acc.raise_to("mutates", f"{name}: changes files or system state (mutates)")
     elif name not in NETWORK:
@@ -306,8 +346,7 @@ def _assignment(text: str, acc: Findings, ctx: Context, depth: int) -> None:
     if EXEC_VARS.match(var.split("[")[0]):
         if value:
             acc.script(value.lstrip("|!").replace("%s", "f"), ctx, depth + 1)
-        acc.raise_to("mutates", f"{var}=: changes which program runs or what it loads "
-                     "(mutates)")
+        acc.raise_to("mutates", f"{var}=: changes which program runs or what it loads (mutates)")
 
 
 def _assess_redirects(cmd: Simple, acc: Findings, ctx: Context) -> None:

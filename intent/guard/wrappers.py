@@ -10,6 +10,7 @@ can rate them `sudo`; wrappers whose own options write files (`strace -o`, `time
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
@@ -34,9 +35,7 @@ def skip_options(args: list[str], *, with_arg: AbstractSet[str]) -> list[str]:
         if args[i] == "--":
             return args[i + 1 :]
         opt = args[i]
-        takes = opt in with_arg or (
-            not opt.startswith("--") and len(opt) == 2 and opt in with_arg
-        )
+        takes = opt in with_arg or (not opt.startswith("--") and len(opt) == 2 and opt in with_arg)
         # a long option with `=value`, or a short option with its value attached
         if "=" in opt or (not opt.startswith("--") and len(opt) > 2 and opt[:2] in with_arg):
             takes = False
@@ -53,6 +52,13 @@ def _opt_value(args: list[str], names: tuple[str, ...]) -> str | None:
                 return a.split("=", 1)[1]
             if not n.startswith("--") and a.startswith(n) and len(a) > len(n) and a[:1] == "-":
                 return a[len(n) :]
+            if (
+                not n.startswith("--")
+                and re.fullmatch(r"-[A-Za-z]+", a)
+                and a.endswith(n[1])
+                and i + 1 < len(args)
+            ):
+                return args[i + 1]  # a cluster such as `-qc CMD`
     return None
 
 
@@ -125,6 +131,7 @@ def unwrap(argv: list[str]) -> Unwrapped:
 
 
 def _inner(name: str, rest: list[str], out: Unwrapped) -> list[str]:
+    cmd: str | None
     if name == "su":
         cmd = _opt_value(rest, ("-c", "--command", "--session-command"))
         return ["sh", "-c", cmd] if cmd is not None else ["sh"]
@@ -136,9 +143,10 @@ def _inner(name: str, rest: list[str], out: Unwrapped) -> list[str]:
         return ["sh", "-c", " ".join(tail)] if tail else ["sh"]
     if name == "script":
         cmd = _opt_value(rest, ("-c", "--command"))
-        ops = skip_options([a for a in rest if a != cmd], with_arg={"-c", "--command", "-t",
-                                                                       "-T", "-I", "-O", "-B",
-                                                                       "-m"})
+        ops = skip_options(
+            [a for a in rest if a != cmd],
+            with_arg={"-c", "--command", "-t", "-T", "-I", "-O", "-B", "-m"},
+        )
         log = ops[0] if ops else "typescript"
         if log != "/dev/null":
             out.writes.append(f"script: writes its log to {log}")
@@ -154,9 +162,9 @@ def _inner(name: str, rest: list[str], out: Unwrapped) -> list[str]:
     if name == "parallel":
         return _parallel(rest)
     if name in ("strace", "ltrace", "time"):
-        log = _opt_value(rest, ("-o", "--output"))
-        if log and log != "/dev/null":
-            out.writes.append(f"{name} -o: writes {log}")
+        trace = _opt_value(rest, ("-o", "--output"))
+        if trace and trace != "/dev/null":
+            out.writes.append(f"{name} -o: writes {trace}")
     if name == "runuser":
         cmd = _opt_value(rest, ("-c", "--command"))
         if cmd is not None:
