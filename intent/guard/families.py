@@ -94,6 +94,9 @@ def service_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth:
     words = [a for a in args if not a.startswith("-") or a in ("-ls", "-list", "-V")]
     sub = words[0] if words else "''"
     nested = tuple(words[:2])
+    if name == "nmcli" and set(words) & {"off", "down", "disconnect", "delete"}:
+        acc.raise_to("destructive", f"nmcli {' '.join(words[:3])}: cuts the network (destructive)")
+        return
     if sub in _READ_SUBS.get(name, ()) or nested in _DOCKER_NESTED:
         if name != "nmcli" or not set(args) & {"off", "down"}:
             return

@@ -37,6 +37,9 @@ def _send(name: str, what: str, sources: list[str], acc: Findings) -> None:
 
 def curl_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
     acc.raise_to("network", f"{name}: uses the network")
+    for a in args:
+        if "$(" in a or "`" in a:
+            _send(name, "a command substitution", [a], acc)  # `http://x/$(cat f)` sends f
     i = 0
     while i < len(args):
         a = args[i]

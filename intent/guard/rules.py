@@ -89,8 +89,10 @@ def normalise(path: str, ctx: Context) -> str:
     if ctx.home and (p == ctx.home or p.startswith(ctx.home.rstrip("/") + "/")):
         p = "~" + p[len(ctx.home.rstrip("/")) :]
     if p.startswith("~"):
-        rest = posixpath.normpath("/" + p[1:].lstrip("/")) if p[1:].strip("/") else "/"
-        return "~" if rest == "/" else "~" + rest.replace("//", "/")
+        inside = posixpath.normpath("/HOME/" + p[1:].lstrip("/"))
+        if not (inside == "/HOME" or inside.startswith("/HOME/")):
+            return "/"  # climbed out of the home directory: rate as the worst place it can be
+        return "~" + inside[len("/HOME") :]
     if p.startswith("/"):
         norm = posixpath.normpath(p)
         return "/" + norm.lstrip("/")  # POSIX keeps a leading `//`; Linux treats it as `/`

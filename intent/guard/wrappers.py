@@ -10,6 +10,7 @@ can rate them `sudo`; wrappers whose own options write files (`strace -o`, `time
 from __future__ import annotations
 
 import posixpath
+import shlex
 import re
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -194,17 +195,17 @@ def _env(rest: list[str]) -> list[str]:
         if tok in ("-u", "--unset", "-C", "--chdir"):
             i += 2
         elif tok in ("-S", "--split-string") and i + 1 < len(rest):
-            rest = rest[:i] + rest[i + 1].split() + rest[i + 2 :]
+            rest = rest[:i] + _split(rest[i + 1]) + rest[i + 2 :]
         elif tok.startswith("--split-string="):
-            rest = rest[:i] + tok.split("=", 1)[1].split() + rest[i + 1 :]
+            rest = rest[:i] + _split(tok.split("=", 1)[1]) + rest[i + 1 :]
         elif tok.startswith("-") and not tok.startswith("--") and "S" in tok[1:]:
             # `-S'CMD'` and `-iS CMD`: the string after S is split into the command
             cut = tok.index("S")
             attached = tok[cut + 1 :]
             if attached:
-                rest = rest[:i] + attached.split() + rest[i + 1 :]
+                rest = rest[:i] + _split(attached) + rest[i + 1 :]
             elif i + 1 < len(rest):
-                rest = rest[:i] + rest[i + 1].split() + rest[i + 2 :]
+                rest = rest[:i] + _split(rest[i + 1]) + rest[i + 2 :]
             else:
                 i += 1
         elif tok.startswith("-") or ("=" in tok and not tok.startswith("=")):
@@ -212,6 +213,14 @@ def _env(rest: list[str]) -> list[str]:
         else:
             break
     return rest[i:]
+
+
+def _split(text: str) -> list[str]:
+    """`env -S` splits its string with its own quote rules, close to the shell's."""
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
 
 
 def _parallel(rest: list[str]) -> list[str]:
