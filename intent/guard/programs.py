@@ -95,10 +95,13 @@ def _awk_output(rest: str, name: str, acc: Findings, ctx: Context, depth: int) -
 
 
 def _nested_literal(expr: str, what: str, acc: Findings, ctx: Context, depth: int) -> None:
+    """A command string in the program: a literal is walked and rated like any command;
+    anything built at run time cannot be seen and is at least `mutates`."""
     expr = expr.strip()
-    if len(expr) >= 2 and expr[0] == '"' and expr[-1] == '"':
-        acc.script(expr[1:-1].replace('\\"', '"'), ctx, depth + 1)
-    acc.raise_to("mutates", f"{what}: runs a command (mutates)")
+    if len(expr) >= 2 and expr[0] == '"' and expr[-1] == '"' and '"' not in expr[1:-1]:
+        acc.script(expr[1:-1], ctx, depth + 1)
+        return
+    acc.raise_to("mutates", f"{what}: runs a command built at run time (mutates)")
 
 
 def sed_program(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
@@ -217,7 +220,8 @@ _ONE_LINER_NAMES = {
     "ruby": "puts print p if unless else elsif while until for each map select reject "
     "sort sort_by reverse join split length size upcase downcase strip chomp to_i to_s to_f "
     "sum max min first last uniq count gets STDIN ARGF readlines lines each_line end do "
-    "include? start_with? end_with? gsub sub inspect then and or not nil true false",
+    "include? start_with? end_with? gsub sub inspect then and or not nil true false "
+    "RUBY_VERSION RUBY_PLATFORM",
     "python": "print len sum min max sorted reversed enumerate zip range map filter list "
     "dict set tuple str int float abs round any all for in if else elif not and or is "
     "None True False import sys json math re stdin stdout read readlines loads dumps load "

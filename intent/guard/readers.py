@@ -164,6 +164,14 @@ def shell_state(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
     )
 
 
+def unzip_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
+    """`unzip -l` lists; `unzip` without a listing option extracts."""
+    if not any(a.startswith("-") and set(a[1:]) & set("lvtZz") for a in args):
+        acc.raise_to("mutates", "unzip: extracts files (mutates)")
+        return
+    table_checked(name, args, acc, ctx, depth)
+
+
 def kill_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
     if name == "kill" and args and (args[0] in ("-0", "-l", "-L") or args[0].startswith("-0")):
         return
@@ -186,6 +194,7 @@ HANDLERS: dict[str, Rule] = {
     "trap": shell_state,
     "set": shell_state,
     "kill": kill_rule,
+    "unzip": unzip_rule,
     "pkill": kill_rule,
     "killall": kill_rule,
 }

@@ -276,6 +276,9 @@ TABLES: dict[str, Spec] = {
     "yes": Spec(""),
     "shuf": Spec("ei:n:rz", "echo input-range= head-count= repeat zero-terminated"),
     "sum": Spec("rs", "sysv"),
+    "top": Spec("bcd:E:e:Hhin:o:O:p:SsU:u:w:1"),
+    "unzip": Spec("lvtZz"),
+    "zipinfo": Spec("12shmlvtTz"),
     "tput": Spec("T:SV"),
 }
 for _alias, _orig in (

@@ -10,8 +10,8 @@ can rate them `sudo`; wrappers whose own options write files (`strace -o`, `time
 from __future__ import annotations
 
 import posixpath
-import shlex
 import re
+import shlex
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
