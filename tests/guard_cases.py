@@ -122,8 +122,10 @@ STRING_WRAPPERS: list[Transform] = [
     lambda c: f"echo {shlex.quote(c)} | at now",
     lambda c: f"at now <<< {shlex.quote(c)}",
     lambda c: f"parallel ::: {shlex.quote(c)}",
-    lambda c: f"env -S{shlex.quote(c)}",
 ]
+
+# `env -S` splits a string into words but is not a shell: only for simple commands
+ENV_SPLIT: Transform = lambda c: f"env -S{shlex.quote(c)}" if _simple(c) else None  # noqa: E731
 
 # shell forms that run the same command
 SHELL_FORMS: list[Transform] = [
@@ -166,6 +168,7 @@ QUOTING_FORMS: list[Transform] = [
 ALL_TRANSFORMS: list[Transform] = [
     *(lambda c, w=w: f"{w} {c}" for w in PREFIX_WRAPPERS),
     *STRING_WRAPPERS,
+    ENV_SPLIT,
     *SHELL_FORMS,
     *QUOTING_FORMS,
 ]

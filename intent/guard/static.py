@@ -12,7 +12,7 @@ import binascii
 import codecs
 
 from intent.guard.parser import Simple, parse
-from intent.guard.wrappers import base_name
+from intent.guard.wrappers import base_name, unwrap
 
 
 def static_output(text: str) -> str | None:
@@ -46,7 +46,7 @@ def stdin_of(cmd: Simple) -> str | None:
 
 
 def _stage(cmd: Simple, data: str | None) -> str | None:
-    argv = cmd.argv
+    argv = unwrap(cmd.argv).argv  # `sudo echo X` prints X too
     if not argv:
         return None
     name, args = base_name(argv[0]), argv[1:]

@@ -52,44 +52,10 @@ __all__ = ["LEVELS", "Context", "Verdict", "assess", "higher", "rank"]
 
 # shell words that are not commands; what they hold is walked on its own
 _KEYWORDS = frozenset(
-    {
-        "for",
-        "case",
-        "select",
-        "((",
-        "{",
-        "}",
-        "!",
-        "in",
-        "coproc",
-        ":",
-        "exit",
-        "return",
-        "break",
-        "continue",
-        "shift",
-        "wait",
-        "getopts",
-        "dirs",
-        "bg",
-        "fg",
-        "times",
-        "cd",
-        "pushd",
-        "popd",
-        "unset",
-        "read",
-        "mapfile",
-        "readarray",
-        "let",
-        # their dash words are operands, not options: they only print or test
-        "echo",
-        "test",
-        "[",
-        "[[",
-        "true",
-        "false",
-    }
+    """for case select (( in coproc : exit return break continue shift wait getopts dirs bg fg
+    times cd pushd popd unset read mapfile readarray let""".split()
+    # their dash words are operands, not options: they only print or test
+    + ["echo", "test", "[", "[[", "true", "false"]
 )
 _DECLARING = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _STDIN_INTERPRETERS = INTERPRETERS | {"at", "batch"}
@@ -242,11 +208,24 @@ def _expand(words: list[Word]) -> list[str]:
         if not w.quoted and _BRACE.search(w.text):
             texts = _braces(w.text)
         for t in texts:
-            if "$IFS" in t or "${IFS}" in t:
+            if _unquoted_ifs(w.raw) and ("$IFS" in t or "${IFS}" in t):
                 out.extend(p for p in re.split(r"\$\{IFS\}|\$IFS", t) if p)
             else:
                 out.append(canon(t))
     return out
+
+
+def _unquoted_ifs(raw: str) -> bool:
+    """Whether `$IFS` appears outside quotes in `raw` (only there does it split words)."""
+    quote = ""
+    for i, c in enumerate(raw):
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif raw.startswith(("$IFS", "${IFS}"), i):
+            return True
+    return False
 
 
 def _braces(text: str) -> list[str]:
@@ -280,7 +259,7 @@ def _assess_simple(cmd: Simple, acc: Findings, ctx: Context, depth: int) -> None
     if not argv:
         return
     word0 = argv[0]
-    if word0.startswith("$") or "`" in word0 or "$(" in word0:
+    if "$" in word0 or "`" in word0:
         acc.raise_to("destructive", f"the command name {word0!r} is only known at run time")
         return
     name, args = base_name(word0), argv[1:]
@@ -320,6 +299,9 @@ def _assess_simple(cmd: Simple, acc: Findings, ctx: Context, depth: int) -> None
         acc.raise_to("mutates", f"{name}: changes files or system state (mutates)")
     elif name not in NETWORK:
         acc.raise_to("mutates", f"{name}: unknown utility, treated as mutating")
+        if args and depth < 8:
+            # an unknown program may be a wrapper: rate its arguments as a command too
+            acc.simple(Simple(words=[Word(a, a) for a in args]), ctx, depth + 1)
     if name in NETWORK:
         acc.raise_to("network", f"{name}: uses the network")
 
