@@ -199,7 +199,7 @@ class _Lexer:
                         text.append(self.s[self.i + 1])
                         self.i += 2
                         continue
-                    if self.take_substitution(text, subs):
+                    if ch in "$`" and self.take_substitution(text, subs):
                         continue
                     text.append(ch)
                     self.i += 1
@@ -207,7 +207,7 @@ class _Lexer:
                     self.errors.append("unclosed double quote")
                 self.i += 1
                 continue
-            if self.take_substitution(text, subs):
+            if c in "$`" and self.take_substitution(text, subs):
                 continue
             if c in "<>" and self.peek(2) in ("<(", ">("):
                 self.i += 2
@@ -301,8 +301,9 @@ def parse(command: str) -> Script:
         if c == "}" and not cur.words and (lx.i + 1 == len(s) or s[lx.i + 1] in " ;&|)\n"):
             lx.i += 1
             continue
-        op = next((o for o in CONTROL if s.startswith(o, lx.i)), None)
-        redir = next((o for o in REDIRECT if s.startswith(o, lx.i)), None)
+        special = c in "&|;<>\n"
+        op = next((o for o in CONTROL if s.startswith(o, lx.i)), None) if special else None
+        redir = next((o for o in REDIRECT if s.startswith(o, lx.i)), None) if special else None
         if redir and not (redir in ("<", ">") and s[lx.i + 1 : lx.i + 2] == "("):
             lx.i += len(redir)
             _read_redirect(lx, cur, redir, "", pending_heredocs)
@@ -318,7 +319,11 @@ def parse(command: str) -> Script:
         if not word.raw:
             lx.i += 1
             continue
-        nxt = next((o for o in REDIRECT if s.startswith(o, lx.i)), None)
+        nxt = (
+            next((o for o in REDIRECT if s.startswith(o, lx.i)), None)
+            if s[lx.i : lx.i + 1] in ("<", ">", "&")
+            else None
+        )
         if nxt and word.text.isdigit() and not word.quoted:
             lx.i += len(nxt)
             _read_redirect(lx, cur, nxt, word.text, pending_heredocs)

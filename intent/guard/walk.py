@@ -151,6 +151,8 @@ def _stdin_to_shell(
 ) -> None:
     """A shell or interpreter reading its commands from stdin: rate the text it will read."""
     cmd = pipeline[i]
+    if i == 0 and not cmd.redirects and not cmd.heredoc_bodies:
+        return  # nothing feeds its stdin
     un = unwrap(_expand(cmd.words))
     if not un.argv:
         return
@@ -208,7 +210,7 @@ def _expand(words: list[Word]) -> list[str]:
         if not w.quoted and _BRACE.search(w.text):
             texts = _braces(w.text)
         for t in texts:
-            if _unquoted_ifs(w.raw) and ("$IFS" in t or "${IFS}" in t):
+            if ("$IFS" in t or "${IFS}" in t) and _unquoted_ifs(w.raw):
                 out.extend(p for p in re.split(r"\$\{IFS\}|\$IFS", t) if p)
             else:
                 out.append(canon(t))
