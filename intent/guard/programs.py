@@ -33,7 +33,9 @@ def shell_like(name: str, args: list[str], acc: Findings, ctx: Context, depth: i
         acc.raise_to(
             "mutates", f"{name} {ops[0]}: runs a script whose effects are not analysed (mutates)"
         )
-    # no operand: the shell reads its commands from stdin, which the walk rates
+    else:
+        # no operand: the shell reads its commands from stdin; the walk also rates that text
+        acc.raise_to("mutates", f"{name}: runs commands read from stdin (mutates)")
 
 
 def _run_text(body: str, name: str, acc: Findings, ctx: Context, depth: int) -> None:

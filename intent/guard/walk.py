@@ -38,7 +38,7 @@ from intent.guard.words import (
     SHELLS,
     WRITES,
 )
-from intent.guard.wrappers import AS_OTHER_USER, CHANGES_CONTEXT, unwrap
+from intent.guard.wrappers import AS_OTHER_USER, CHANGES_CONTEXT, WRAPPERS, unwrap
 
 RULES = {
     **readers.HANDLERS,
@@ -59,6 +59,7 @@ _KEYWORDS = frozenset(
 )
 _DECLARING = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _STDIN_INTERPRETERS = INTERPRETERS | {"at", "batch"}
+_MAY_READ_STDIN = _STDIN_INTERPRETERS | WRAPPERS
 
 
 def assess(command: str, *, context: Context | None = None) -> Verdict:
@@ -151,8 +152,9 @@ def _stdin_to_shell(
 ) -> None:
     """A shell or interpreter reading its commands from stdin: rate the text it will read."""
     cmd = pipeline[i]
-    if i == 0 and not cmd.redirects and not cmd.heredoc_bodies:
-        return  # nothing feeds its stdin
+    first = base_name(cmd.words[0].text) if cmd.words else ""
+    if i == 0 and not cmd.redirects and not cmd.heredoc_bodies and first not in _MAY_READ_STDIN:
+        return  # a fast path: nothing feeds its stdin and it is no shell
     un = unwrap(_expand(cmd.words))
     if not un.argv:
         return
