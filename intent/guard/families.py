@@ -134,10 +134,8 @@ def service_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth:
         if "-r" in args:
             acc.raise_to("destructive", "crontab -r: deletes the crontab (destructive)")
             return
-    acc.raise_to(
-        "mutates",
-        f"{name} {sub}: changes system state (mutates)".replace("''", "").replace("  ", " "),
-    )
+    what = name if sub == "''" else f"{name} {sub}"
+    acc.raise_to("mutates", f"{what}: changes system state (mutates)")
 
 
 def netstate_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:

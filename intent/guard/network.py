@@ -91,7 +91,7 @@ def curl_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: in
                 acc.raise_to("mutates", f"{name} {a}: option not known to be read-only (mutates)")
         elif opt.startswith("-") and opt in _CURL_ARG and opt not in _CURL_KNOWN:
             acc.raise_to("mutates", f"{name} {opt}: option not known to be read-only (mutates)")
-    if FEED.kind in ("pipe", "file") and any(a.endswith("@-") or a == "-" for a in args):
+    if FEED.kind in ("pipe", "file", "text") and any(a.endswith("@-") or a == "-" for a in args):
         _send(name, "stdin", [], acc)
 
 
@@ -200,7 +200,7 @@ def ssh_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int
     remote = args[i + 1 :] if host else []
     if remote:
         acc.script(" ".join(remote), ctx, depth + 1)
-    if FEED.kind in ("pipe", "file"):
+    if FEED.kind in ("pipe", "file", "text"):
         _send(name, "stdin", [], acc)
 
 
@@ -232,13 +232,19 @@ def httpie_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
             _send(name, a, [a], acc)
         if a in ("-d", "--download", "-o", "--output") or a.startswith("--output="):
             acc.raise_to("mutates", f"{name} {a}: saves the download (mutates)")
-    if FEED.kind in ("pipe", "file"):
+    if FEED.kind in ("pipe", "file", "text"):
         _send(name, "stdin", [], acc)
 
 
 def plain_network(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
     acc.raise_to("network", f"{name}: uses the network")
-    if FEED.kind in ("pipe", "file") and name in ("telnet", "openssl", "ftp", "lftp", "sftp"):
+    if FEED.kind in ("pipe", "file", "text") and name in (
+        "telnet",
+        "openssl",
+        "ftp",
+        "lftp",
+        "sftp",
+    ):
         _send(name, "stdin", [], acc)
     if name in ("sftp", "ftp", "lftp", "ssh-copy-id"):
         acc.raise_to("mutates", f"{name}: can upload files (mutates)")

@@ -77,6 +77,15 @@ def assess(command: str, *, context: Context | None = None) -> Verdict:
 
 
 def _assess_script(command: str, acc: Findings, ctx: Context, depth: int) -> None:
+    # a nested walk (`ssh host CMD`) must not forget what feeds the outer command
+    saved = network.FEED.kind, list(network.FEED.sources)
+    try:
+        _walk_script(command, acc, ctx, depth)
+    finally:
+        network.FEED.kind, network.FEED.sources = saved
+
+
+def _walk_script(command: str, acc: Findings, ctx: Context, depth: int) -> None:
     if depth > 8:
         acc.raise_to("destructive", "nesting too deep to analyse")
         return
@@ -143,8 +152,10 @@ def _feed(pipeline: list[Simple], i: int) -> None:
         if r.op in ("<", "<>") and r.target != "/dev/null" and r.fd in ("", "0"):
             feed.kind = "file"
             feed.sources.append(canon(r.target))
-    if stdin_of(cmd) is not None and not feed.kind:
-        feed.kind = "text"
+    text = stdin_of(cmd)
+    if text is not None:
+        feed.kind = feed.kind or "text"
+        feed.sources.append(text)
 
 
 def _stdin_to_shell(
