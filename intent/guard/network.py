@@ -2,7 +2,7 @@
 
 Sending a credential store is refused, and so are remote shells (`nc -e`, `socat exec:`).
 `ssh host CMD` is rated by walking CMD too. The walk tells a rule whether the command's stdin
-is fed from a pipe, a file or a here-document through `acc_stdin` (see `walk.py`).
+is fed from a pipe, a file or a here-document through `acc.feed_kind` (see `walk.py`).
 """
 
 from __future__ import annotations
@@ -15,20 +15,9 @@ from intent.guard.words import CREDENTIALS, HARMLESS_TARGETS
 _REMOTE = re.compile(r"^([\w.+-]+@)?[\w.-]+:|^\w+://")
 
 
-class Feed:
-    """What feeds a command's stdin: "" (nothing), "pipe", "file", "text"; and its sources."""
-
-    def __init__(self) -> None:
-        self.kind = ""
-        self.sources: list[str] = []  # words of upstream commands and input files
-
-
-FEED = Feed()  # set by the walk before each network rule runs; the walk is single-threaded
-
-
 def _send(name: str, what: str, sources: list[str], acc: Findings) -> None:
     """Rate sending local data; refuse when the data is a credential store."""
-    for s in [*sources, *FEED.sources]:
+    for s in [*sources, *acc.feed_sources]:
         if CREDENTIALS.search(s):
             acc.reject(f"{name} sends a credential store ({s})")
             return
@@ -91,7 +80,9 @@ def curl_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: in
                 acc.raise_to("mutates", f"{name} {a}: option not known to be read-only (mutates)")
         elif opt.startswith("-") and opt in _CURL_ARG and opt not in _CURL_KNOWN:
             acc.raise_to("mutates", f"{name} {opt}: option not known to be read-only (mutates)")
-    if FEED.kind in ("pipe", "file", "text") and any(a.endswith("@-") or a == "-" for a in args):
+    if acc.feed_kind in ("pipe", "file", "text") and any(
+        a.endswith("@-") or a == "-" for a in args
+    ):
         _send(name, "stdin", [], acc)
 
 
@@ -200,7 +191,7 @@ def ssh_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int
     remote = args[i + 1 :] if host else []
     if remote:
         acc.script(" ".join(remote), ctx, depth + 1)
-    if FEED.kind in ("pipe", "file", "text"):
+    if acc.feed_kind in ("pipe", "file", "text"):
         _send(name, "stdin", [], acc)
 
 
@@ -221,7 +212,7 @@ def nc_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int)
             _send(name, a, [a], acc)
         if a in ("-o", "--output") or a.startswith("-o"):
             acc.raise_to("mutates", f"{name} {a}: writes a file (mutates)")
-    if FEED.kind in ("pipe", "file", "text"):
+    if acc.feed_kind in ("pipe", "file", "text"):
         _send(name, "stdin", [], acc)
 
 
@@ -232,13 +223,13 @@ def httpie_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
             _send(name, a, [a], acc)
         if a in ("-d", "--download", "-o", "--output") or a.startswith("--output="):
             acc.raise_to("mutates", f"{name} {a}: saves the download (mutates)")
-    if FEED.kind in ("pipe", "file", "text"):
+    if acc.feed_kind in ("pipe", "file", "text"):
         _send(name, "stdin", [], acc)
 
 
 def plain_network(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
     acc.raise_to("network", f"{name}: uses the network")
-    if FEED.kind in ("pipe", "file", "text") and name in (
+    if acc.feed_kind in ("pipe", "file", "text") and name in (
         "telnet",
         "openssl",
         "ftp",

@@ -54,6 +54,10 @@ class Findings:
     hard: bool = False
     reasons: list[str] = field(default_factory=list)
     functions: set[str] = field(default_factory=set)  # defined in the command; bodies walked
+    # what feeds the current command's stdin: "" (nothing), "pipe", "file" or "text", and the
+    # words of whatever feeds it (upstream commands, input files, here-documents)
+    feed_kind: str = ""
+    feed_sources: list[str] = field(default_factory=list)
 
     def raise_to(self, level: str, reason: str) -> None:
         self.risk = higher(self.risk, level)

@@ -78,11 +78,11 @@ def assess(command: str, *, context: Context | None = None) -> Verdict:
 
 def _assess_script(command: str, acc: Findings, ctx: Context, depth: int) -> None:
     # a nested walk (`ssh host CMD`) must not forget what feeds the outer command
-    saved = network.FEED.kind, list(network.FEED.sources)
+    saved = acc.feed_kind, list(acc.feed_sources)
     try:
         _walk_script(command, acc, ctx, depth)
     finally:
-        network.FEED.kind, network.FEED.sources = saved
+        acc.feed_kind, acc.feed_sources = saved
 
 
 def _walk_script(command: str, acc: Findings, ctx: Context, depth: int) -> None:
@@ -102,10 +102,10 @@ def _walk_script(command: str, acc: Findings, ctx: Context, depth: int) -> None:
         _assess_script(sub, acc, ctx, depth + 1)
     for pipeline in script.pipelines():
         for i, cmd in enumerate(pipeline):
-            _feed(pipeline, i)
+            _feed(pipeline, i, acc)
             _stdin_to_shell(pipeline, i, acc, ctx, depth)
             _assess_simple(cmd, acc, ctx, depth)
-            network.FEED.kind, network.FEED.sources = "", []
+            acc.feed_kind, acc.feed_sources = "", []
         ctx = _after_cd(pipeline, ctx)
 
 
@@ -139,23 +139,22 @@ def _after_cd(pipeline: list[Simple], ctx: Context) -> Context:
     return dataclasses.replace(ctx, cwd=normalise(target, dataclasses.replace(ctx, cwd=base)))
 
 
-def _feed(pipeline: list[Simple], i: int) -> None:
+def _feed(pipeline: list[Simple], i: int, acc: Findings) -> None:
     cmd = pipeline[i]
-    feed = network.FEED
-    feed.kind, feed.sources = "", []
+    acc.feed_kind, acc.feed_sources = "", []
     if i > 0:
-        feed.kind = "pipe"
+        acc.feed_kind = "pipe"
         for up in pipeline[:i]:
-            feed.sources.extend([*up.argv, *(r.target for r in up.redirects if r.op == "<")])
-            feed.sources.extend(up.heredoc_bodies)
+            acc.feed_sources.extend([*up.argv, *(r.target for r in up.redirects if r.op == "<")])
+            acc.feed_sources.extend(up.heredoc_bodies)
     for r in cmd.redirects:
         if r.op in ("<", "<>") and r.target != "/dev/null" and r.fd in ("", "0"):
-            feed.kind = "file"
-            feed.sources.append(canon(r.target))
+            acc.feed_kind = "file"
+            acc.feed_sources.append(canon(r.target))
     text = stdin_of(cmd)
     if text is not None:
-        feed.kind = feed.kind or "text"
-        feed.sources.append(text)
+        acc.feed_kind = acc.feed_kind or "text"
+        acc.feed_sources.append(text)
 
 
 def _stdin_to_shell(
