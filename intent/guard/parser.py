@@ -9,7 +9,10 @@ anything: `$HOME` stays `$HOME`. Input it cannot follow (an unclosed quote) is r
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+from intent.guard.escapes import ANSI_ESCAPE, decode_escape, skip_pattern
 
 CONTROL = ("&&", "||", ";;", "|&", ";", "|", "&", "\n")
 REDIRECT = ("&>>", "<<<", "<<-", ">>", "<<", "<>", ">&", "<&", "&>", ">|", ">", "<")
@@ -51,6 +54,8 @@ class Simple:
 class Script:
     commands: list[Simple]
     errors: list[str]
+    arithmetic: list[str] = field(default_factory=list)  # `(( ))` and `$(( ))` bodies
+    functions: list[str] = field(default_factory=list)  # names of functions defined here
 
     def pipelines(self) -> list[list[Simple]]:
         """Commands grouped into pipelines (split on everything but `|` and `|&`)."""
@@ -67,6 +72,7 @@ class _Lexer:
         self.s = text
         self.i = 0
         self.errors: list[str] = []
+        self.arithmetic: list[str] = []  # texts bash evaluates arithmetically
 
     def peek(self, n: int = 1) -> str:
         return self.s[self.i : self.i + n]
@@ -102,6 +108,15 @@ class _Lexer:
 
     def take_substitution(self, text: list[str], subs: list[str]) -> bool:
         """Consume a `$(...)` or backtick substitution at the cursor, if there is one."""
+        if self.peek(3) == "$((":
+            # arithmetic expansion: not a command, but `$(...)` inside it still runs
+            self.i += 3
+            inner = self.read_balanced("(", ")")
+            if self.peek() == ")":
+                self.i += 1
+            self.arithmetic.append(inner)
+            text.append(f"$(({inner}))")
+            return True
         if self.peek(2) == "$(":
             self.i += 2
             inner = self.read_balanced("(", ")")
@@ -119,6 +134,27 @@ class _Lexer:
             self.i = end + 1
             return True
         return False
+
+    def ansi_c(self) -> str:
+        """The decoded body of `$'...'` (the `$'` already consumed)."""
+        out: list[str] = []
+        while self.i < len(self.s) and self.s[self.i] != "'":
+            c = self.s[self.i]
+            if c != "\\" or self.i + 1 >= len(self.s):
+                out.append(c)
+                self.i += 1
+                continue
+            m = ANSI_ESCAPE.match(self.s, self.i)
+            if m is None:
+                out.append(self.s[self.i + 1])
+                self.i += 2
+                continue
+            out.append(decode_escape(m.group(0)))
+            self.i = m.end()
+        if self.i >= len(self.s):
+            self.errors.append("unclosed $' quote")
+        self.i += 1
+        return "".join(out)
 
     def word(self) -> Word:
         start = self.i
@@ -140,6 +176,11 @@ class _Lexer:
                 quoted = True
                 self.i += 2
                 continue
+            if c == "$" and self.peek(2) == "$'":
+                quoted = True
+                self.i += 2
+                text.append(self.ansi_c())
+                continue
             if c == "'":
                 quoted = True
                 end = self.s.find("'", self.i + 1)
@@ -158,7 +199,7 @@ class _Lexer:
                         text.append(self.s[self.i + 1])
                         self.i += 2
                         continue
-                    if self.take_substitution(text, subs):
+                    if ch in "$`" and self.take_substitution(text, subs):
                         continue
                     text.append(ch)
                     self.i += 1
@@ -166,7 +207,7 @@ class _Lexer:
                     self.errors.append("unclosed double quote")
                 self.i += 1
                 continue
-            if self.take_substitution(text, subs):
+            if c in "$`" and self.take_substitution(text, subs):
                 continue
             if c in "<>" and self.peek(2) in ("<(", ">("):
                 self.i += 2
@@ -195,10 +236,38 @@ def parse(command: str) -> Script:
         cur = Simple()
 
     s = command
+    functions: list[str] = []
+    case_depth = 0
+    in_patterns = False  # inside `case ... in`, before a pattern's `)`
     while lx.i < len(s):
         c = s[lx.i]
         if c in " \t":
             lx.i += 1
+            continue
+        if in_patterns and c != "\n":
+            if re.match(r"esac(?=$|[\s;&|)])", s[lx.i :]):
+                lx.i += 4
+                case_depth -= 1
+                in_patterns = False
+                continue
+            lx.i = skip_pattern(s, lx.i)
+            in_patterns = False
+            continue
+        if c == "(" and s.startswith("((", lx.i) and [w.text for w in cur.words] in ([], ["for"]):
+            # an arithmetic command `(( ... ))`: `<` and `>` in it are comparisons
+            lx.i += 2
+            inner = lx.read_balanced("(", ")")
+            if lx.peek() == ")":
+                lx.i += 1
+            lx.arithmetic.append(inner)
+            if not cur.words:
+                cur.words.append(Word("((", "(("))
+            continue
+        if c == "(" and re.match(r"\(\s*\)", s[lx.i :]) and len(cur.words) == 1:
+            # `name() {...}` defines a function; its body is walked where it stands
+            functions.append(cur.words[0].text)
+            cur.words = []
+            lx.i = s.index(")", lx.i) + 1
             continue
         if c == "#" and (lx.i == 0 or s[lx.i - 1] in " \t\n;&|("):
             end = s.find("\n", lx.i)
@@ -232,8 +301,9 @@ def parse(command: str) -> Script:
         if c == "}" and not cur.words and (lx.i + 1 == len(s) or s[lx.i + 1] in " ;&|)\n"):
             lx.i += 1
             continue
-        op = next((o for o in CONTROL if s.startswith(o, lx.i)), None)
-        redir = next((o for o in REDIRECT if s.startswith(o, lx.i)), None)
+        special = c in "&|;<>\n"
+        op = next((o for o in CONTROL if s.startswith(o, lx.i)), None) if special else None
+        redir = next((o for o in REDIRECT if s.startswith(o, lx.i)), None) if special else None
         if redir and not (redir in ("<", ">") and s[lx.i + 1 : lx.i + 2] == "("):
             lx.i += len(redir)
             _read_redirect(lx, cur, redir, "", pending_heredocs)
@@ -241,15 +311,33 @@ def parse(command: str) -> Script:
         if op:
             lx.i += len(op)
             finish(op)
+            if op == ";;" or s.startswith(("&", ";&"), lx.i):
+                lx.i += 1 if s.startswith("&", lx.i) else (2 if s.startswith(";&", lx.i) else 0)
+                in_patterns = case_depth > 0
             continue
         word = lx.word()
         if not word.raw:
             lx.i += 1
             continue
-        nxt = next((o for o in REDIRECT if s.startswith(o, lx.i)), None)
+        nxt = (
+            next((o for o in REDIRECT if s.startswith(o, lx.i)), None)
+            if s[lx.i : lx.i + 1] in ("<", ">", "&")
+            else None
+        )
         if nxt and word.text.isdigit() and not word.quoted:
             lx.i += len(nxt)
             _read_redirect(lx, cur, nxt, word.text, pending_heredocs)
+            continue
+        if not cur.words and word.text == "function" and not word.quoted:
+            name = _next_word(lx)
+            if name:
+                functions.append(name)
+            continue
+        if cur.words and cur.words[0].text == "case" and word.text == "in" and not word.quoted:
+            cur.words.append(word)
+            finish(";")
+            case_depth += 1
+            in_patterns = True
             continue
         if not cur.words and _is_assignment(word):
             cur.assignments.append(word)
@@ -266,7 +354,13 @@ def parse(command: str) -> Script:
     finish("")
     if pending_heredocs:
         lx.errors.append("here-document without a body")
-    return Script(commands, lx.errors)
+    return Script(commands, lx.errors, lx.arithmetic, functions)
+
+
+def _next_word(lx: _Lexer) -> str:
+    while lx.i < len(lx.s) and lx.s[lx.i] in " \t":
+        lx.i += 1
+    return lx.word().text
 
 
 def _is_assignment(word: Word) -> bool:

@@ -1,8 +1,8 @@
-"""The guard's per-utility rules and the argument helpers they share.
+"""The guard's verdict types, path canonicalisation, and the rules for files and disks.
 
 Each rule gets the utility's name, its arguments (wrappers already stripped), the accumulator
-and the context. Nested commands (`find -exec`, `sh -c`) go back to the walk through
-`acc.script` / `acc.simple`, so this module does not import `safety`.
+and the context. Nested commands go back to the walk through `acc.script` / `acc.simple`, so
+the rule modules never import the walk.
 """
 
 from __future__ import annotations
@@ -10,17 +10,14 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from intent.guard.parser import Simple, parse
-from intent.guard.words import (
-    DISK,
-    HARMLESS_TARGETS,
-    NETWORK,
-    PRIV,
-    SYSTEM_DIRS,
-)
+from intent.guard.options import Spec, parse_args
+from intent.guard.parser import Simple
+from intent.guard.words import DISK, HARMLESS_TARGETS, STARTUP, SYSTEM_DIRS
+from intent.guard.wrappers import base_name, skip_options
+
+__all__ = ["base_name", "skip_options"]
 
 LEVELS = ("safe", "network", "mutates", "destructive", "sudo")
 
@@ -40,6 +37,13 @@ class Verdict:
     reasons: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Context:
+    cwd: str | None = None
+    home: str | None = None
+    exists: Callable[[str], bool] | None = None
+
+
 @dataclass
 class Findings:
     """What the walk has found so far; `script`/`simple` let a rule assess nested commands."""
@@ -49,6 +53,11 @@ class Findings:
     risk: str = "safe"
     hard: bool = False
     reasons: list[str] = field(default_factory=list)
+    functions: set[str] = field(default_factory=set)  # defined in the command; bodies walked
+    # what feeds the current command's stdin: "" (nothing), "pipe", "file" or "text", and the
+    # words of whatever feeds it (upstream commands, input files, here-documents)
+    feed_kind: str = ""
+    feed_sources: list[str] = field(default_factory=list)
 
     def raise_to(self, level: str, reason: str) -> None:
         self.risk = higher(self.risk, level)
@@ -60,159 +69,116 @@ class Findings:
         self.raise_to("destructive", f"refused: {reason}")
 
 
-@dataclass(frozen=True)
-class Context:
-    cwd: str | None = None
-    home: str | None = None
-    exists: Callable[[str], bool] | None = None
+Rule = Callable[[str, list[str], Findings, Context, int], None]
+
+# Spellings of the home directory that a shell expands to the same place as `~`.
+_HOME_SPELLINGS = re.compile(
+    r"^(\$\{HOME(:[?\-=+][^}]*)?\}|\$HOME|/home/\$\{?USER\}?|/home/\$\{?LOGNAME\}?|"
+    r"/Users/\$\{?USER\}?|~\$\{?USER\}?|\$\(\s*(echo|printf\s+%s)\s+(~|\"?\$HOME\"?)\s*\)|"
+    r"`\s*echo\s+(~|\$HOME)\s*`|\$\(\s*getent passwd[^)]*\)|\$\{HOME%/\})(?=/|$)"
+)
 
 
-def base_name(word: str) -> str:
-    name = posixpath.basename(word) if "/" in word else word
-    return name
-
-
-def unwrap(argv: list[str]) -> tuple[list[str], list[str]]:
-    """Strip wrappers; return the wrapped command and the wrapper names seen."""
-    seen: list[str] = []
-    argv = list(argv)
-    while argv:
-        name = base_name(argv[0])
-        rest = argv[1:]
-        if name in PRIV:
-            seen.append(name)
-            if name == "su":
-                # su -c 'cmd' [user]
-                if "-c" in rest and rest.index("-c") + 1 < len(rest):
-                    return ["sh", "-c", rest[rest.index("-c") + 1]], seen
-                return ["sh"], seen
-            argv = skip_options(
-                rest,
-                with_arg=frozenset("-u -g -C -D -p -r -t -U -h --user --group --chdir".split()),
-            )
-        elif name == "env":
-            seen.append(name)
-            i = 0
-            while i < len(rest):
-                tok = rest[i]
-                if tok in ("-u", "--unset", "-C", "--chdir"):
-                    i += 2
-                elif tok in ("-S", "--split-string") and i + 1 < len(rest):
-                    rest = rest[:i] + rest[i + 1].split() + rest[i + 2 :]
-                elif tok.startswith("-") or ("=" in tok and not tok.startswith("=")):
-                    i += 1
-                else:
-                    break
-            argv = rest[i:]
-        elif name in ("nice", "ionice", "chrt", "taskset", "stdbuf"):
-            seen.append(name)
-            argv = skip_options(rest, with_arg={"-n", "-c", "-p", "-o", "-e", "-i", "--adjustment"})
-            if name in ("chrt", "taskset") and argv and argv[0][:1].isdigit():
-                argv = argv[1:]
-        elif name in ("nohup", "exec", "builtin", "command", "time", "caffeinate", "unbuffer"):
-            if name == "command" and rest[:1] and rest[0] in ("-v", "-V"):
-                return [], seen
-            seen.append(name)
-            argv = skip_options(rest, with_arg=set())
-        elif name == "timeout":
-            seen.append(name)
-            argv = skip_options(rest, with_arg={"-s", "--signal", "-k", "--kill-after"})
-            argv = argv[1:]  # the duration
-        elif name == "xargs":
-            seen.append(name)
-            argv = skip_options(
-                rest,
-                with_arg=frozenset(
-                    "-n -I -i -P -d -L -s -a -E --max-args --delimiter --arg-file --max-procs --replace".split()
-                ),
-            )
-            if not argv:
-                argv = ["echo"]
-        elif name == "watch":
-            seen.append(name)
-            argv = skip_options(rest, with_arg={"-n", "--interval", "-d"})
-            if len(argv) == 1:
-                argv = ["sh", "-c", argv[0]]
-        else:
-            break
-    return argv, seen
-
-
-def skip_options(args: list[str], *, with_arg: AbstractSet[str]) -> list[str]:
-    i = 0
-    while i < len(args) and args[i].startswith("-") and args[i] != "-":
-        if args[i] == "--":
-            return args[i + 1 :]
-        i += 2 if args[i] in with_arg else 1
-    return args[i:]
-
-
-def flags_in(args: list[str]) -> set[str]:
-    """Short flag letters and long options present in `args`, clusters split."""
-    found: set[str] = set()
-    for a in args:
-        if a == "--":
-            break
-        if a.startswith("--"):
-            found.add(a.split("=", 1)[0])
-        elif a.startswith("-") and len(a) > 1:
-            found.update(f"-{c}" for c in a[1:])
-    return found
-
-
-def operands(args: list[str]) -> list[str]:
-    out, after = [], False
-    for a in args:
-        if after or not a.startswith("-") or a == "-":
-            out.append(a)
-        elif a == "--":
-            after = True
-    return out
+def canon(word: str) -> str:
+    """`$HOME`, `${HOME:?}`, `/home/$USER`, `$(echo ~)` ... all become `~`."""
+    return _HOME_SPELLINGS.sub("~", word, count=1)
 
 
 def normalise(path: str, ctx: Context) -> str:
     """Normalise a path for the catastrophic-target checks (no filesystem access)."""
-    p = path.strip()
-    for home in ("${HOME}", "$HOME", "~"):
-        if p == home or p.startswith(home + "/"):
-            p = "~" + p[len(home) :]
-            break
+    p = canon(path.strip())
+    if p.startswith("~") and not p.startswith("~/") and p != "~":
+        user = p[1:].split("/", 1)[0]
+        p = "/home/" + user + p[1 + len(user) :]  # `~alice` is alice's home
+    if ctx.home and (p == ctx.home or p.startswith(ctx.home.rstrip("/") + "/")):
+        p = "~" + p[len(ctx.home.rstrip("/")) :]
     if p.startswith("~"):
-        rest = posixpath.normpath("/" + p[1:].lstrip("/")) if p[1:].strip("/") else "/"
-        return "~" if rest == "/" else "~" + rest
+        inside = posixpath.normpath("/HOME/" + p[1:].lstrip("/"))
+        if not (inside == "/HOME" or inside.startswith("/HOME/")):
+            return "/"  # climbed out of the home directory: rate as the worst place it can be
+        return "~" + inside[len("/HOME") :]
     if p.startswith("/"):
         norm = posixpath.normpath(p)
-        return "/" if norm.startswith("//") and norm.strip("/") == "" else norm
+        return "/" + norm.lstrip("/")  # POSIX keeps a leading `//`; Linux treats it as `/`
     if ctx.cwd:
-        return posixpath.normpath(posixpath.join(ctx.cwd, p))
+        return normalise(posixpath.join(ctx.cwd, p), Context(home=ctx.home))
     return posixpath.normpath(p)
+
+
+def _is_home(norm: str, ctx: Context) -> bool:
+    return norm == "~" or (norm.startswith("/home/") and norm.count("/") == 2) or norm == "/root"
 
 
 def catastrophic_target(raw: str, ctx: Context) -> str | None:
     """Why deleting `raw` recursively would be catastrophic, or None."""
     target = raw.rstrip()
-    glob_all = target.endswith("/*") or target == "*" or target == ".*"
-    base = target[:-2] if target.endswith("/*") else target
-    if target in ("*", ".", "./", "./*", ".*"):
+    base = re.sub(r"(/\.?\*)+$", "", target) if target.endswith("*") else target
+    if target in ("*", ".", "./", "./*", ".*", "./.*"):
         base = "."
+    if target.endswith("*") and not base:
+        base = "/"
     norm = normalise(base or "/", ctx)
-    home_norm = normalise(ctx.home, ctx) if ctx.home else None
     if norm == "/":
         return "recursive delete of /"
-    if norm == "~" or (home_norm and norm == home_norm):
+    if _is_home(norm, ctx):
         return "recursive delete of the home directory"
-    if norm in SYSTEM_DIRS or (glob_all and norm in SYSTEM_DIRS):
+    if norm in SYSTEM_DIRS:
         return f"recursive delete of system directory {norm}"
     return None
 
 
+def rate_write(target: str, what: str, acc: Findings, ctx: Context, *, append: bool) -> None:
+    """Rate writing `target`: raw disks are refused, startup files and system paths are
+    destructive, anything else mutates."""
+    if target in HARMLESS_TARGETS or target.startswith("/dev/fd/"):
+        return
+    if "/dev/tcp/" in target or "/dev/udp/" in target:
+        acc.reject(f"{what}: opens a network connection from the shell ({target})")
+        return
+    if DISK.match(target):
+        acc.reject(f"{what}: writes to raw disk {target}")
+        return
+    norm = normalise(target, ctx)
+    if STARTUP.match(norm):
+        acc.raise_to(
+            "destructive",
+            f"{what}: writes {norm}, read when a shell or a tool starts (destructive)",
+        )
+        return
+    if _outside_workspace(norm, target, ctx) and (
+        not append and (ctx.exists is None or ctx.exists(target))
+    ):
+        acc.raise_to(
+            "destructive",
+            f"{what}: overwrites {target} outside the working directory (destructive)",
+        )
+        return
+    acc.raise_to("mutates", f"{what}: writes to {target} (mutates)")
+
+
+def _outside_workspace(norm: str, target: str, ctx: Context) -> bool:
+    # classifying a path, not creating a temporary file
+    if norm == "/tmp" or norm.startswith(("/tmp/", "/var/tmp/")):  # noqa: S108
+        return False
+    if not (norm.startswith(("/", "~")) or target.startswith("..")):
+        return False
+    return not (ctx.cwd and (norm == ctx.cwd or norm.startswith(ctx.cwd.rstrip("/") + "/")))
+
+
+RM = Spec(
+    "dfiIrRv",
+    "force interactive= one-file-system no-preserve-root preserve-root= "
+    "preserve-root recursive dir verbose",
+)
+
+
 def _rm(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    flags = flags_in(args)
-    if "--no-preserve-root" in flags:
+    parsed = parse_args(RM, args)
+    opts = {o for o, _ in parsed.options}
+    if "--no-preserve-root" in opts:
         acc.reject("rm --no-preserve-root")
-    recursive = bool(flags & {"-r", "-R", "--recursive"})
-    if recursive:
-        for target in operands(args):
+    if opts & {"-r", "-R", "--recursive"} or name == "rmdir":
+        for target in parsed.operands:
             why = catastrophic_target(target, ctx)
             if why:
                 acc.reject(why)
@@ -222,14 +188,18 @@ def _rm(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> 
 def _chmod(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
     # "R" is never a mode letter, so `-R`, `-Rf` and `--recursive` mean recursion, `-w` does not
     recursive = any(
-        a == "--recursive" or (a[:1] == "-" and a[1:2] != "-" and "R" in a) for a in args
+        (a.startswith("--rec") and "--recursive".startswith(a.split("=")[0]))
+        or (a[:1] == "-" and a[1:2] != "-" and "R" in a)
+        for a in args
     )
+    ops = [a for a in args if not a.startswith("-") or a == "-"]
     if recursive:
-        for target in operands(args)[1:]:  # the first operand is the mode or the owner
-            norm = normalise((target[:-2] or "/") if target.endswith("/*") else target, ctx)
-            if norm == "/":
+        for target in ops[1:]:  # the first operand is the mode or the owner
+            why = catastrophic_target(target, ctx)
+            norm = normalise(target, ctx)
+            if norm == "/" or (why and target.endswith("*") and "of /" in why):
                 acc.reject(f"{name} -R on /")
-            elif norm in SYSTEM_DIRS or norm == "~":
+            elif why:
                 acc.raise_to("destructive", f"{name} -R on {norm} (destructive)")
     acc.raise_to("mutates", f"{name}: changes permissions or ownership (mutates)")
 
@@ -237,189 +207,87 @@ def _chmod(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) 
 def _dd(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
     for a in args:
         if a.startswith("of="):
-            target = a[3:]
-            if DISK.match(target):
-                acc.reject(f"dd writes to raw disk {target}")
+            rate_write(canon(a[3:]), "dd of=", acc, ctx, append=False)
     acc.raise_to("destructive", "dd: overwrites data (destructive)")
 
 
-def _shred(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    for target in operands(args):
-        if DISK.match(target):
-            acc.reject(f"{name} writes to raw disk {target}")
-    acc.raise_to("destructive", f"{name}: destroys file contents (destructive)")
+def _disk_tool(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
+    """Tools that erase, format or overwrite whole devices: refused on a device."""
+    ops = [a for a in args if not a.startswith("-")]
+    erasing = (
+        name in ERASERS or name.startswith("mkfs") or any(a.lower() in ERASING_VERBS for a in args)
+    )
+    devices = [a for a in ops if DISK.match(a) or re.match(r"^(/dev/)?r?disk\d+", a)]
+    listing = set(args) & {
+        "-l",
+        "--list",
+        "print",
+        "list",
+        "info",
+        "luksDump",
+        "status",
+        "isLuks",
+        "-I",
+        "--query",
+    }
+    if devices and erasing:
+        acc.reject(f"{name} overwrites device {devices[0]}")
+    if listing and not erasing:
+        acc.raise_to("mutates", f"{name}: a disk tool (mutates)")
+    else:
+        acc.raise_to("destructive", f"{name}: erases or partitions disks (destructive)")
 
 
-def _find(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    roots = []
-    for a in args:
-        if a.startswith("-") or a in ("(", "!", ")"):
-            break
-        roots.append(a)
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a == "-delete":
-            for root in roots or ["."]:
-                why = catastrophic_target(root, ctx)
-                if why:
-                    acc.reject(why.replace("recursive delete", "find -delete"))
-            acc.raise_to("destructive", "find -delete: deletes files (destructive)")
-        elif a in ("-exec", "-execdir", "-ok", "-okdir"):
-            j = i + 1
-            while j < len(args) and args[j] not in (";", "+", "\\;"):
-                j += 1
-            inner = [x for x in args[i + 1 : j]]
-            if inner:
-                if base_name(inner[0]) == "rm" and bool(
-                    flags_in(inner[1:]) & {"-r", "-R", "--recursive"}
-                ):
-                    for root in roots or ["."]:
-                        why = catastrophic_target(root, ctx)
-                        if why:
-                            acc.reject(why)
-                sub = Simple(words=[_word(x) for x in inner])
-                acc.simple(sub, ctx, depth + 1)
-            i = j
-        elif a in ("-fprint", "-fprint0", "-fprintf", "-fls"):
-            acc.raise_to("mutates", f"find {a}: writes a file (mutates)")
-        i += 1
-
-
-def _word(text: str):  # a Word for re-assessing nested argv
-    from intent.guard.parser import Word
-
-    return Word(text, text)
-
-
-_SUBST = re.compile(r"(?:\$\(|<\(|`)(.*)", re.S)
-
-
-def _runs_download(args: list[str]) -> bool:
-    """Whether an argument is a substitution whose command downloads something."""
-    for a in args:
-        m = _SUBST.search(a)
-        if m:
-            for cmd in parse(m.group(1).rstrip(")`")).commands:
-                argv, _ = unwrap(cmd.argv)
-                if argv and base_name(argv[0]) in NETWORK:
-                    return True
-    return False
-
-
-def shell_like(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    if _runs_download(args):
-        acc.reject(f"downloaded code run by {name}")
-    if name == "eval":
-        acc.script(" ".join(args), ctx, depth + 1)
-        return
-    if "-c" in args or any(
-        a.startswith("-") and "c" in a[1:] and not a.startswith("--") for a in args
-    ):
-        idx = next(
-            i
-            for i, a in enumerate(args)
-            if a == "-c" or (a.startswith("-") and not a.startswith("--") and "c" in a[1:])
-        )
-        if idx + 1 < len(args):
-            acc.script(args[idx + 1], ctx, depth + 1)
-            return
-    ops = operands(args)
-    if ops and any(o.startswith("<(") for o in ops):
-        return  # the process substitution was assessed on its own (and rejected if a download)
-    acc.raise_to("mutates", f"{name}: runs a script whose effects are not analysed (mutates)")
+ERASERS = frozenset(
+    "shred wipefs mkswap blkdiscard ddrescue dd_rescue mkfs mke2fs mkdosfs newfs flashrom".split()
+)
+ERASING_VERBS = frozenset(
+    "luksformat format erase lukserase reencrypt erasedisk erasevolume "
+    "zerodisk randomdisk secureerase partitiondisk reformat "
+    "mklabel mkpart --zap-all -z -o --clear".split()
+)
+PARTITIONERS = frozenset(
+    "fdisk sfdisk gdisk sgdisk parted cfdisk diskutil cryptsetup hdparm nvme".split()
+)
 
 
 def _copy_move(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    ops = operands(args)
-    flags = flags_in(args)
-    if name == "mv" and len(ops) >= 2 and not flags & {"-n", "--no-clobber"}:
-        dest = ops[-1]
+    ops = [a for a in args if not a.startswith("-") or a == "-"]
+    if len(ops) < 2:
+        acc.raise_to("mutates", f"{name}: writes files (mutates)")
+        return
+    *sources, dest = ops
+    if name == "mv":
+        for src in sources:
+            why = catastrophic_target(src, ctx)
+            if why:
+                acc.reject(why.replace("recursive delete", "moving away"))
+    rate_write(canon(dest), name, acc, ctx, append=False)
+    if name == "mv" and not {"-n", "--no-clobber"} & set(args):
         if ctx.exists is not None and ctx.exists(dest) and not ctx.exists(dest.rstrip("/") + "/."):
             acc.raise_to(
                 "destructive", f"mv onto existing file {dest}: overwrites it (destructive)"
             )
-            return
     acc.raise_to("mutates", f"{name}: writes files (mutates)")
 
 
-def _sed(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    if any(
-        a == "-i"
-        or a.startswith("-i")
-        or a.startswith("--in-place")
-        or (a.startswith("-") and not a.startswith("--") and "i" in a[1:] and len(a) < 5)
-        for a in args
-    ):
-        acc.raise_to("mutates", f"{name} -i: edits files in place (mutates)")
-
-
-def _awk(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    program = next((a for a in args if not a.startswith("-")), "")
-    if (
-        re.search(r"system\s*\(|\|\s*\"|\|&|>>?\s*\"|>>?\s*[A-Za-z_]\w*\s*(?:;|}|$)", program)
-        and re.search(r"print|system|printf", program)
-        and ("system" in program or re.search(r"print[^;}]*>", program))
-    ):
-        acc.raise_to("mutates", f"{name}: the program writes files or runs commands (mutates)")
-
-
 def _tee(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    targets = [t for t in operands(args) if t not in HARMLESS_TARGETS]
-    for t in targets:
-        if DISK.match(t):
-            acc.reject(f"tee writes to raw disk {t}")
-    if targets:
-        acc.raise_to("mutates", f"tee: writes to {', '.join(targets)} (mutates)")
+    append = any(a in ("-a", "--append") or a.startswith("--app") for a in args)
+    for t in [a for a in args if not a.startswith("-") or a == "-"]:
+        rate_write(canon(t), "tee", acc, ctx, append=append)
 
-
-def _tar(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    first = args[0] if args else ""
-    letters = first.lstrip("-") if first and not first.startswith("--") else ""
-    flags = flags_in(args) | {f"-{c}" for c in letters}
-    if flags & {"-t", "--list"} and not flags & {"-x", "-c", "-r", "-u"}:
-        return
-    acc.raise_to("mutates", f"{name}: creates or extracts files (mutates)")
-
-
-def _sort(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    if any(
-        a == "-o" or a.startswith("--output") or (a.startswith("-o") and len(a) > 2) for a in args
-    ):
-        acc.raise_to("mutates", "sort -o: writes a file (mutates)")
-
-
-def _perl(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    if (
-        any(
-            a.startswith("-") and not a.startswith("--") and "i" in a[1:] and "e" not in a[1:2]
-            for a in args
-        )
-        or "-i" in args
-    ):
-        acc.raise_to("mutates", "perl -i: edits files in place (mutates)")
-    acc.raise_to("mutates", "perl: runs a program whose effects are not analysed (mutates)")
-
-
-Rule = Callable[[str, list[str], Findings, Context, int], None]
 
 HANDLERS: dict[str, Rule] = {
     "rm": _rm,
+    "rmdir": _rm,
     "chmod": _chmod,
     "chown": _chmod,
     "chgrp": _chmod,
     "dd": _dd,
-    "shred": _shred,
-    "find": _find,
     "cp": _copy_move,
     "mv": _copy_move,
-    "sed": _sed,
-    "gsed": _sed,
-    "awk": _awk,
-    "gawk": _awk,
-    "mawk": _awk,
+    "install": _copy_move,
+    "ln": _copy_move,
     "tee": _tee,
-    "tar": _tar,
-    "sort": _sort,
-    "perl": _perl,
+    **{n: _disk_tool for n in ERASERS | PARTITIONERS},
 }

@@ -1,45 +1,65 @@
 """The guard: pure code that decides how risky a shell command is, and whether to refuse it.
 
-It parses the command (see `shellparse`), strips wrappers such as `sudo`, `env`, `xargs`,
-`find -exec` and `sh -c`, resolves `/bin/rm` to `rm`, and classifies each utility with its
-arguments. It only ever raises risk. No I/O: callers may pass `exists` to say whether a path
-exists (for `mv` onto a file and overwriting redirections) and `cwd`/`home` for `rm -rf .`.
+It parses the command, visits every simple command (through wrappers, substitutions, function
+bodies and text fed to shells), and rates each one. A command is `safe` only on positive
+evidence: a read-only utility with options from its table. Everything else is at least
+`network` or `mutates`. It only ever raises risk. No I/O: callers may pass `exists` to say
+whether a path exists (for `mv` onto a file and overwriting redirections) and `cwd`/`home`.
 """
 
 from __future__ import annotations
 
-from intent.guard import families as guard_tools
-from intent.guard.parser import Script, Simple, parse, substitutions
-from intent.guard.rules import HANDLERS as FILE_RULES
+import dataclasses
+import re
+
+from intent.guard import families, network, programs, readers, rules
+from intent.guard.parser import Script, Simple, Word, parse, substitutions
 from intent.guard.rules import (
     LEVELS,
     Context,
     Findings,
     Verdict,
     base_name,
+    canon,
     higher,
     normalise,
-    operands,
     rank,
-    shell_like,
-    unwrap,
+    rate_write,
 )
+from intent.guard.static import pipeline_output, stdin_of
+from intent.guard.tables import TABLES
 from intent.guard.words import (
     DESTRUCTIVE,
-    DISK,
+    EXEC_VARS,
     FORK_BOMB,
-    HARMLESS_TARGETS,
     INTERPRETERS,
     NETWORK,
-    PRIV,
     SAFE,
     SHELLS,
     WRITES,
 )
+from intent.guard.wrappers import AS_OTHER_USER, CHANGES_CONTEXT, WRAPPERS, unwrap
 
-RULES = {**FILE_RULES, **guard_tools.HANDLERS}
+RULES = {
+    **readers.HANDLERS,
+    **rules.HANDLERS,
+    **programs.HANDLERS,
+    **network.HANDLERS,
+    **families.HANDLERS,
+}
 
 __all__ = ["LEVELS", "Context", "Verdict", "assess", "higher", "rank"]
+
+# shell words that are not commands; what they hold is walked on its own
+_KEYWORDS = frozenset(
+    """for case select (( in coproc : exit return break continue shift wait getopts dirs bg fg
+    times cd pushd popd unset read mapfile readarray let""".split()
+    # their dash words are operands, not options: they only print or test
+    + ["echo", "test", "[", "[[", "true", "false"]
+)
+_DECLARING = frozenset({"export", "declare", "typeset", "local", "readonly"})
+_STDIN_INTERPRETERS = INTERPRETERS | {"at", "batch"}
+_MAY_READ_STDIN = _STDIN_INTERPRETERS | WRAPPERS
 
 
 def assess(command: str, *, context: Context | None = None) -> Verdict:
@@ -52,137 +72,287 @@ def assess(command: str, *, context: Context | None = None) -> Verdict:
     if not command.strip():
         acc.raise_to("mutates", "empty command")
         return Verdict(acc.risk, acc.hard, acc.reasons)
-    if FORK_BOMB.search(command):
-        acc.reject("fork bomb")
     _assess_script(command, acc, ctx, depth=0)
     return Verdict(acc.risk, acc.hard, acc.reasons)
 
 
 def _assess_script(command: str, acc: Findings, ctx: Context, depth: int) -> None:
-    if depth > 6:
+    # a nested walk (`ssh host CMD`) must not forget what feeds the outer command
+    saved = acc.feed_kind, list(acc.feed_sources)
+    try:
+        _walk_script(command, acc, ctx, depth)
+    finally:
+        acc.feed_kind, acc.feed_sources = saved
+
+
+def _walk_script(command: str, acc: Findings, ctx: Context, depth: int) -> None:
+    if depth > 8:
         acc.raise_to("destructive", "nesting too deep to analyse")
         return
+    if FORK_BOMB.search(command):
+        acc.reject("fork bomb")
     script = parse(command)
     for err in script.errors:
         acc.raise_to("mutates", f"could not parse: {err}")
+    _fork_bombs(command, script, acc)
+    acc.functions.update(script.functions)
+    for text in script.arithmetic:
+        programs.arithmetic(text, "(( ))", acc, ctx, depth)
     for sub in substitutions(script):
         _assess_script(sub, acc, ctx, depth + 1)
-    for body in _heredoc_bodies_fed_to_shells(script):
-        _assess_script(body, acc, ctx, depth + 1)
     for pipeline in script.pipelines():
-        _check_download_to_shell(pipeline, acc)
-        for cmd in pipeline:
+        for i, cmd in enumerate(pipeline):
+            _feed(pipeline, i, acc)
+            _stdin_to_shell(pipeline, i, acc, ctx, depth)
             _assess_simple(cmd, acc, ctx, depth)
+            acc.feed_kind, acc.feed_sources = "", []
+        ctx = _after_cd(pipeline, ctx)
 
 
-def _heredoc_bodies_fed_to_shells(script: Script) -> list[str]:
-    bodies = []
-    for cmd in script.commands:
-        argv = unwrap(cmd.argv)[0]
-        if argv and base_name(argv[0]) in SHELLS:
-            bodies.extend(cmd.heredoc_bodies)
-    return bodies
+def _fork_bombs(command: str, script: Script, acc: Findings) -> None:
+    """A function that calls itself twice, or in the background, under any name."""
+    for name in script.functions:
+        q = re.escape(name)
+        for m in re.finditer(
+            rf"(?:function\s+)?{q}\s*(?:\(\s*\))?\s*[{{(](.*?)[}})]", command, re.S
+        ):
+            body = m.group(1)
+            calls = len(re.findall(rf"(?<![\w.-]){q}(?![\w.-])", body))
+            if calls >= 2 or (calls and "&" in body):
+                acc.reject(f"fork bomb (function {name} calls itself)")
 
 
-def _check_download_to_shell(pipeline: list[Simple], acc: Findings) -> None:
-    downloading = False
-    for cmd in pipeline:
-        argv, _ = unwrap(cmd.argv)
-        if not argv:
-            continue
-        name = base_name(argv[0])
-        if downloading and name in INTERPRETERS and not _has_script_operand(argv):
-            acc.reject(f"download piped into a shell ({name})")
-        if name in NETWORK or (name in ("git",) and "clone" in argv):
-            downloading = True
+def _after_cd(pipeline: list[Simple], ctx: Context) -> Context:
+    """`cd DIR` earlier in a list makes later relative paths relative to DIR."""
+    if len(pipeline) != 1:
+        return ctx
+    argv = _expand(pipeline[0].words)
+    if not argv or argv[0] not in ("cd", "pushd", "chdir"):
+        return ctx
+    ops = [a for a in argv[1:] if not a.startswith("-") or a == "-"]
+    target = ops[0] if ops else "~"
+    if target == "-" or target.startswith("$") or "`" in target:
+        return dataclasses.replace(ctx, cwd=None)
+    base = ctx.cwd if ctx.cwd is not None or target.startswith(("/", "~")) else None
+    if base is None and not target.startswith(("/", "~")):
+        return ctx
+    return dataclasses.replace(ctx, cwd=normalise(target, dataclasses.replace(ctx, cwd=base)))
 
 
-def _has_script_operand(argv: list[str]) -> bool:
-    rest = [a for a in argv[1:] if not a.startswith("-")]
-    return bool(rest) and "-c" not in argv and "-e" not in argv
+def _feed(pipeline: list[Simple], i: int, acc: Findings) -> None:
+    cmd = pipeline[i]
+    acc.feed_kind, acc.feed_sources = "", []
+    if i > 0:
+        acc.feed_kind = "pipe"
+        for up in pipeline[:i]:
+            acc.feed_sources.extend([*up.argv, *(r.target for r in up.redirects if r.op == "<")])
+            acc.feed_sources.extend(up.heredoc_bodies)
+    for r in cmd.redirects:
+        if r.op in ("<", "<>") and r.target != "/dev/null" and r.fd in ("", "0"):
+            acc.feed_kind = "file"
+            acc.feed_sources.append(canon(r.target))
+    text = stdin_of(cmd)
+    if text is not None:
+        acc.feed_kind = acc.feed_kind or "text"
+        acc.feed_sources.append(text)
+
+
+def _stdin_to_shell(
+    pipeline: list[Simple], i: int, acc: Findings, ctx: Context, depth: int
+) -> None:
+    """A shell or interpreter reading its commands from stdin: rate the text it will read."""
+    cmd = pipeline[i]
+    first = base_name(cmd.words[0].text) if cmd.words else ""
+    if i == 0 and not cmd.redirects and not cmd.heredoc_bodies and first not in _MAY_READ_STDIN:
+        return  # a fast path: nothing feeds its stdin and it is no shell
+    un = unwrap(_expand(cmd.words))
+    if not un.argv:
+        return
+    name, args = base_name(un.argv[0]), un.argv[1:]
+    if name not in _STDIN_INTERPRETERS:
+        return
+    if name in SHELLS:
+        ops = [a for a in args if not a.startswith(("-", "+"))]
+        if _has_flag(args, "c") or (ops and "-s" not in args):
+            return
+    elif _has_flag(args, "c") or _has_flag(args, "e") or any(not a.startswith("-") for a in args):
+        return
+    text = stdin_of(cmd)
+    if text is None and i > 0:
+        text = pipeline_output(pipeline[:i])
+        if text is None:
+            upstream = [base_name(c.argv[0]) for c in pipeline[:i] if c.argv]
+            if (
+                set(upstream) & (NETWORK | {"git", "openssl"})
+                or set(base_name(c.argv[0]) for c in pipeline if c.argv) & NETWORK
+            ):
+                acc.reject(f"network data piped into a shell ({name})")
+            else:
+                acc.raise_to(
+                    "destructive",
+                    f"{name} runs commands read from a pipe that cannot be analysed (destructive)",
+                )
+            return
+    if text is None:
+        if any(r.op == "<" for r in cmd.redirects):
+            acc.raise_to("mutates", f"{name}: runs a script file (mutates)")
+        elif set(base_name(c.argv[0]) for c in pipeline if c.argv) & NETWORK:
+            acc.reject(f"a shell ({name}) connected to the network (remote shell)")
+        elif name in SHELLS or name == "at":
+            acc.raise_to("mutates", f"{name}: starts a shell (mutates)")
+        return
+    if name in SHELLS or name == "at" or "at" in un.wrappers:
+        acc.script(text, ctx, depth + 1)
+    else:
+        acc.raise_to("mutates", f"{name}: runs a program read from stdin (mutates)")
+
+
+def _has_flag(args: list[str], letter: str) -> bool:
+    return any(a.startswith("-") and not a.startswith("--") and letter in a[1:] for a in args)
+
+
+_BRACE = re.compile(r"\{([^{}]*,[^{}]*)\}")
+
+
+def _expand(words: list[Word]) -> list[str]:
+    """Words as the shell would see them: braces expanded, `${IFS}` split, home canonical."""
+    out: list[str] = []
+    for w in words:
+        texts = [w.text]
+        if not w.quoted and _BRACE.search(w.text):
+            texts = _braces(w.text)
+        for t in texts:
+            if ("$IFS" in t or "${IFS}" in t) and _unquoted_ifs(w.raw):
+                out.extend(p for p in re.split(r"\$\{IFS\}|\$IFS", t) if p)
+            else:
+                out.append(canon(t))
+    return out
+
+
+def _unquoted_ifs(raw: str) -> bool:
+    """Whether `$IFS` appears outside quotes in `raw` (only there does it split words)."""
+    quote = ""
+    for i, c in enumerate(raw):
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif raw.startswith(("$IFS", "${IFS}"), i):
+            return True
+    return False
+
+
+def _braces(text: str) -> list[str]:
+    results = [text]
+    for _ in range(6):
+        nxt: list[str] = []
+        for t in results:
+            m = _BRACE.search(t)
+            if not m:
+                nxt.append(t)
+                continue
+            nxt.extend(t[: m.start()] + alt + t[m.end() :] for alt in m.group(1).split(","))
+        results = nxt[:64]
+    # `{rm,-rf,/}` as the only word is the command `rm -rf /`
+    return results
 
 
 def _assess_simple(cmd: Simple, acc: Findings, ctx: Context, depth: int) -> None:
     _assess_redirects(cmd, acc, ctx)
-    argv, wrappers = unwrap(cmd.argv)
-    for w in wrappers:
-        if w in PRIV:
+    for assigned in cmd.assignments:
+        _assignment(assigned.text, acc, ctx, depth)
+    un = unwrap(_expand(cmd.words))
+    for w in un.wrappers:
+        if w in AS_OTHER_USER:
             acc.raise_to("sudo", f"{w}: runs as another user (sudo)")
+        elif w in CHANGES_CONTEXT:
+            acc.raise_to("mutates", f"{w}: runs the command later or in another context (mutates)")
+    for what in un.writes:
+        acc.raise_to("mutates", f"{what} (mutates)")
+    argv = un.argv
     if not argv:
         return
     word0 = argv[0]
-    if word0.startswith("$") or "`" in word0 or "$(" in word0:
+    if "$" in word0 or "`" in word0:
         acc.raise_to("destructive", f"the command name {word0!r} is only known at run time")
         return
-    name = base_name(word0)
-    args = argv[1:]
-    if name.startswith("mkfs") or name in ("mke2fs", "mkswap", "wipefs", "mkdosfs", "newfs"):
-        devices = [a for a in operands(args) if a.startswith("/dev/")]
-        if devices:
-            acc.reject(f"{name} formats device {devices[0]}")
-        else:
-            acc.raise_to("destructive", f"{name}: creates a file system (destructive)")
+    name, args = base_name(word0), argv[1:]
+    if name in programs.ARITH_BUILTINS:
+        for a in args:
+            if re.search(r"\[[^\]]*(\$\(|`)", a) or (name in ("let", "((") and "$(" in a):
+                programs.arithmetic(a, name, acc, ctx, depth)
+    if name in _DECLARING:
+        for a in args:
+            if "=" in a and not a.startswith("-"):
+                _assignment(a, acc, ctx, depth)
         return
+    if name in acc.functions or name in _KEYWORDS:
+        return
+    if name.startswith("mkfs") or name in ("mke2fs", "mkdosfs", "newfs"):
+        rules.HANDLERS["wipefs"](name, args, acc, ctx, depth)
+        return
+    if name in SHELLS | INTERPRETERS | {"eval", "source", "."} and _runs_download(args):
+        acc.reject(f"downloaded code run by {name}")
     handler = RULES.get(name)
     if handler is not None:
         handler(name, args, acc, ctx, depth)
-        return
-    if name in SHELLS or name in ("eval",):
-        shell_like(name, args, acc, ctx, depth)
-        return
-    if name in INTERPRETERS:
-        acc.raise_to("mutates", f"{name}: runs a program whose effects are not analysed (mutates)")
-        return
+    elif name in SHELLS or name == "eval":
+        programs.shell_like(name, args, acc, ctx, depth)
+    elif name in INTERPRETERS or name in ("nodejs",):
+        programs.interpreter(name, args, acc, ctx, depth)
+    elif name in DESTRUCTIVE:
+        acc.raise_to("destructive", f"{name}: deletes or overwrites data (destructive)")
+    elif name in SAFE and name not in TABLES:
+        if any(a.startswith("-") and a not in ("--help", "--version") for a in args):
+            acc.raise_to(
+                "mutates",
+                f"{name} {next(a for a in args if a.startswith('-'))}: "
+                "option not known to be read-only (mutates)",
+            )
+    elif name in WRITES:
+        acc.raise_to("mutates", f"{name}: changes files or system state (mutates)")
+    elif name not in NETWORK:
+        acc.raise_to("mutates", f"{name}: unknown utility, treated as mutating")
+        if args and depth < 8:
+            # an unknown program may be a wrapper: rate its arguments as a command too
+            acc.simple(Simple(words=[Word(a, a) for a in args]), ctx, depth + 1)
     if name in NETWORK:
         acc.raise_to("network", f"{name}: uses the network")
-        return
-    if name in DESTRUCTIVE:
-        acc.raise_to("destructive", f"{name}: deletes or overwrites data (destructive)")
-        return
-    if name in SAFE:
-        return
-    if name in WRITES:
-        acc.raise_to("mutates", f"{name}: changes files or system state (mutates)")
-        return
-    acc.raise_to("mutates", f"{name}: unknown utility, treated as mutating")
+
+
+_SUBST = re.compile(r"(?:\$\(|<\(|`)(.*)", re.S)
+
+
+def _runs_download(args: list[str]) -> bool:
+    """Whether an argument is a substitution whose command downloads something."""
+    for a in args:
+        m = _SUBST.search(a)
+        if m:
+            for cmd in parse(m.group(1).rstrip(")`")).commands:
+                argv = unwrap(cmd.argv).argv
+                if argv and base_name(argv[0]) in NETWORK:
+                    return True
+    return False
+
+
+def _assignment(text: str, acc: Findings, ctx: Context, depth: int) -> None:
+    var, _, value = text.partition("=")
+    if "[" in var:
+        programs.arithmetic(var, f"{var}=", acc, ctx, depth)
+    if EXEC_VARS.match(var.split("[")[0]):
+        if value:
+            acc.script(value.lstrip("|!").replace("%s", "f"), ctx, depth + 1)
+        acc.raise_to("mutates", f"{var}=: changes which program runs or what it loads (mutates)")
 
 
 def _assess_redirects(cmd: Simple, acc: Findings, ctx: Context) -> None:
     for r in cmd.redirects:
-        if r.op in ("<", "<<", "<<-", "<<<", "<&"):
+        target = canon(r.target)
+        if "/dev/tcp/" in target or "/dev/udp/" in target:
+            acc.reject(f"{r.raw}: opens a network connection from the shell (remote shell)")
             continue
-        if r.op in (">&", "<&") and (r.target.isdigit() or r.target == "-"):
+        if r.op in ("<", "<<", "<<-", "<<<"):
             continue
-        target = r.target
-        if target in HARMLESS_TARGETS or target.startswith("/dev/fd/"):
+        if r.op in (">&", "<&") and (target.isdigit() or target in ("-", "")):
             continue
-        if DISK.match(target):
-            acc.reject(f"redirection writes to raw disk {target}")
-            continue
-        appending = r.op in (">>", "&>>")
-        if (
-            not appending
-            and _outside_workspace(target, ctx)
-            and (ctx.exists is None or ctx.exists(target))
-        ):
-            acc.raise_to(
-                "destructive",
-                f"{r.raw}: overwrites {target} outside the working directory (destructive)",
-            )
-        else:
-            acc.raise_to("mutates", f"{r.raw}: writes to {target} (mutates)")
-
-
-def _outside_workspace(target: str, ctx: Context) -> bool:
-    norm = normalise(target, ctx)
-    if norm.startswith("/tmp/") or norm == "/tmp" or norm.startswith("/var/tmp/"):
-        return False
-    if not (
-        target.startswith("/")
-        or target.startswith("~")
-        or target.startswith("$HOME")
-        or target.startswith("${HOME}")
-        or target.startswith("..")
-    ):
-        return False
-    return not (ctx.cwd and (norm == ctx.cwd or norm.startswith(ctx.cwd.rstrip("/") + "/")))
+        rate_write(target, r.raw, acc, ctx, append=r.op in (">>", "&>>"))

@@ -1,6 +1,6 @@
 """Word lists of the guard: which utilities read, write, destroy, use the network or elevate.
 
-Kept apart from the rules (`guard_rules.py`) so that the lists read as data.
+Kept apart from the rules so that the lists read as data.
 """
 
 from __future__ import annotations
@@ -8,8 +8,39 @@ from __future__ import annotations
 import re
 
 DISK = re.compile(
-    r"^/dev/(sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|nvme\d+n\d+(p\d+)?|"
-    r"mmcblk\d+(p\d+)?|disk\d+(s\d+)?|rdisk\d+|md\d+|dm-\d+|mapper/.+|loop\d+)$"
+    r"^/dev/(sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|nvme\d+(n\d+(p\d+)?)?|"
+    r"mmcblk\d+(p\d+)?|disk\d+(s\d+)?|rdisk\d+(s\d+)?|md\d+|dm-\d+|mapper/.+|loop\d+|"
+    r"disk/by-[a-z]+/.+|root|sr\d+|vg[\w-]*/.+)$"
+)
+
+# where a file holds secrets: sending one anywhere is refused
+CREDENTIALS = re.compile(
+    r"(^|[/\s=@<:'\"])(~|\$HOME|\$\{HOME\})?/?(\.ssh(/|\b)|\.aws(/|\b)|\.gnupg(/|\b)|"
+    r"\.config/gh(/|\b)|\.netrc\b|\.git-credentials\b|\.pgpass\b|\.docker/config\.json|"
+    r"\.kube/config|\.password-store|\.config/gcloud|\.azure/|etc/shadow|etc/gshadow|"
+    r"etc/sudoers|[\w.-]*\.pem\b|[\w.-]*\.key\b|id_(rsa|dsa|ecdsa|ed25519)[\w.]*)"
+)
+
+# files read when a shell, a login or a tool starts: writing them plants code for later
+STARTUP = re.compile(
+    r"^(~/\.(bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|"
+    r"zlogin|kshrc|cshrc|tcshrc|xinitrc|xprofile|xsession|inputrc|gitconfig|pam_environment|"
+    r"ssh/authorized_keys|ssh/config|ssh/rc|config/fish/config\.fish|config/autostart/.*|"
+    r"config/systemd/user/.*|config/git/config|local/share/applications/.*)|"
+    r"/etc/(profile|profile\.d/.*|bash\.bashrc|bashrc|zshrc|zsh/.*|environment|"
+    r"ld\.so\.preload|sudoers|sudoers\.d/.*|cron.*|crontab|passwd|shadow|group|hosts|"
+    r"rc\.local|systemd/.*|init\.d/.*|pam\.d/.*|ssh/.*|security/.*|resolv\.conf|fstab)|"
+    r"/var/spool/cron/.*|/root/.*)$"
+)
+
+# environment variables that make a program run other code or load other libraries
+EXEC_VARS = re.compile(
+    r"^(PATH|IFS|LD_\w+|DYLD_\w+|BASH_ENV|ENV|SHELLOPTS|BASHOPTS|PROMPT_COMMAND|PS[0-4]|"
+    r"GIT_\w+|PAGER|MANPAGER|MANOPT|SYSTEMD_PAGER|LESSOPEN|LESSCLOSE|LESS|EDITOR|VISUAL|"
+    r"BROWSER|PERL5OPT|PERL5LIB|PERLLIB|PYTHONSTARTUP|PYTHONPATH|PYTHONHOME|RUBYOPT|RUBYLIB|"
+    r"NODE_OPTIONS|NODE_PATH|SSH_ASKPASS|SUDO_ASKPASS|SUDO_EDITOR|GCONV_PATH|TAR_OPTIONS|"
+    r"RSYNC_RSH|RSYNC_CONNECT_PROG|CVS_RSH|CURL_HOME|WGETRC|XDG_CONFIG_HOME|HOME|ZDOTDIR|"
+    r"HISTFILE|TMOUT|BASH_FUNC_\w+|LC_ALL_EXEC|RUSTC_WRAPPER|CC|CXX|MAKEFLAGS)$"
 )
 
 FORK_BOMB = re.compile(r"([\w:.]+)\s*\(\s*\)\s*\{[^}]*\1\s*\|\s*&?\s*\1\s*&[^}]*\}")

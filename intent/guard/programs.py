@@ -1,0 +1,351 @@
+"""Utilities that take program text: the text is analysed, not trusted.
+
+awk and sed programs are read for the statements that run commands or write files; perl,
+ruby, python and node one-liners are `safe` only when every name they use is on a short list
+of names that only compute and print. What cannot be analysed is at least `mutates`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from intent.guard.rules import Context, Findings, Rule, rate_write
+from intent.guard.static import static_output
+
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"' + r"|'(?:[^'\\]|\\.)*'")
+_HARMLESS_FILES = ('"/dev/stdout"', '"/dev/stderr"', '"/dev/null"', '"-"', '"/dev/tty"')
+
+
+def shell_like(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
+    """`sh -c BODY`, `eval WORDS`, `bash script.sh`: walk the body, or rate what cannot be seen."""
+    if name == "eval":
+        _run_text(" ".join(args), name, acc, ctx, depth)
+        return
+    for i, a in enumerate(args):
+        if a == "-c" or (a.startswith("-") and not a.startswith("--") and "c" in a[1:]):
+            if i + 1 < len(args):
+                _run_text(args[i + 1], name, acc, ctx, depth)
+                return
+    ops = [a for a in args if not a.startswith(("-", "+"))]
+    if ops and any(o.startswith("<(") for o in ops):
+        return  # the process substitution was walked on its own
+    if ops:
+        acc.raise_to(
+            "mutates", f"{name} {ops[0]}: runs a script whose effects are not analysed (mutates)"
+        )
+    else:
+        # no operand: the shell reads its commands from stdin; the walk also rates that text
+        acc.raise_to("mutates", f"{name}: runs commands read from stdin (mutates)")
+
+
+def _run_text(body: str, name: str, acc: Findings, ctx: Context, depth: int) -> None:
+    """Walk `body`; a body that is only a substitution is replaced by its static output."""
+    m = re.fullmatch(r"\s*(?:\$\((.*)\)|`(.*)`)\s*", body, re.S)
+    if m:
+        inner = m.group(1) if m.group(1) is not None else m.group(2)
+        text = static_output(inner)
+        if text is not None:
+            acc.script(text, ctx, depth + 1)
+            return
+    acc.script(body, ctx, depth + 1)
+
+
+def awk_program(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
+    program: str | None = None
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in ("-F", "-v") and i + 1 < len(args):
+            i += 2
+            continue
+        if a.startswith(("-F", "-v")) or a == "--":
+            i += 1
+            continue
+        if a.startswith("-"):
+            acc.raise_to(
+                "mutates", f"{name} {a}: an option that loads or runs other code (mutates)"
+            )
+            return
+        program = a
+        break
+    if program is None:
+        return
+    for m in re.finditer(r"\bsystem\s*\(([^)]*)\)", program):
+        _nested_literal(m.group(1), f"{name} system()", acc, ctx, depth)
+    for m in re.finditer(r'("(?:[^"\\]|\\.)*"|[\w$]+)\s*\|&?\s*getline', program):
+        _nested_literal(m.group(1), f"{name} getline from a command", acc, ctx, depth)
+    if "@load" in program or "@include" in program:
+        acc.raise_to("mutates", f"{name}: loads an extension (mutates)")
+    for stmt in re.finditer(r"\b(print|printf)\b([^;}\n]*)", program):
+        _awk_output(stmt.group(2), name, acc, ctx, depth)
+
+
+def _awk_output(rest: str, name: str, acc: Findings, ctx: Context, depth: int) -> None:
+    """`print ... > "f"`, `| "cmd"`: a redirection outside parentheses and strings."""
+    masked = _QUOTED.sub(lambda m: "S" * len(m.group(0)), rest)
+    level = 0
+    for i, c in enumerate(masked):
+        level += (c == "(") - (c == ")")
+        if level or c not in ">|":
+            continue
+        target = rest[i:].lstrip(">|&").strip()
+        if c == "|":
+            _nested_literal(target, f"{name} print | command", acc, ctx, depth)
+        elif target not in _HARMLESS_FILES:
+            acc.raise_to("mutates", f"{name}: print > {target} writes a file (mutates)")
+        return
+
+
+def _nested_literal(expr: str, what: str, acc: Findings, ctx: Context, depth: int) -> None:
+    """A command string in the program: a literal is walked and rated like any command;
+    anything built at run time cannot be seen and is at least `mutates`."""
+    expr = expr.strip()
+    if len(expr) >= 2 and expr[0] == '"' and expr[-1] == '"' and '"' not in expr[1:-1]:
+        acc.script(expr[1:-1], ctx, depth + 1)
+        return
+    acc.raise_to("mutates", f"{what}: runs a command built at run time (mutates)")
+
+
+def sed_program(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
+    scripts: list[str] = []
+    i, have_e = 0, False
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a in ("-e", "--expression") and i < len(args):
+            scripts.append(args[i])
+            have_e, i = True, i + 1
+        elif a.startswith("--expression="):
+            scripts.append(a.split("=", 1)[1])
+            have_e = True
+        elif a.startswith("--in-place") or (
+            a.startswith("-") and not a.startswith("--") and "i" in a[1:]
+        ):
+            acc.raise_to("mutates", f"{name} {a}: edits files in place (mutates)")
+        elif a in ("-f", "--file") or a.startswith("--file=") or (a[:2] == "-f"):
+            acc.raise_to("mutates", f"{name} {a}: runs a sed script file (mutates)")
+            i += 1 if a in ("-f", "--file") else 0
+        elif a in ("-l", "--line-length") and i < len(args):
+            i += 1
+        elif a.startswith("-") and a != "-":
+            known = a in (
+                "-n",
+                "--quiet",
+                "--silent",
+                "-E",
+                "-r",
+                "--regexp-extended",
+                "-s",
+                "--separate",
+                "-z",
+                "--null-data",
+                "-u",
+                "--unbuffered",
+                "--posix",
+                "--debug",
+                "--sandbox",
+                "--follow-symlinks",
+            ) or re.fullmatch(r"-[nErsuz]+", a)
+            if not known:
+                acc.raise_to("mutates", f"{name} {a}: unknown option, treated as mutating")
+        elif not have_e and not scripts:
+            scripts.append(a)
+    for script in scripts:
+        _sed_script(script, name, acc, ctx, depth)
+
+
+_SED_ADDR = re.compile(
+    r"\s*(\d+|\$|/(?:[^/\\]|\\.)*/[IM]*|\\(.)(?:(?!\2).)*\2)?"
+    r"(\s*[,~]\s*(\d+|\$|/(?:[^/\\]|\\.)*/[IM]*|\+\d+|~\d+))?\s*!?\s*"
+)
+
+
+def _sed_script(script: str, name: str, acc: Findings, ctx: Context, depth: int) -> None:
+    i = 0
+    while i < len(script):
+        if script[i] in " \t\n;{}":
+            i += 1
+            continue
+        m = _SED_ADDR.match(script, i)
+        i = m.end() if m else i
+        if i >= len(script):
+            return
+        cmd = script[i]
+        i += 1
+        if cmd in "sy":
+            if i >= len(script):
+                return
+            delim, parts, j = script[i], 0, i + 1
+            while j < len(script) and parts < 2:
+                if script[j] == "\\":
+                    j += 2
+                    continue
+                parts += script[j] == delim
+                j += 1
+            end = j
+            while end < len(script) and script[end] not in ";\n}":
+                end += 1
+            flags = script[j:end]
+            if cmd == "s" and "e" in flags.split("w")[0]:
+                acc.raise_to(
+                    "mutates", f"{name}: s///e runs the pattern space as a command (mutates)"
+                )
+            if cmd == "s" and "w" in flags:
+                target = flags.split("w", 1)[1].strip()
+                rate_write(target, f"{name} s///w", acc, ctx, append=True)
+            i = end
+        elif cmd in "eEwW":
+            end = script.find("\n", i)
+            arg = script[i : len(script) if end < 0 else end].strip()
+            if cmd in "eE":
+                if arg:
+                    acc.script(arg, ctx, depth + 1)
+                acc.raise_to("mutates", f"{name} e: runs a command (mutates)")
+            else:
+                rate_write(arg, f"{name} {cmd}", acc, ctx, append=True)
+            i = len(script) if end < 0 else end
+        elif cmd in "aicrRbtTvF:#lqQ":
+            stop = re.search(r"[\n;}]" if cmd in "btTvqQlF:" else r"\n", script[i:])
+            i = len(script) if stop is None else i + stop.start()
+        elif cmd not in "pPdDnNgGhHxz=":
+            acc.raise_to("mutates", f"{name}: sed command {cmd!r} is not analysed (mutates)")
+            return
+
+
+# names a one-liner may use and still only compute and print
+_ONE_LINER_NAMES = {
+    "perl": "print printf say if unless else elsif while until for foreach my our local last "
+    "next split join length lc uc lcfirst ucfirst chomp chop defined exists keys values sort "
+    "reverse map grep sprintf substr index rindex abs int hex oct push pop shift unshift "
+    "scalar and or not eq ne lt gt le ge cmp x m s tr y q qw ord chr sum max min END BEGIN "
+    "ARGV STDIN STDOUT STDERR uniq exit return",
+    "ruby": "puts print p if unless else elsif while until for each map select reject "
+    "sort sort_by reverse join split length size upcase downcase strip chomp to_i to_s to_f "
+    "sum max min first last uniq count gets STDIN ARGF readlines lines each_line end do "
+    "include? start_with? end_with? gsub sub inspect then and or not nil true false "
+    "RUBY_VERSION RUBY_PLATFORM",
+    "python": "print len sum min max sorted reversed enumerate zip range map filter list "
+    "dict set tuple str int float abs round any all for in if else elif not and or is "
+    "None True False import sys json math re stdin stdout read readlines loads dumps load "
+    "dump argv split strip join upper lower format items keys values lambda indent "
+    "version platform python_version datetime now today isoformat encode decode",
+    "node": "console log JSON parse stringify process version versions argv platform arch "
+    "Math max min floor round length map filter join split",
+}
+_REMOTE_SHELL = re.compile(r"socket|TCPSocket|fsockopen|IO::Socket|net\.Socket|/dev/tcp")
+_RUNS = re.compile(r"exec|spawn|subprocess|system|popen|dup2|pty|/bin/\w*sh|child_process")
+
+
+def one_liner(lang: str, body: str, acc: Findings) -> None:
+    """Rate a `-e`/`-c` body: safe only when every name is on the language's short list."""
+    if _REMOTE_SHELL.search(body) and _RUNS.search(body):
+        acc.reject(f"{lang} one-liner opens a socket and runs a shell (remote shell)")
+        return
+    if "`" in body or "(?{" in body or "@{[" in body or "${\\" in body:
+        acc.raise_to("mutates", f"{lang}: the program runs commands (mutates)")
+        return
+    allowed = set(_ONE_LINER_NAMES[lang].split())
+    code = _QUOTED.sub("''", body)
+    code = re.sub(r"(?<![\w$@%])(?:m|qr)?/(?:[^/\\\n]|\\.)+/[a-z]*", "RE", code)
+    unknown = sorted(
+        {w for w in re.findall(r"(?<![\w$@%.:])([A-Za-z_]\w*)", code) if w not in allowed} - {"RE"}
+    )
+    if re.search(r"\bs(.)(?:(?!\1).)*\1(?:(?!\1).)*\1[a-z]*e", body) and lang == "perl":
+        unknown.append("s///e")
+    if unknown:
+        acc.raise_to(
+            "mutates",
+            f"{lang}: the program uses {', '.join(unknown[:3])}, "
+            "not known to be read-only (mutates)",
+        )
+
+
+def interpreter(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
+    lang = (
+        "python"
+        if name.startswith("python")
+        else ("node" if name in ("node", "nodejs") else name if name in ("perl", "ruby") else "")
+    )
+    if args in (["--version"], ["-V"], ["-v"], ["version"], ["-version"]):
+        return
+    if lang == "python" and args[:2] in (["-m", "json.tool"], ["-m", "this"]):
+        return
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if lang == "perl" and re.fullmatch(r"-[nlpaw0FsCE]*[eE]", a) and i + 1 < len(args):
+            if re.search(r"i", a):
+                acc.raise_to("mutates", f"{name} {a}: edits files in place (mutates)")
+            one_liner(lang, args[i + 1], acc)
+            return
+        if lang == "perl" and re.fullmatch(r"-[nlpaw0]*i\S*", a):
+            acc.raise_to("mutates", f"{name} {a}: edits files in place (mutates)")
+            i += 1
+            continue
+        if (
+            lang
+            and a in ("-e", "-c", "-p")
+            and i + 1 < len(args)
+            and ((lang == "python" and a == "-c") or (lang != "python" and a in ("-e", "-p")))
+        ):
+            one_liner(lang, args[i + 1], acc)
+            return
+        if a.startswith("-") and lang == "perl" and re.fullmatch(r"-[nlaw]+", a):
+            i += 1
+            continue
+        break
+    acc.raise_to("mutates", f"{name}: runs a program whose effects are not analysed (mutates)")
+
+
+def arithmetic(text: str, what: str, acc: Findings, ctx: Context, depth: int) -> None:
+    """Bash evaluates `$(...)` inside array subscripts when it evaluates arithmetic, even
+    when the text was quoted; a subscript that runs a command is at least `mutates`."""
+    for m in re.finditer(r"\$\(|`", text):
+        start = m.end()
+        inner = text[start:]
+        cut = _balanced_end(inner) if m.group(0) == "$(" else inner.find("`")
+        acc.script(inner[: cut if cut >= 0 else len(inner)], ctx, depth + 1)
+        if "[" in text[: m.start()]:
+            acc.raise_to(
+                "mutates",
+                f"{what}: an array subscript runs a command substitution when evaluated (mutates)",
+            )
+
+
+def _balanced_end(text: str) -> int:
+    level = 1
+    for i, c in enumerate(text):
+        level += (c == "(") - (c == ")")
+        if level == 0:
+            return i
+    return -1
+
+
+ARITH_BUILTINS = frozenset(
+    {
+        "let",
+        "declare",
+        "typeset",
+        "local",
+        "readonly",
+        "export",
+        "printf",
+        "read",
+        "test",
+        "[",
+        "[[",
+        "((",
+        "for",
+        "unset",
+        "mapfile",
+    }
+)
+
+HANDLERS: dict[str, Rule] = {
+    "awk": awk_program,
+    "gawk": awk_program,
+    "mawk": awk_program,
+    "nawk": awk_program,
+    "sed": sed_program,
+    "gsed": sed_program,
+}

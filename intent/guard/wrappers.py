@@ -1,0 +1,237 @@
+"""Wrappers: utilities that run another command. The guard strips them and rates what they run.
+
+`unwrap` returns the wrapped command and the wrappers seen. A wrapper that takes the command as
+one string (`su -c`, `script -c`, `watch 'cmd'`) becomes `sh -c STRING`, so the string is
+walked like any shell body. Wrappers that change who runs the command are reported so the walk
+can rate them `sudo`; wrappers whose own options write files (`strace -o`, `time -o`,
+`script FILE`) are reported as writing.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import shlex
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+
+from intent.guard.words import PRIV
+
+
+@dataclass
+class Unwrapped:
+    argv: list[str]
+    wrappers: list[str] = field(default_factory=list)
+    writes: list[str] = field(default_factory=list)  # "wrapper option: what it writes"
+
+
+def base_name(word: str) -> str:
+    return posixpath.basename(word) if "/" in word else word
+
+
+def skip_options(args: list[str], *, with_arg: AbstractSet[str]) -> list[str]:
+    """The arguments after the leading options (`with_arg` options take the next word)."""
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "-":
+        if args[i] == "--":
+            return args[i + 1 :]
+        opt = args[i]
+        takes = opt in with_arg or (not opt.startswith("--") and len(opt) == 2 and opt in with_arg)
+        # a long option with `=value`, or a short option with its value attached
+        if "=" in opt or (not opt.startswith("--") and len(opt) > 2 and opt[:2] in with_arg):
+            takes = False
+        i += 2 if takes else 1
+    return args[i:]
+
+
+def _opt_value(args: list[str], names: tuple[str, ...]) -> str | None:
+    for i, a in enumerate(args):
+        for n in names:
+            if a == n and i + 1 < len(args):
+                return args[i + 1]
+            if n.startswith("--") and a.startswith(n + "="):
+                return a.split("=", 1)[1]
+            if not n.startswith("--") and a.startswith(n) and len(a) > len(n) and a[:1] == "-":
+                return a[len(n) :]
+            if (
+                not n.startswith("--")
+                and re.fullmatch(r"-[A-Za-z]+", a)
+                and a.endswith(n[1])
+                and i + 1 < len(args)
+            ):
+                return args[i + 1]  # a cluster such as `-qc CMD`
+    return None
+
+
+_WITH_ARG = {
+    "sudo": "-u -g -C -D -p -r -t -T -U -h --user --group --chdir --prompt --role --type "
+    "--close-from --host --other-user --command-timeout",
+    "doas": "-u -C",
+    "pkexec": "--user",
+    "runuser": "-u -g -G -s -w --user --group --supp-group --shell --whitelist-environment",
+    "nice": "-n --adjustment",
+    "ionice": "-c -n -p -P -u --class --classdata --pid --pgid --uid",
+    "chrt": "-T -P -D",
+    "taskset": "",
+    "stdbuf": "-i -o -e --input --output --error",
+    "setsid": "",
+    "nohup": "",
+    "unshare": "-S -G -R -w --setuid --setgid --root --wd --map-user --map-group "
+    "--propagation --setgroups --kill-child --map-users --map-groups",
+    "flock": "-w -E --timeout --conflict-exit-code",
+    "strace": "-e -o -p -s -a -b -I -O -S -u -P -X -E --output --signal --trace",
+    "ltrace": "-e -o -p -s -a -n -u -F",
+    "systemd-run": "-p -u -E -M -H --unit --property --description --slice --setenv "
+    "--on-active --on-boot --on-calendar --on-unit-active --working-directory --uid --gid "
+    "--machine --host --nice --service-type",
+    "timeout": "-s -k --signal --kill-after",
+    "watch": "-n -d --interval --differences -q --equexit",
+    "xargs": "-n -I -i -P -d -L -l -s -a -E -e --max-args --delimiter --arg-file "
+    "--max-procs --replace --max-lines --max-chars --eof --process-slot-var",
+    "time": "-f -o --format --output",
+    "exec": "-a",
+    "busybox": "",
+    "command": "",
+    "builtin": "",
+    "coproc": "",
+    "caffeinate": "-t -w",
+    "unbuffer": "",
+    "chroot": "--userspec --groups",
+    "firejail": "",
+}
+WRAPPERS = frozenset(_WITH_ARG) | PRIV | frozenset({"env", "su", "sg", "script", "parallel", "at"})
+# run the command as another user: rated `sudo`
+AS_OTHER_USER = PRIV | {"runuser", "chroot"}
+# run the command later or in another context: at least `mutates`
+CHANGES_CONTEXT = frozenset({"systemd-run", "at", "unshare", "sg", "firejail"})
+
+
+def unwrap(argv: list[str]) -> Unwrapped:
+    """Strip wrappers; the result's argv is the command that finally runs."""
+    out = Unwrapped(list(argv))
+    for _ in range(32):
+        args = out.argv
+        if not args:
+            return out
+        name = base_name(args[0])
+        rest = args[1:]
+        if name not in WRAPPERS:
+            return out
+        if name == "command" and rest[:1] and rest[0] in ("-v", "-V"):
+            out.argv = []
+            return out
+        if name == "at":
+            # `at TIME` runs its stdin later; the walk feeds it the piped or here-string text
+            out.wrappers.append(name)
+            out.argv = ["sh"]
+            return out
+        out.wrappers.append(name)
+        inner = _inner(name, rest, out)
+        out.argv = inner
+    return out
+
+
+def _inner(name: str, rest: list[str], out: Unwrapped) -> list[str]:
+    cmd: str | None
+    if name == "su":
+        cmd = _opt_value(rest, ("-c", "--command", "--session-command"))
+        return ["sh", "-c", cmd] if cmd is not None else ["sh"]
+    if name == "sg":
+        cmd = _opt_value(rest, ("-c",))
+        if cmd is not None:
+            return ["sh", "-c", cmd]
+        tail = [a for a in rest if not a.startswith("-")][1:]
+        return ["sh", "-c", " ".join(tail)] if tail else ["sh"]
+    if name == "script":
+        cmd = _opt_value(rest, ("-c", "--command"))
+        ops = skip_options(
+            [a for a in rest if a != cmd],
+            with_arg={"-c", "--command", "-t", "-T", "-I", "-O", "-B", "-m"},
+        )
+        log = ops[0] if ops else "typescript"
+        if log != "/dev/null":
+            out.writes.append(f"script: writes its log to {log}")
+        return ["sh", "-c", cmd] if cmd is not None else ["sh"]
+    if name == "flock":
+        cmd = _opt_value(rest, ("-c", "--command"))
+        if cmd is not None:
+            return ["sh", "-c", cmd]
+        tail = skip_options(rest, with_arg=_set("flock"))
+        return tail[1:]  # the lock file or descriptor
+    if name == "env":
+        return _env(rest)
+    if name == "parallel":
+        return _parallel(rest)
+    if name in ("strace", "ltrace", "time"):
+        trace = _opt_value(rest, ("-o", "--output"))
+        if trace and trace != "/dev/null":
+            out.writes.append(f"{name} -o: writes {trace}")
+    if name == "runuser":
+        cmd = _opt_value(rest, ("-c", "--command"))
+        if cmd is not None:
+            return ["sh", "-c", cmd]
+        tail = skip_options(rest, with_arg=_set(name))
+        return tail[1:] if tail and "-u" not in rest and "--user" not in rest else tail
+    tail = skip_options(rest, with_arg=_set(name))
+    if name == "timeout" or name == "chroot":
+        return tail[1:]  # the duration, the new root
+    if name in ("chrt", "taskset") and tail and tail[0][:1].isdigit():
+        return tail[1:]
+    if name == "watch" and len(tail) == 1 and "-x" not in rest and "--exec" not in rest:
+        return ["sh", "-c", tail[0]]
+    if name == "xargs" and not tail:
+        return ["echo"]
+    return tail
+
+
+def _set(name: str) -> frozenset[str]:
+    return frozenset(_WITH_ARG.get(name, "").split())
+
+
+def _env(rest: list[str]) -> list[str]:
+    i = 0
+    while i < len(rest):
+        tok = rest[i]
+        if tok in ("-u", "--unset", "-C", "--chdir"):
+            i += 2
+        elif tok in ("-S", "--split-string") and i + 1 < len(rest):
+            rest = rest[:i] + _split(rest[i + 1]) + rest[i + 2 :]
+        elif tok.startswith("--split-string="):
+            rest = rest[:i] + _split(tok.split("=", 1)[1]) + rest[i + 1 :]
+        elif tok.startswith("-") and not tok.startswith("--") and "S" in tok[1:]:
+            # `-S'CMD'` and `-iS CMD`: the string after S is split into the command
+            cut = tok.index("S")
+            attached = tok[cut + 1 :]
+            if attached:
+                rest = rest[:i] + _split(attached) + rest[i + 1 :]
+            elif i + 1 < len(rest):
+                rest = rest[:i] + _split(rest[i + 1]) + rest[i + 2 :]
+            else:
+                i += 1
+        elif tok.startswith("-") or ("=" in tok and not tok.startswith("=")):
+            i += 1
+        else:
+            break
+    return rest[i:]
+
+
+def _split(text: str) -> list[str]:
+    """`env -S` splits its string with its own quote rules, close to the shell's."""
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def _parallel(rest: list[str]) -> list[str]:
+    """`parallel CMD ::: ARGS`: the template with the arguments appended, or each argument."""
+    for sep in (":::", "::::", ":::+"):
+        if sep in rest:
+            cut = rest.index(sep)
+            template = skip_options(rest[:cut], with_arg={"-j", "-n", "-S", "--jobs", "-I"})
+            values = [a for a in rest[cut + 1 :] if not a.startswith(":::")]
+            if template:
+                return [*template, *values]
+            return ["sh", "-c", "; ".join(values)]
+    template = skip_options(rest, with_arg={"-j", "-n", "-S", "--jobs", "-I"})
+    return template or ["sh"]
