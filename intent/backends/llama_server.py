@@ -16,6 +16,7 @@ import secrets
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,7 @@ class LlamaServer:
 
     name = "llama-server"
     cacheable = True
+    streams = True  # complete() reports the text as it arrives (on_text)
 
     def __init__(
         self, options: ServerOptions, paths: Paths, *, transport: Any = None, snapshots: Any = None
@@ -324,12 +326,15 @@ class LlamaServer:
             )
         return resp.json()
 
-    def stream_chat(self, payload: dict[str, Any]) -> tuple[str, dict[str, Any], bool]:
+    def stream_chat(
+        self, payload: dict[str, Any], on_text: Callable[[str], None] | None = None
+    ) -> tuple[str, dict[str, Any], bool]:
         """POST a streamed chat request: (text, timings, stopped because it looped).
 
         Streaming lets a reply that has fallen into a loop be cut off at once instead of after
         the whole token budget (384 tokens at ~45 ms each is 17 s with the default model).
-        Closing the connection makes llama-server cancel the task.
+        Closing the connection makes llama-server cancel the task. `on_text` sees the text
+        so far after each chunk (the terminal shows the command before the reply is complete).
         """
         import httpx
 
@@ -359,8 +364,11 @@ class LlamaServer:
                         continue
                     chunk = json.loads(line[6:])
                     timings = chunk.get("timings") or timings
+                    before = len(text)
                     for choice in chunk.get("choices") or []:
                         text += (choice.get("delta") or {}).get("content") or ""
+                    if on_text is not None and len(text) > before:
+                        on_text(text)
                     if looping(text):
                         return text, timings, True
                     if time.monotonic() > deadline:
@@ -400,6 +408,7 @@ class LlamaServer:
         *,
         max_tokens: int,
         discourage_repeats: bool = False,
+        on_text: Callable[[str], None] | None = None,
     ) -> Completion:
         payload = {
             "messages": messages,
@@ -410,7 +419,7 @@ class LlamaServer:
         }
         if discourage_repeats:
             payload |= {"dry_multiplier": DRY_MULTIPLIER, "dry_penalty_last_n": DRY_LAST_N}
-        text, timings, looped = self.stream_chat(payload)
+        text, timings, looped = self.stream_chat(payload, on_text)
         timings = dict(timings)
         timings["startup_ms"] = self.startup_ms
         if looped:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,14 @@ from typing import Any
 from intent import __version__
 from intent.app import wiring
 from intent.cli import render
-from intent.errors import BackendUnavailable, IntentError, Interrupted, UsageError
+from intent.errors import (
+    BackendUnavailable,
+    IntentError,
+    Interrupted,
+    InvalidReply,
+    Refused,
+    UsageError,
+)
 from intent.guard import walk as safety
 from intent.redact import redact, redact_obj
 from intent.run import audit
@@ -162,15 +170,18 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             exists=lambda t: (cwd / os.path.expanduser(t)).exists(),
         )
         toolbox = tools.Toolbox(cwd, prompt=prompt_text, ask=render.ask_user if tty else None)
+        # the command on screen as soon as it is decoded; --json, --raw and pipes are unchanged
+        preview = render.Preview(None, enabled=not (opts.json or opts.raw))
         eng = engine.Engine(
             backend,
             toolbox,
             max_tool_steps=config.get("max_tool_steps"),
             max_tokens=config.get("max_tokens"),
             guard_context=guard_ctx,
+            watch=preview.watch,
         )
         proposal, cached = _propose(
-            eng, prompt_text, ctx, history, answer_cache, hit, guard_ctx, opts
+            eng, prompt_text, ctx, history, answer_cache, hit, guard_ctx, opts, preview
         )
         envelope.data.update(response=proposal.reply, risk=proposal.risk, cached=cached)
         timings = {
@@ -190,9 +201,28 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             render.note(line)
         if not (opts.json or opts.raw) and proposal.kind in ("command", "script"):
             render.proposal(proposal, quiet=opts.quiet, cached=cached)
-        backend.close()  # free the model before running the user's command
-        settled = execute.settle(proposal, mode, render.confirm, guard_ctx, cwd)
-        if settled.decision == "edited":
+        revisions: list[str] = []
+
+        def revise(current: engine.Proposal, feedback: str) -> engine.Proposal | None:
+            revisions.append(feedback)
+            if cached:  # a cached answer has no conversation on a server yet: start one
+                eng.messages = eng.messages or _conversation(prompt_text, ctx, history)
+            return _revise(eng, current, feedback, preview, opts)
+
+        settled = execute.settle(
+            proposal,
+            mode,
+            render.confirm,
+            guard_ctx,
+            cwd,
+            revise=revise,
+            # the server stays warm while the prompt waits (for `r`); the model is freed before
+            # the user's command runs
+            release=backend.close,
+        )
+        if revisions:
+            record["revisions"] = revisions
+        if settled.decision in ("edited", "revised"):
             envelope.data.update(response=proposal.reply, risk=proposal.risk)
         if settled.decision == "simulated":
             if not opts.json and proposal.kind == "inform":
@@ -263,22 +293,13 @@ def _propose(
     hit: dict[str, Any] | None,
     guard_ctx: safety.Context,
     opts: AskOptions,
+    preview: render.Preview,
 ) -> tuple[engine.Proposal, bool]:
     if hit is not None:
         if opts.verbose:
             render.note("answer cache: hit (re-guarded)")
         return engine.proposal_for(hit, guard_ctx), True
-    gen = eng.run(prompt_text, ctx, history)
-    with render.Spinner("asking the model…", enabled=not opts.quiet) as spinner:
-        while True:
-            try:
-                event = next(gen)
-            except StopIteration as stop:
-                proposal = stop.value
-                break
-            if opts.verbose:
-                with spinner.pause():
-                    _verbose(event)
+    proposal = _drive(eng.run(prompt_text, ctx, history), "asking the model…", preview, opts)
     if (
         answer_cache is not None
         and proposal.kind in ("command", "script")
@@ -286,6 +307,68 @@ def _propose(
     ):
         answer_cache.put(proposal.reply)
     return proposal, False
+
+
+def _drive(
+    gen: Generator[engine.Event, None, engine.Proposal],
+    label: str,
+    preview: render.Preview,
+    opts: AskOptions,
+) -> engine.Proposal:
+    """Run the engine to its proposal behind a spinner, the command previewed as it streams."""
+    with render.Spinner(label, enabled=not opts.quiet) as spinner:
+        preview.spinner = spinner
+        try:
+            while True:
+                try:
+                    event = next(gen)
+                except StopIteration as stop:
+                    return stop.value
+                if isinstance(event, engine.Retrying):
+                    preview.clear()  # that reply is discarded; the next one is previewed anew
+                if opts.verbose:
+                    with spinner.pause():
+                        _verbose(event)
+        finally:
+            preview.clear()
+            preview.spinner = None
+
+
+def _conversation(
+    prompt_text: str, ctx: prompt_mod.RequestContext, history: list[dict[str, str]] | None
+) -> list[dict[str, str]]:
+    return [
+        {"role": "system", "content": prompt_mod.SYSTEM_PROMPT},
+        *(history or []),
+        {"role": "user", "content": prompt_mod.user_message(prompt_text, ctx)},
+    ]
+
+
+def _revise(
+    eng: engine.Engine,
+    current: engine.Proposal,
+    feedback: str,
+    preview: render.Preview,
+    opts: AskOptions,
+) -> engine.Proposal | None:
+    """The `r` key: the same conversation, one more turn, on the same backend. A reply that is
+    not a new command is shown and the current proposal stays."""
+    try:
+        revised = _drive(eng.revise(current, feedback), "revising…", preview, opts)
+    except (InvalidReply, Refused) as exc:
+        render.error(exc.message, "The proposal is unchanged.")
+        return None
+    if revised.kind in ("command", "script"):
+        render.proposal(revised, quiet=opts.quiet)
+        return revised
+    text = {
+        "inform": revised.reply.get("stdout_to_user"),
+        "clarify": revised.reply.get("clarifying_question"),
+        "refuse": revised.reply.get("refusal_reason"),
+    }.get(revised.kind)
+    render.note(f"? {text}" if revised.kind == "clarify" else f"  {text}")
+    render.note("  (the proposal is unchanged)")
+    return None
 
 
 def _verbose(event: Any) -> None:

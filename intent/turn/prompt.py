@@ -109,6 +109,11 @@ def user_message(request: str, ctx: RequestContext) -> str:
     return f"{ctx.render()}\n\nRequest: {request}"
 
 
+def revision_message(feedback: str) -> str:
+    """The user's answer to "what should change?" after a proposal (the `r` key)."""
+    return f"Change the answer: {feedback}\nReply with the whole revised answer."
+
+
 def _indent(text: str) -> str:
     return "\n".join(f"  {line}" for line in text.splitlines())
 
