@@ -113,10 +113,13 @@ class Preview:
 
 def describe(p: Proposal) -> None:
     note(f"  description: {p.reply.get('description', '')}")
-    note(
-        f"  risk: {p.risk} (model said {p.reply.get('risk')}); runtime: {p.reply.get('expected_runtime')}; "
-        f"confidence: {p.reply.get('confidence')}"
-    )
+    said = [f"risk: {p.risk} (model said {p.reply.get('risk')})"]
+    said += [
+        f"{k.replace('_', ' ')}: {p.reply[k]}"
+        for k in ("expected_runtime", "confidence")
+        if k in p.reply
+    ]
+    note("  " + "; ".join(said))
     for reason in p.verdict.reasons if p.verdict else []:
         note(f"  - {reason}")
     for alt in p.reply.get("alternatives", []) or []:
