@@ -102,8 +102,9 @@ class Session:
 def at_prompt(real_parts, tmp_path: Path) -> tuple[Session, int]:
     s = Session(real_parts, tmp_path, "list the files here")
     s.expect(PROMPT_END)
-    (server,) = servers_of(s.proc.pid)  # warm while the prompt waits
-    return s, server
+    servers = servers_of(s.proc.pid)
+    assert len(servers) == 1, f"one warm child while the prompt waits: {s.seen[-800:]!r}"
+    return s, servers.pop()
 
 
 def test_r_revises_on_the_same_server(real_parts, tmp_path: Path) -> None:

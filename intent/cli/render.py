@@ -32,6 +32,13 @@ def paint(text: str, code: str) -> str:
     return f"\033[{code}m{text}\033[0m" if color_on() else text
 
 
+def visible(text: str) -> str:
+    """Untrusted text with its control characters made visible (a newline or tab stays)."""
+    return "".join(
+        ch if ch in "\n\t" or (ch.isprintable() and ch != "\x7f") else repr(ch)[1:-1] for ch in text
+    )
+
+
 def note(text: str) -> None:
     """A line for the user on stderr (always shown: warnings, hints, errors)."""
     print(text, file=sys.stderr, flush=True)
