@@ -132,10 +132,10 @@ def option_doc(text: str, option: str) -> OptionDoc | None:
             continue
         takes = bool(
             re.search(
-                rf"{re.escape(option)}(?:=|\s)(?:<[^>]+>|[A-Z][A-Z_\-]*\b|[a-z]+\b)(?!\S*\])",
+                rf"{re.escape(option)}(?:=|\s)(?:\[\w+:\])?(?:<[^>]+>|[A-Z][A-Z_\-]*\b|[a-z][a-z_]*\b)(?!\S*\])",
                 synopsis,
             )
-        ) or bool(re.search(r"--[\w-]+=(?:<[^>]+>|[A-Z][A-Z_\-]*)", synopsis))
+        ) or bool(re.search(r"--[\w-]+(?:=|\s)(?:<[^>]+>|[A-Z][A-Z_\-]*|[a-z]+$)", synopsis))
         described = [head[1]] if len(head) > 1 else []
         indent = len(line) - len(line.lstrip())
         for nxt in lines[i + 1 : i + 12]:
@@ -144,8 +144,8 @@ def option_doc(text: str, option: str) -> OptionDoc | None:
                     break
                 continue
             nxt_indent = len(nxt) - len(nxt.lstrip())
-            if nxt_indent <= indent and nxt.lstrip().startswith("-"):
-                break
+            if nxt.lstrip().startswith("-") and (nxt_indent <= indent or len(head) > 1):
+                break  # the next option (--help lists put the description on the same line)
             if nxt_indent < indent:
                 break
             described.append(nxt.strip())

@@ -304,6 +304,7 @@ class Explainer:
                 )
             elif program and operand_n == 1:
                 part.items.append(Item(a, "program", f"{program}: the text {name} runs"))
+                program, operand_n = "", 0  # the files it reads are counted from 1
                 i += 1
                 continue
             if a == "{}":
