@@ -102,6 +102,9 @@ def main() -> None:
     }
     i = [sys.executable, "-m", "intent"]
     print(f"model {model.id}, runs={args.runs}, cpus={os.cpu_count()}", file=sys.stderr)
+    # a shared, loaded machine can take minutes per reply: time it, do not time it out
+    for key in ("request_timeout", "startup_timeout"):
+        subprocess.run([*i, "config", "set", key, "1200"], env=env, check=True, capture_output=True)
     # not measured: one invocation saves the KV snapshot of the system prompt
     subprocess.run(
         [*i, "--dry", "--no-cache", args.snapshot_prompt],
