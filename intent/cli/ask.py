@@ -5,24 +5,21 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from intent import __version__
 from intent.app import wiring
-from intent.cli import render
+from intent.cli import conversation, render
 from intent.errors import (
     BackendUnavailable,
     IntentError,
     Interrupted,
-    InvalidReply,
-    Refused,
     UsageError,
 )
 from intent.guard import walk as safety
-from intent.redact import redact, redact_obj
+from intent.redact import redact_obj
 from intent.run import audit
 from intent.run import settle as execute
 from intent.settings import paths
@@ -206,8 +203,8 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         def revise(current: engine.Proposal, feedback: str) -> engine.Proposal | None:
             revisions.append(feedback)
             if cached:  # a cached answer has no conversation on a server yet: start one
-                eng.messages = eng.messages or _conversation(prompt_text, ctx, history)
-            return _revise(eng, current, feedback, preview, opts)
+                eng.messages = eng.messages or conversation.messages_for(prompt_text, ctx, history)
+            return conversation.revise(eng, current, feedback, preview, opts)
 
         settled = execute.settle(
             proposal,
@@ -299,7 +296,9 @@ def _propose(
         if opts.verbose:
             render.note("answer cache: hit (re-guarded)")
         return engine.proposal_for(hit, guard_ctx), True
-    proposal = _drive(eng.run(prompt_text, ctx, history), "asking the model…", preview, opts)
+    proposal = conversation.drive(
+        eng.run(prompt_text, ctx, history), "asking the model…", preview, opts
+    )
     if (
         answer_cache is not None
         and proposal.kind in ("command", "script")
@@ -307,92 +306,6 @@ def _propose(
     ):
         answer_cache.put(proposal.reply)
     return proposal, False
-
-
-def _drive(
-    gen: Generator[engine.Event, None, engine.Proposal],
-    label: str,
-    preview: render.Preview,
-    opts: AskOptions,
-) -> engine.Proposal:
-    """Run the engine to its proposal behind a spinner, the command previewed as it streams."""
-    with render.Spinner(label, enabled=not opts.quiet) as spinner:
-        preview.spinner = spinner
-        try:
-            while True:
-                try:
-                    event = next(gen)
-                except StopIteration as stop:
-                    return stop.value
-                if isinstance(event, engine.Retrying):
-                    preview.clear()  # that reply is discarded; the next one is previewed anew
-                if opts.verbose:
-                    with spinner.pause():
-                        _verbose(event)
-        finally:
-            preview.clear()
-            preview.spinner = None
-
-
-def _conversation(
-    prompt_text: str, ctx: prompt_mod.RequestContext, history: list[dict[str, str]] | None
-) -> list[dict[str, str]]:
-    return [
-        {"role": "system", "content": prompt_mod.SYSTEM_PROMPT},
-        *(history or []),
-        {"role": "user", "content": prompt_mod.user_message(prompt_text, ctx)},
-    ]
-
-
-def _revise(
-    eng: engine.Engine,
-    current: engine.Proposal,
-    feedback: str,
-    preview: render.Preview,
-    opts: AskOptions,
-) -> engine.Proposal | None:
-    """The `r` key: the same conversation, one more turn, on the same backend. A reply that is
-    not a new command is shown and the current proposal stays."""
-    try:
-        revised = _drive(eng.revise(current, feedback), "revising…", preview, opts)
-    except (InvalidReply, Refused) as exc:
-        render.error(exc.message, "The proposal is unchanged.")
-        return None
-    if revised.kind in ("command", "script"):
-        render.proposal(revised, quiet=opts.quiet)
-        return revised
-    text = {
-        "inform": revised.reply.get("stdout_to_user"),
-        "clarify": revised.reply.get("clarifying_question"),
-        "refuse": revised.reply.get("refusal_reason"),
-    }.get(revised.kind)
-    render.note(f"? {text}" if revised.kind == "clarify" else f"  {text}")
-    render.note("  (the proposal is unchanged)")
-    return None
-
-
-def _verbose(event: Any) -> None:
-    if isinstance(event, engine.ModelCalled):
-        t = event.timings
-        keys = (
-            "startup_ms",
-            "prompt_n",
-            "cache_n",
-            "prompt_ms",
-            "predicted_n",
-            "predicted_ms",
-            "snapshot_restored",
-            "snapshot_restore_ms",
-        )
-        shown = " ".join(
-            f"{k}={round(t[k]) if isinstance(t[k], float) else t[k]}" for k in keys if k in t
-        )
-        render.note(f"model call {event.step + 1}: {event.ms:.0f} ms {shown}")
-    elif isinstance(event, engine.ToolRan):
-        first = event.result.splitlines()[0][:100] if event.result else ""
-        render.note(f"tool {event.name}({redact(str(event.arguments))}) -> {first}")
-    elif isinstance(event, engine.Retrying):
-        render.note(f"invalid reply, retrying once: {event.error}")
 
 
 def _fail(exc: IntentError, opts: AskOptions, envelope: Envelope, record: dict[str, Any]) -> int:
