@@ -140,6 +140,12 @@ def main() -> None:
         t.expect(PROMPT_END, after=mark)
         rows["revise"].append(time.perf_counter() - sent)
         t.close()
+        # each run as it ends: on a loaded machine the whole bench can outlast its caller
+        print(
+            f"  run {run + 1}: " + ", ".join(f"{k}={v[-1]:.2f}" for k, v in rows.items()),
+            file=sys.stderr,
+            flush=True,
+        )
     m = {k: statistics.median(v) for k, v in rows.items()}
     print("\n| measure | median (s) | note |\n|---|---|---|")
     print(
