@@ -10,7 +10,9 @@
     versus the one-shot binary per step
 (e) CLI overhead = (b) - (a)
 plus `i --version` against `python -c pass`, and the system prompt's token count.
-Medians over N runs. Prints a Markdown table.
+Medians over N runs. Prints a Markdown table. `--conversation` instead runs
+bench/conversation.py: (f) the streamed command on screen vs the full reply on a real pty, and
+(g) an `r` revision on the warm server vs a fresh invocation.
 """
 
 from __future__ import annotations
@@ -200,7 +202,15 @@ def main() -> None:
         help="the request of the invocation that saves the snapshot for (c)",
     )
     ap.add_argument("--skip-tools", action="store_true", help="skip (d), the slowest part")
+    ap.add_argument(
+        "--conversation", action="store_true", help="measure (f) and (g) instead (pty, snapshot)"
+    )
     args = ap.parse_args()
+    if args.conversation:
+        forward = ["--runs", str(args.runs), "--prompt", args.prompt]
+        forward += ["--model", args.model] if args.model else []
+        script = str(Path(__file__).with_name("conversation.py"))
+        sys.exit(subprocess.run([sys.executable, script, *forward], check=False).returncode)
 
     user_paths = paths.resolve()
     cfg = Config(user_paths.config_file)

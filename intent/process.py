@@ -92,6 +92,26 @@ def stream(
             kill_group(proc)
 
 
+def feed(argv: Sequence[str], text: str, *, timeout: float = 5) -> bool:
+    """Give `text` to a program on stdin and wait for it; True when it exits 0.
+
+    Its output goes to /dev/null rather than a pipe: clipboard tools (xclip, wl-copy) fork a
+    child that keeps serving the selection, and a captured pipe would wait for that child.
+    """
+    try:
+        proc = subprocess.run(
+            list(argv),
+            input=text.encode(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=timeout,
+            start_new_session=True,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return proc.returncode == 0
+
+
 def _text(data: bytes | str | None) -> str:
     if data is None:
         return ""

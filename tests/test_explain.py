@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 
+from intent.cli.explain import breakdown_lines
+from intent.explain.lookup import first_sentence, normalise, option_doc
 from intent.explain.walk import Docs, Explainer, explain, find_option
 
 pytestmark = pytest.mark.skipif(
@@ -98,7 +100,7 @@ def test_docs_are_cached_per_utility(tmp_path) -> None:
 
 def test_find_option_takes_argument_detection() -> None:
     text = "  -f, --file=ARCHIVE   use archive\n  -v, --verbose   chatty\n"
-    assert find_option(text, "-f") == ("-f, --file=ARCHIVE   use archive", True)
+    assert find_option(text, "-f") == ("-f, --file=ARCHIVE use archive", True)
     assert find_option(text, "-v")[1] is False
     assert find_option(text, "-q") is None
 
@@ -106,3 +108,93 @@ def test_find_option_takes_argument_detection() -> None:
 def test_explainer_never_calls_a_model() -> None:
     parts = Explainer(Docs(None)).explain("echo hi | wc -l")
     assert [p.utility for p in parts] == ["echo", "shell", "wc"]
+
+
+def test_man_text_is_normalised_to_prose() -> None:
+    page = (
+        "       -e PATTERNS, --regexp=PATTERNS\n"
+        "              Use  PATTERNS  as the pat\u2010\n"
+        "              terns.  This option can be used multiple times.  Oth-\n"
+        "              erwise \x1b[1mbold\x1b[0m and b\x08bo\x08ol\x08ld text.\n"
+    )
+    found = option_doc(page, "-e")
+    assert found is not None and found.takes
+    assert found.doc == (
+        "-e PATTERNS, --regexp=PATTERNS Use PATTERNS as the patterns. This option can be used "
+        "multiple times. Otherwise bold and bold text."
+    )
+    assert found.brief == "Use PATTERNS as the patterns."
+    assert normalise("a  b\n\tc") == "a b c"
+    assert first_sentence("Use e.g. this. Then that.") == "Use e.g. this."
+
+
+def test_breakdown_wraps_with_a_hanging_indent_and_shows_first_sentences() -> None:
+    result = explain("grep -r TODO src", cache_dir=None)
+    lines = breakdown_lines(result, width=60, full=False, colour=False)
+    assert all(len(line) <= 60 for line in lines), lines
+    r_lines = lines[next(i for i, line in enumerate(lines) if line.strip().startswith("-r")) :]
+    assert r_lines[0].startswith("    -r") and r_lines[0][18:].startswith("Read all files")
+    continued = r_lines[1]
+    assert continued.startswith(" " * 18) and continued[18] != " ", "hanging indent"
+    brief = " ".join(line.strip() for line in r_lines[:3])
+    assert "Note that" not in brief  # only the first sentence
+    full = breakdown_lines(result, width=60, full=True, colour=False)
+    assert "Note that if no file operand is given" in " ".join(line.strip() for line in full)
+    assert len(full) > len(lines)
+
+
+def test_colour_paints_each_part_and_its_explanation_alike() -> None:
+    result = explain("grep -r TODO src", cache_dir=None)
+    lines = breakdown_lines(result, width=80, full=False, colour=True)
+    r_colour = next(c for c in ("36", "33", "32", "35") if f"\033[{c}m-r\033[0m" in lines[0])
+    assert any(line.startswith(f"\033[{r_colour}m    -r") for line in lines[1:])
+    assert "\033[" not in "".join(breakdown_lines(result, width=80, full=False, colour=False))
+
+
+def test_full_flag_on_the_command_line(run_i) -> None:
+    short = run_i("explain", "--no-model", "grep -r TODO src")
+    full = run_i("explain", "--no-model", "--full", "grep -r TODO src")
+    assert short.code == full.code == 0
+    assert "Note that" not in short.stdout and "Note that" in full.stdout
+
+
+def test_ps_aux_is_three_bsd_options() -> None:
+    ps = items(explain("ps aux", cache_dir=None), "ps")
+    assert list(ps) == ["a", "u", "x"]
+    assert all(it["kind"] == "flag" for it in ps.values())
+    assert "user-oriented" in ps["u"]["brief"] and "BSD-style" in ps["a"]["doc"]
+
+
+@pytest.mark.parametrize(
+    ("command", "utility", "program"),
+    [
+        ("awk '{print $1}' notes.txt", "awk", "{print $1}"),
+        ("sed 's/a/b/g' notes.txt", "sed", "s/a/b/g"),
+        ("jq .name package.json", "jq", ".name"),
+    ],
+)
+def test_program_text_is_labelled_as_a_program(command: str, utility: str, program: str) -> None:
+    if not shutil.which(utility):
+        pytest.skip(f"{utility} is not installed")
+    part = items(explain(command, cache_dir=None), utility)
+    assert part[program]["kind"] == "program" and utility in part[program]["doc"]
+    assert part[next(t for t in part if t.endswith(".txt") or t.endswith(".json"))]["kind"] == (
+        "operand"
+    )
+
+
+def test_a_program_given_with_e_leaves_the_operands_as_files() -> None:
+    sed = items(explain("sed -e s/a/b/ notes.txt", cache_dir=None), "sed")
+    assert sed["-e"]["argument"] == "s/a/b/" and sed["notes.txt"]["kind"] == "operand"
+
+
+def test_find_operators_tests_and_their_arguments() -> None:
+    find = items(explain("find . -not -mmin +2880 -name '*.log'", cache_dir=None), "find")
+    assert find["-not"]["kind"] == "operator" and find["-not"].get("argument") is None
+    assert find["-mmin"]["argument"] == "+2880" and "minutes" in find["-mmin"]["doc"]
+    assert "+2880" not in find  # attached to its test, not a starting point
+    assert find["."]["doc"] == "a starting point of the search"
+    lines = breakdown_lines(
+        explain("find . -not -mmin +2880", cache_dir=None), width=80, full=False, colour=False
+    )
+    assert any(line.startswith("    -mmin +2880 ") for line in lines)

@@ -217,7 +217,7 @@ def test_binary_that_exits_at_once_fails_fast(run_i, real_env, tmp_path: Path) -
 def test_port_taken_is_retried_then_reported(real_parts, monkeypatch, intent_home: Path) -> None:
     import socket
 
-    from intent.backends import llama_server as ls
+    from intent.backends.llama_server import child as ls
     from intent.errors import BackendUnavailable
     from intent.settings import paths
 

@@ -7,6 +7,7 @@ to test invalid replies). Running out of replies is an error.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ SIMULATED = {
 class MockBackend:
     name = "mock"
     cacheable = False  # a script plays replies in order; a cache hit would skip one
+    streams = True  # replies are fed to on_text in small chunks, as llama-server streams them
 
     def __init__(self, replies: list[Any], *, simulated: bool = False) -> None:
         self.replies = list(replies)
@@ -47,8 +49,9 @@ class MockBackend:
         *,
         max_tokens: int,
         discourage_repeats: bool = False,
+        on_text: Callable[[str], None] | None = None,
     ) -> Completion:
-        self.calls.append(messages)
+        self.calls.append(list(messages))
         self.discouraged.append(discourage_repeats)
         if not self.replies:
             raise BackendUnavailable(
@@ -57,6 +60,9 @@ class MockBackend:
             )
         reply = self.replies.pop(0)
         text = reply if isinstance(reply, str) else json.dumps(reply)
+        if on_text is not None:
+            for end in range(8, len(text) + 8, 8):
+                on_text(text[:end])
         return Completion(text, {"prompt_ms": 0, "predicted_ms": 0}, simulated=self.simulated)
 
     def close(self) -> None:

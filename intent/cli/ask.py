@@ -11,7 +11,7 @@ from typing import Any
 
 from intent import __version__
 from intent.app import wiring
-from intent.cli import render
+from intent.cli import conversation, render
 from intent.errors import (
     AuditFailed,
     BackendUnavailable,
@@ -22,7 +22,7 @@ from intent.errors import (
 )
 from intent.guard import walk as safety
 from intent.models import catalog as models
-from intent.redact import redact, redact_obj
+from intent.redact import redact_obj
 from intent.run import audit
 from intent.run import settle as execute
 from intent.settings import paths, trust
@@ -186,15 +186,18 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             exists=lambda t: (cwd / os.path.expanduser(t)).exists(),
         )
         toolbox = tools.Toolbox(cwd, ask=render.ask_user if tty else None)
+        # the command on screen as soon as it is decoded; --json, --raw and pipes are unchanged
+        preview = render.Preview(None, enabled=not (opts.json or opts.raw))
         eng = engine.Engine(
             backend,
             toolbox,
             max_tool_steps=config.get("max_tool_steps"),
             max_tokens=config.get("max_tokens"),
             guard_context=guard_ctx,
+            watch=preview.watch,
         )
         proposal, cached = _propose(
-            eng, prompt_text, ctx, history, answer_cache, hit, guard_ctx, opts
+            eng, prompt_text, ctx, history, answer_cache, hit, guard_ctx, opts, preview
         )
         envelope.data.update(response=proposal.reply, risk=proposal.risk, cached=cached)
         timings = {
@@ -214,7 +217,6 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             render.note(line)
         if not (opts.json or opts.raw) and proposal.kind in ("command", "script"):
             render.proposal(proposal, quiet=opts.quiet, cached=cached)
-        backend.close()  # free the model before running the user's command
 
         def record_before_run(decision: str, command: str) -> None:
             record.update(decision=decision, executed_command=command, response=proposal.reply)
@@ -224,11 +226,30 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
                 audit_broken.append(True)  # already reported as the error; not twice
                 raise
 
+        revisions: list[str] = []
+
+        def revise(current: engine.Proposal, feedback: str) -> engine.Proposal | None:
+            revisions.append(feedback)
+            if cached:  # a cached answer has no conversation on a server yet: start one
+                eng.messages = eng.messages or conversation.messages_for(prompt_text, ctx, history)
+            return conversation.revise(eng, current, feedback, preview, opts)
+
         settled = execute.settle(
-            proposal, mode, render.confirm, guard_ctx, cwd, record=record_before_run
+            proposal,
+            mode,
+            render.confirm,
+            guard_ctx,
+            cwd,
+            record=record_before_run,
+            revise=revise,
+            # the server stays warm while the prompt waits (for `r`); the model is freed before
+            # the user's command runs
+            release=backend.close,
         )
         record["outcome"] = "finished"
-        if settled.decision == "edited":
+        if revisions:
+            record["revisions"] = revisions
+        if settled.decision in ("edited", "revised"):
             envelope.data.update(response=proposal.reply, risk=proposal.risk)
         if settled.decision == "simulated":
             if not opts.json and proposal.kind == "inform":
@@ -311,22 +332,15 @@ def _propose(
     hit: dict[str, Any] | None,
     guard_ctx: safety.Context,
     opts: AskOptions,
+    preview: render.Preview,
 ) -> tuple[engine.Proposal, bool]:
     if hit is not None:
         if opts.verbose:
             render.note("answer cache: hit (re-guarded)")
         return engine.proposal_for(hit, guard_ctx), True
-    gen = eng.run(prompt_text, ctx, history)
-    with render.Spinner("asking the model…", enabled=not opts.quiet) as spinner:
-        while True:
-            try:
-                event = next(gen)
-            except StopIteration as stop:
-                proposal = stop.value
-                break
-            if opts.verbose:
-                with spinner.pause():
-                    _verbose(event)
+    proposal = conversation.drive(
+        eng.run(prompt_text, ctx, history), "asking the model…", preview, opts
+    )
     if (
         answer_cache is not None
         and proposal.kind in ("command", "script")
@@ -334,32 +348,6 @@ def _propose(
     ):
         answer_cache.put(proposal.reply)
     return proposal, False
-
-
-def _verbose(event: Any) -> None:
-    if isinstance(event, engine.ModelCalled):
-        t = event.timings
-        keys = (
-            "startup_ms",
-            "prompt_n",
-            "cache_n",
-            "prompt_ms",
-            "predicted_n",
-            "predicted_ms",
-            "snapshot_restored",
-            "snapshot_restore_ms",
-            "mode",
-        )
-        shown = " ".join(
-            f"{k}={round(t[k]) if isinstance(t[k], float) else t[k]}" for k in keys if k in t
-        )
-        render.note(f"model call {event.step + 1}: {event.ms:.0f} ms {shown}")
-    elif isinstance(event, engine.ToolRan):
-        first = event.result.splitlines()[0][:100] if event.result else ""
-        shown = f"tool {event.name}({redact(str(event.arguments))}) -> {first}"
-        render.note(render.visible(shown))
-    elif isinstance(event, engine.Retrying):
-        render.note(f"invalid reply, retrying once: {render.visible(event.error)}")
 
 
 def _waiting(line: str) -> None:

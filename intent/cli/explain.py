@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import sys
+import textwrap
 from typing import Annotated
 
 import typer
@@ -10,6 +14,7 @@ import typer
 from intent.app import wiring
 from intent.cli import render
 from intent.errors import IntentError
+from intent.explain import summary as summary_mod
 from intent.explain import walk as explain_mod
 from intent.settings import paths
 from intent.settings.config import Config
@@ -22,6 +27,9 @@ def explain(
     json_out: Annotated[bool, typer.Option("--json", help="Print the structure as JSON.")] = False,
     no_model: Annotated[
         bool, typer.Option("--no-model", help="Only the documentation breakdown.")
+    ] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Whole documentation paragraphs, not first sentences.")
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
@@ -37,37 +45,74 @@ def explain(
     if json_out:
         render.emit_json(result)
         return
-    print_breakdown(result)
+    print_breakdown(result, full=full)
 
 
-def print_breakdown(result: dict) -> None:
+def print_breakdown(result: dict, *, full: bool = False) -> None:
     """The readable breakdown: the command, each token with its documentation, the risk."""
-    # the command may come from the model and the docs from man pages (backspace overstrike):
-    # every line is shown through render.visible
-    show = render.visible
-    typer.echo(show(result["command"]))
+    colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
+    for line in breakdown_lines(result, width=width, full=full, colour=colour):
+        typer.echo(line)
+
+
+# the command's parts and their explanations share a colour, as on explainshell
+PALETTE = ("36", "33", "32", "35", "34", "31")
+LABEL = 18  # the column where explanations start
+
+
+def breakdown_lines(result: dict, *, width: int, full: bool, colour: bool) -> list[str]:
+    """The breakdown as lines no wider than `width`: each token (with its argument) in a
+    column, its documentation wrapped with a hanging indent; the first sentence unless `full`."""
+    width = max(width, LABEL + 20)
+    items = [(part, it) for part in result["parts"] for it in part["items"]]
+    shades = {id(it): PALETTE[n % len(PALETTE)] for n, (_, it) in enumerate(items)}
+
+    def paint(text: str, code: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if colour else text
+
+    # the command once, each explained token in its colour
+    shown = render.visible(result["command"])
+    if colour:
+        for _, it in items:
+            token = render.visible(it["token"])
+            painted = paint(token, shades[id(it)]).replace("\\", "\\\\")
+            shown = re.sub(rf"(?<= ){re.escape(token)}(?= |$)", painted, shown, count=1)
+    lines = [shown]
     for part in result["parts"]:
-        if part["utility"] == "shell":
-            for it in part["items"]:
-                typer.echo(show(f"  {it['token']:<10} {it['doc']}"))
-            continue
-        typer.echo(
-            show(
-                f"  {part['utility']}  [{part['source']}]"
-                + (f"  ({part['note']})" if part.get("note") else "")
-            )
-        )
+        if part["utility"] != "shell":
+            note = f"  ({part['note']})" if part.get("note") else ""
+            lines.append(f"  {part['utility']}  [{part['source']}]{note}")
         for it in part["items"]:
-            arg = f" {it['argument']}" if it.get("argument") else ""
-            doc = it["doc"] or "(not found in the documentation)"
-            typer.echo(show(f"    {it['token'] + arg:<16} {doc}"))
-    typer.echo(
+            label = render.visible(it["token"])
+            if it.get("argument"):
+                label += " " + render.visible(it["argument"])
+            doc = (it["doc"] if full else it.get("brief") or it["doc"]) or (
+                "(not found in the documentation)"
+            )
+            wrapped = textwrap.wrap(render.visible(doc), width - LABEL) or [""]
+            head = f"    {label}"
+            if len(head) >= LABEL - 1:
+                lines.append(paint(head, shades[id(it)]))
+                head = ""
+            lines.append(
+                paint(head.ljust(LABEL), shades[id(it)]) + wrapped[0]
+                if head
+                else " " * LABEL + wrapped[0]
+            )
+            lines += [" " * LABEL + rest for rest in wrapped[1:]]
+    lines.append(
         f"risk: {result['risk']}" + (" — REFUSED by the guard" if result["hard_reject"] else "")
     )
-    for reason in result["reasons"]:
-        typer.echo(f"  - {show(reason)}")
+    lines += [f"  - {render.visible(reason)}" for reason in result["reasons"]]
     if result.get("summary"):
-        typer.echo(f"\nsummary: {show(result['summary'])}")
+        lines += [
+            "",
+            *textwrap.wrap(
+                f"summary: {render.visible(result['summary'])}", width, subsequent_indent="  "
+            ),
+        ]
+    return lines
 
 
 def _summary(result: dict, p: paths.Paths, verbose: bool) -> str | None:
@@ -85,7 +130,7 @@ def _summary(result: dict, p: paths.Paths, verbose: bool) -> str | None:
     try:
         with render.Spinner("summarising…", enabled=True):
             c = backend.complete(
-                explain_mod.summary_messages(result), explain_mod.SUMMARY_SCHEMA, max_tokens=220
+                summary_mod.summary_messages(result), summary_mod.SUMMARY_SCHEMA, max_tokens=220
             )
         import json
 

@@ -6,12 +6,15 @@ import contextlib
 import itertools
 import json
 import os
+import shutil
 import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
 
+from intent.run import clipboard
 from intent.run.settle import Decision
+from intent.turn import partial
 from intent.turn.engine import Proposal
 
 RISK_COLOR = {"safe": "32", "network": "36", "mutates": "33", "destructive": "31", "sudo": "35"}
@@ -99,18 +102,56 @@ def proposal(p: Proposal, *, quiet: bool = False, cached: bool = False) -> None:
             note(f"  - {visible(reason)}")
 
 
+class Preview:
+    """The command on screen while the rest of the reply is still being decoded.
+
+    `watch` is given the streamed text; once the command's JSON string is complete it is
+    shown with a neutral marker (`[…]`: not rated yet). `clear` takes the line back before
+    the guarded proposal (or a retry) is shown, so the command appears once, with its risk.
+    """
+
+    MARKER = "[…]"
+
+    def __init__(self, spinner: Spinner | None, enabled: bool) -> None:
+        self.spinner = spinner
+        self.enabled = enabled and err_tty()
+        self.rows = 0
+
+    def watch(self, text: str) -> None:
+        if not self.enabled or self.rows:
+            return
+        streamed = partial.command_of(text)
+        if streamed is None:
+            return
+        command = visible(streamed, newlines=True)  # model text: never raw on the terminal
+        line = f"{paint(self.MARKER, '2')} {paint(command, '1')}"
+        with self.spinner.pause() if self.spinner else contextlib.nullcontext():
+            note(line)
+        width = max(1, shutil.get_terminal_size((80, 24)).columns)
+        shown = f"{self.MARKER} {command}".splitlines() or [""]
+        self.rows = sum(max(1, -(-len(part) // width)) for part in shown)
+
+    def clear(self) -> None:
+        """Erase the preview lines (the cursor is on the line below them)."""
+        if self.rows:
+            with self.spinner.pause() if self.spinner else contextlib.nullcontext():
+                sys.stderr.write(f"\r\033[{self.rows}F\033[J")
+                sys.stderr.flush()
+            self.rows = 0
+
+
 def describe(p: Proposal) -> None:
-    r = p.reply
-    note(f"  description: {visible(r.get('description', ''))}")
-    note(
-        visible(
-            f"  risk: {p.risk} (model said {r.get('risk')}); runtime: {r.get('expected_runtime')}; "
-            f"confidence: {r.get('confidence')}"
-        )
-    )
+    note(f"  description: {visible(p.reply.get('description', ''))}")
+    said = [f"risk: {p.risk} (model said {p.reply.get('risk')})"]
+    said += [
+        f"{k.replace('_', ' ')}: {p.reply[k]}"
+        for k in ("expected_runtime", "confidence")
+        if k in p.reply
+    ]
+    note(visible("  " + "; ".join(said)))
     for reason in p.verdict.reasons if p.verdict else []:
         note(f"  - {visible(reason)}")
-    for alt in r.get("alternatives", []) or []:
+    for alt in p.reply.get("alternatives", []) or []:
         note(
             visible(
                 f"  alternative [{alt.get('risk')}]: {alt.get('command')}  # {alt.get('description')}"
@@ -144,12 +185,13 @@ def confirm(p: Proposal) -> Decision:
     """Friction by risk: Enter runs safe/network, `y` runs mutates, `yes` runs the rest."""
     while True:
         risk = p.risk or "mutates"
+        rest = "[e] edit · [r] revise · [c] copy · [d] describe · [n] cancel: "
         if risk in ("safe", "network"):
-            choices = "[Enter] run · [e] edit · [d] describe · [n] cancel: "
+            choices = "[Enter] run · " + rest
         elif risk == "mutates":
-            choices = "[y] run · [e] edit · [d] describe · [n] cancel: "
+            choices = "[y] run · " + rest
         else:
-            choices = f"{paint(risk.upper(), RISK_COLOR[risk])}: type 'yes' to run · [e] edit · [d] describe · [n] cancel: "
+            choices = f"{paint(risk.upper(), RISK_COLOR[risk])}: type 'yes' to run · " + rest
         answer = _read(choices)
         if answer is None:
             return Decision("cancel")
@@ -158,6 +200,16 @@ def confirm(p: Proposal) -> Decision:
             return Decision("cancel")
         if a == "d":
             describe(p)
+            continue
+        if a == "c":
+            copy(p.command_text or "")
+            continue
+        if a == "r":
+            feedback = _read("what should change? ")
+            if feedback is None:
+                return Decision("cancel")
+            if feedback.strip():
+                return Decision("revise", feedback=feedback.strip())
             continue
         if a == "e":
             edited = _read("edit> ", prefill=p.command_text or "")
@@ -175,6 +227,15 @@ def confirm(p: Proposal) -> Decision:
             + ("type the word yes" if risk in ("destructive", "sudo") else "press y")
             + ", or n to cancel"
         )
+
+
+def copy(text: str) -> None:
+    """Put the command on the clipboard: a clipboard program, else the terminal (OSC 52)."""
+    tool = clipboard.copy(text, os.environ)
+    if tool is None:
+        sys.stderr.write(clipboard.osc52(text))
+        tool = "the terminal (OSC 52)"
+    note(f"  copied with {tool}")
 
 
 def ask_user(question: str) -> str | None:

@@ -6,14 +6,12 @@ man pages, `--help` output or `help` for builtins; nothing here is written by a 
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from intent import process
+from intent.explain.lookup import Docs, find_option, name_line, option_doc
 from intent.guard import walk as safety
 from intent.guard.parser import Simple, parse
 
@@ -76,7 +74,30 @@ SUBCOMMAND_TOOLS = {
     "gh",
 }
 TAR_LETTERS = set("AcdrtuxzjJvfCkmpPsSwWOlgGhiaqT")
-MAX_DOC = 600
+# utilities whose first word may be BSD-style option letters without a dash (`ps aux`)
+BSD_WORDS = {"ps"}
+# the first operand is a program in the utility's own language, unless an option gave one
+PROGRAMS = {
+    "awk": ("an awk program", ("-f", "--file")),
+    "gawk": ("an awk program", ("-f", "--file")),
+    "mawk": ("an awk program", ("-f",)),
+    "sed": ("a sed script", ("-e", "-f", "--expression", "--file")),
+    "jq": ("a jq filter", ("-f", "--from-file")),
+    "perl": ("a perl program", ("-e", "-E")),
+}
+FIND_OPERATORS = {
+    "-not": "negation: true when the test that follows is false",
+    "!": "negation: true when the test that follows is false",
+    "-a": "and: both tests must be true (the default between tests)",
+    "-and": "and: both tests must be true (the default between tests)",
+    "-o": "or: true when either test is true",
+    "-or": "or: true when either test is true",
+    "(": "group the tests up to the closing parenthesis",
+    "\\(": "group the tests up to the closing parenthesis",
+    ")": "end of the group",
+    "\\)": "end of the group",
+    ",": "list: evaluate both expressions, the value is the second one's",
+}
 
 
 @dataclass
@@ -85,6 +106,7 @@ class Item:
     kind: str  # flag | operand | operator | redirect | subcommand | assignment
     doc: str
     argument: str | None = None
+    brief: str | None = None  # the first sentence of the description (doc is the paragraph)
 
 
 @dataclass
@@ -93,134 +115,6 @@ class Part:
     source: str  # man | help | builtin | none
     items: list[Item] = field(default_factory=list)
     note: str | None = None
-
-
-# ---- documentation ---------------------------------------------------------------------------
-
-
-class Docs:
-    """Documentation per utility, cached on disk per utility path and mtime."""
-
-    def __init__(self, cache_dir: Path | None, *, use_man: bool = True) -> None:
-        self.cache_dir = cache_dir
-        self.use_man = use_man and shutil.which("man") is not None
-        self.memory: dict[str, tuple[str, str]] = {}
-
-    def get(self, name: str) -> tuple[str, str]:
-        if name in self.memory:
-            return self.memory[name]
-        base = name.split("-")[0]
-        path = shutil.which(base) or shutil.which(name)
-        stamp = ""
-        if path:
-            st = os.stat(path)
-            stamp = f"{path}:{st.st_mtime_ns}"
-        cache_file = self.cache_dir / "docs" / f"{name}.json" if self.cache_dir else None
-        if cache_file and cache_file.exists():
-            try:
-                data = json.loads(cache_file.read_text())
-                if data.get("stamp") == stamp and data.get("man") == self.use_man:
-                    self.memory[name] = (data["source"], data["text"])
-                    return self.memory[name]
-            except ValueError:
-                pass
-        found = self._lookup(name, bool(path))
-        self.memory[name] = found
-        if cache_file:
-            try:
-                cache_file.parent.mkdir(parents=True, exist_ok=True)
-                cache_file.write_text(
-                    json.dumps(
-                        {"stamp": stamp, "man": self.use_man, "source": found[0], "text": found[1]}
-                    )
-                )
-            except OSError:
-                pass
-        return found
-
-    def _lookup(self, name: str, installed: bool) -> tuple[str, str]:
-        env = {
-            **os.environ,
-            "MANWIDTH": "80",
-            "MAN_KEEP_FORMATTING": "",
-            "MANPAGER": "cat",
-            "PAGER": "cat",
-        }
-        if self.use_man:
-            res = process.run(["man", "-P", "cat", name], timeout=10, env=env)
-            if res.returncode == 0 and res.stdout.strip():
-                return "man", _plain(res.stdout)
-        if installed:
-            # a subcommand without a page of its own: `docker run --help`
-            argv = [*name.split("-", 1), "--help"] if "-" in name else [name, "--help"]
-            res = process.run(argv, timeout=5, env=env)
-            text = res.stdout if len(res.stdout) > len(res.stderr) else res.stderr
-            if text.strip() and ("-" in text) and res.returncode in (0, 1, 2):
-                return "help", _plain(text)
-        if shutil.which("bash"):
-            res = process.run(["bash", "-c", f"help {name}"], timeout=5)
-            if res.returncode == 0 and res.stdout.strip():
-                return "builtin", res.stdout
-        return "none", ""
-
-
-def _plain(text: str) -> str:
-    return re.sub(r".\x08", "", text).replace("\u2010", "-").replace("‐\n", "")
-
-
-def _header_lines(text: str) -> list[tuple[int, str]]:
-    return [
-        (i, line)
-        for i, line in enumerate(text.splitlines())
-        if re.match(r"^\s{1,16}-{1,2}[\w?<]", line)
-    ]
-
-
-def find_option(text: str, option: str) -> tuple[str, bool] | None:
-    """The paragraph documenting `option`, and whether the option takes an argument."""
-    if not text:
-        return None
-    lines = text.splitlines()
-    pat = re.compile(rf"(?:^|[\s,\[|]){re.escape(option)}(?=$|[\s,=\[<]|\.\.\.)")
-    for i, line in _header_lines(text):
-        head = re.split(r"\s{2,}", line.strip(), maxsplit=1)
-        synopsis = head[0]
-        if not pat.search(" " + synopsis):
-            continue
-        takes = bool(
-            re.search(
-                rf"{re.escape(option)}(?:=|\s)(?:<[^>]+>|[A-Z][A-Z_\-]*\b|[a-z]+\b)(?!\S*\])",
-                synopsis,
-            )
-        ) or bool(re.search(r"--[\w-]+=(?:<[^>]+>|[A-Z][A-Z_\-]*)", synopsis))
-        para = [line.strip()]
-        indent = len(line) - len(line.lstrip())
-        for nxt in lines[i + 1 : i + 12]:
-            if not nxt.strip():
-                if len(para) > 1:
-                    break
-                continue
-            nxt_indent = len(nxt) - len(nxt.lstrip())
-            if nxt_indent <= indent and nxt.lstrip().startswith("-"):
-                break
-            if nxt_indent < indent:
-                break
-            para.append(nxt.strip())
-        doc = " ".join(para)
-        return (doc[:MAX_DOC] + "…" if len(doc) > MAX_DOC else doc), takes
-    return None
-
-
-def name_line(text: str) -> str:
-    """The one-line description from a man page's NAME section, or the first help line."""
-    lines = text.splitlines()
-    for i, line in enumerate(lines):
-        if line.strip() == "NAME" and i + 1 < len(lines):
-            return lines[i + 1].strip()
-    for line in lines:
-        if line.strip():
-            return line.strip()[:200]
-    return ""
 
 
 # ---- walking the command -----------------------------------------------------------------------
@@ -327,6 +221,13 @@ class Explainer:
         operand_n = 0
         if name == "tar" and args and not args[0].startswith("-") and set(args[0]) <= TAR_LETTERS:
             args = ["-" + args[0], *args[1:]]
+        if name in BSD_WORDS and args and re.fullmatch(r"[A-Za-z]+", args[0]):
+            if self._bsd_word(part, text, args[0]):
+                i = 1
+        program, program_options = PROGRAMS.get(name, ("", ()))
+        if program and any(a.split("=")[0] in program_options for a in args):
+            program = ""  # the program came with -e/-f; the operands are files
+        expression = False  # find: past the starting points, in the tests and actions
         while i < len(args):
             a = args[i]
             if (
@@ -377,7 +278,15 @@ class Explainer:
                 parts.extend(self._argv(nested))
                 i = j + 1
                 continue
+            if name == "find" and a in FIND_OPERATORS:
+                found = option_doc(text, a.strip("\\"))
+                doc = found.doc if found and a.startswith("-") else FIND_OPERATORS[a]
+                part.items.append(Item(a, "operator", doc, brief=FIND_OPERATORS[a]))
+                expression = True
+                i += 1
+                continue
             if a.startswith("-") and a != "-" and a != "--":
+                expression = expression or name == "find"
                 consumed = self._option(part, text, a, args[i + 1] if i + 1 < len(args) else None)
                 i += 1 + consumed
                 continue
@@ -386,12 +295,34 @@ class Explainer:
                 i += 1
                 continue
             operand_n += 1
-            what = "a starting point of the search" if name == "find" else f"operand {operand_n}"
+            what = f"operand {operand_n}"
+            if name == "find":
+                what = (
+                    "an argument in the expression"
+                    if expression
+                    else "a starting point of the search"
+                )
+            elif program and operand_n == 1:
+                part.items.append(Item(a, "program", f"{program}: the text {name} runs"))
+                program, operand_n = "", 0  # the files it reads are counted from 1
+                i += 1
+                continue
             if a == "{}":
                 what = "replaced by the current file name"
             part.items.append(Item(a, "operand", what))
             i += 1
         return parts
+
+    def _bsd_word(self, part: Part, text: str, word: str) -> bool:
+        """`ps aux`: each letter is an option documented on its own; False (and nothing
+        added) unless every letter is."""
+        found = [option_doc(text, letter) for letter in word]
+        if any(f is None for f in found):
+            return False
+        for letter, f in zip(word, found, strict=True):
+            assert f is not None
+            part.items.append(Item(letter, "flag", f.doc, None, f.brief))
+        return True
 
     def _option(self, part: Part, text: str, token: str, following: str | None) -> int:
         """Add items for one option token; return how many following words it consumed."""
@@ -403,29 +334,28 @@ class Explainer:
             )
             part.items.append(Item(token, "flag", doc))
             return 0
-        found = find_option(text, opt)
+        found = option_doc(text, opt)
         if found:
-            doc, takes = found
+            takes = found.takes
             arg = value if eq else (following if takes and following is not None else None)
-            part.items.append(Item(token, "flag", doc, arg))
+            part.items.append(Item(token, "flag", found.doc, arg, found.brief))
             return 1 if (takes and not eq and following is not None) else 0
         if not token.startswith("--") and len(opt) > 2:
             letters = opt[1:]
             consumed = 0
             for k, letter in enumerate(letters):
-                f = find_option(text, f"-{letter}")
+                f = option_doc(text, f"-{letter}")
                 if f is None:
                     part.items.append(Item(f"-{letter}", "flag", "", None))
                     continue
-                doc, takes = f
                 arg = None
-                if takes and k == len(letters) - 1 and following is not None:
+                if f.takes and k == len(letters) - 1 and following is not None:
                     arg, consumed = following, 1
-                elif takes and k < len(letters) - 1:
+                elif f.takes and k < len(letters) - 1:
                     arg = letters[k + 1 :]
-                    part.items.append(Item(f"-{letter}", "flag", doc, arg))
+                    part.items.append(Item(f"-{letter}", "flag", f.doc, arg, f.brief))
                     return 0
-                part.items.append(Item(f"-{letter}", "flag", doc, arg))
+                part.items.append(Item(f"-{letter}", "flag", f.doc, arg, f.brief))
             return consumed
         part.items.append(Item(token, "flag", ""))
         return 0
@@ -462,29 +392,4 @@ def coverage(result: dict) -> tuple[int, int]:
     return sum(1 for f in flags if f["doc"]), len(flags)
 
 
-SUMMARY_SCHEMA = {
-    "type": "object",
-    "properties": {"summary": {"type": "string", "minLength": 1, "maxLength": 400}},
-    "required": ["summary"],
-    "additionalProperties": False,
-}
-
-
-def summary_messages(result: dict) -> list[dict[str, str]]:
-    lines = [f"Command: {result['command']}", "Documentation excerpts:"]
-    for p in result["parts"]:
-        for it in p["items"]:
-            if it["doc"]:
-                lines.append(f"- {p['utility']} {it['token']}: {it['doc'][:300]}")
-    return [
-        {
-            "role": "system",
-            "content": "Summarise in 1 to 4 plain sentences what the command does, using only "
-            "the documentation excerpts given. Do not add facts that are not in the excerpts. "
-            'Reply as JSON: {"summary": "..."}',
-        },
-        {"role": "user", "content": "\n".join(lines)},
-    ]
-
-
-__all__ = ["explain", "coverage", "Docs", "Explainer"]
+__all__ = ["explain", "coverage", "Docs", "Explainer", "find_option", "name_line"]

@@ -27,12 +27,15 @@ INTERPRETER_ARGV = {
 
 @dataclass(frozen=True)
 class Decision:
-    action: str  # run | cancel | edit
-    command: str | None = None
+    action: str  # run | cancel | edit | revise
+    command: str | None = None  # the edited command (edit)
+    feedback: str | None = None  # what should change (revise)
 
 
 Approver = Callable[[Proposal], Decision]
 Recorder = Callable[[str, str], None]  # (decision, command): writes the audit record or raises
+# asks the model again with the user's feedback; None when the answer is not a new command
+Reviser = Callable[[Proposal, str], Proposal | None]
 
 
 @dataclass(frozen=True)
@@ -69,9 +72,15 @@ def settle(
     context: safety.Context,
     cwd: Path,
     record: Recorder | None = None,
+    *,
+    revise: Reviser | None = None,
+    release: Callable[[], None] | None = None,
 ) -> Settled:
-    """Confirm and run. `record` is called just before the command starts; when it raises
-    (the audit log cannot be written) nothing runs: no record, no run."""
+    """Confirm (with friction by risk) and run. `record` is called just before the command
+    starts; when it raises (the audit log cannot be written) nothing runs. `revise` answers the
+    `r` key; `release` is called once the prompt is over and before the command runs (it stops
+    the model server, which stays warm while the prompt waits so a revision does not start it
+    again)."""
     if proposal.simulated:
         return Settled("proposed", "simulated", 3)
     if proposal.kind == "refuse":
@@ -112,7 +121,28 @@ def settle(
                 if proposal.verdict.hard_reject:
                     raise Refused("refused by the guard: " + "; ".join(proposal.verdict.reasons))
                 continue
+            if answer.action == "revise" and answer.feedback and revise is not None:
+                revised = revise(proposal, answer.feedback)
+                if revised is not None and revised.kind in ("command", "script"):
+                    assert revised.verdict is not None
+                    # in place: the caller's envelope and audit record show what finally ran
+                    proposal.reply, proposal.kind = revised.reply, revised.kind
+                    proposal.verdict, proposal.risk = revised.verdict, revised.risk
+                    proposal.actions = revised.actions
+                    decision = "revised"
+                    if revised.verdict.hard_reject:
+                        raise Refused(
+                            "refused by the guard: "
+                            + "; ".join(
+                                r for r in revised.verdict.reasons if r.startswith("refused")
+                            )
+                        )
+                continue
+            if answer.action != "run":
+                continue
             break
+    if release is not None:
+        release()
     argv = command_argv(proposal)
     if mode.sandbox or mode.read_only:
         argv = sandboxed(argv, cwd, read_only=mode.read_only)

@@ -112,6 +112,10 @@ class Engine:
     max_tokens: int = 384
     guard_context: safety.Context = field(default_factory=safety.Context)
     clock: Callable[[], float] = time.monotonic
+    # sees each reply's text as it streams in (a fresh reply starts again from "")
+    watch: Callable[[str], None] | None = None
+    # the conversation so far, ending with the user's last message: what `revise` continues
+    messages: list[dict[str, str]] = field(default_factory=list)
 
     def run(
         self,
@@ -119,11 +123,26 @@ class Engine:
         ctx: prompt_mod.RequestContext,
         history: list[dict[str, str]] | None = None,
     ) -> Generator[Event, None, Proposal]:
-        messages = [
+        self.messages = [
             {"role": "system", "content": prompt_mod.SYSTEM_PROMPT},
             *(history or []),
             {"role": "user", "content": prompt_mod.user_message(request, ctx)},
         ]
+        return (yield from self._loop(self.messages))
+
+    def revise(self, proposal: Proposal, feedback: str) -> Generator[Event, None, Proposal]:
+        """Ask again in the same conversation: the proposal as the model's answer (as edited,
+        if the user edited it), then what the user wants changed. The backend is the one that
+        answered before, so a llama-server child reuses its loaded weights and KV cache."""
+        if not self.messages:
+            raise ValueError("revise() needs a conversation: call run() first")
+        self.messages += [
+            {"role": "assistant", "content": json.dumps(proposal.reply, separators=(",", ":"))},
+            {"role": "user", "content": prompt_mod.revision_message(feedback)},
+        ]
+        return (yield from self._loop(self.messages))
+
+    def _loop(self, messages: list[dict[str, str]]) -> Generator[Event, None, Proposal]:
         steps = 0
         model_ms = 0.0
         all_timings: list[dict[str, Any]] = []
@@ -164,11 +183,17 @@ class Engine:
         attempt_msgs = messages
         for attempt in range(2):
             started = self.clock()
+            streaming: dict[str, Any] = (
+                {"on_text": self.watch}
+                if self.watch is not None and getattr(self.backend, "streams", False)
+                else {}
+            )
             completion = self.backend.complete(
                 attempt_msgs,
                 schema.RESPONSE_SCHEMA,
                 max_tokens=self.max_tokens,
                 discourage_repeats=attempt > 0,  # a runaway loop is the usual invalid reply
+                **streaming,
             )
             ms = (self.clock() - started) * 1000
             yield ModelCalled(step, ms, completion.timings)

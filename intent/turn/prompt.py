@@ -21,15 +21,14 @@ SYSTEM_PROMPT = """\
 You turn a user's request into one shell command for their machine. Reply with exactly one JSON object.
 
 Reply shapes (choose one):
-- {"command":"...","description":"...","risk":R,"expected_runtime":T,"confidence":C}
-- {"script":{"interpreter":"python3|node|ruby|perl|bash|sh","body":"..."},"description":"...","risk":R,"expected_runtime":T,"confidence":C}
+- {"command":"...","description":"...","risk":R}
+- {"script":{"interpreter":"python3|node|ruby|perl|bash|sh","body":"..."},"description":"...","risk":R}
 - {"tool_call":{"name":TOOL,"arguments":{...}}} to look at the machine first (read-only)
 - {"stdout_to_user":"..."} to answer a question that needs no command
 - {"clarifying_question":"..."} only when no reasonable default exists
 - {"refusal_reason":"..."} when the request is harmful
 
 R (risk): "safe" only reads; "network" uses the network; "mutates" changes files or state; "destructive" deletes or overwrites data; "sudo" needs root.
-T: "instant", "seconds", "minutes" or "long". C (confidence): "low", "medium" or "high".
 
 Rules:
 - Prefer one short command built from the utilities listed in the context; use a script only when a command would be unreadable.
@@ -43,15 +42,15 @@ list_dir(path), read_file(path), head_file(path, lines), stat(path), which(name)
 
 Examples:
 Request: find large files
-{"command":"find . -type f -size +100M -exec ls -lh {} +","description":"Lists files over 100 MB below the current folder.","risk":"safe","expected_runtime":"seconds","confidence":"high"}
+{"command":"find . -type f -size +100M -exec ls -lh {} +","description":"Lists files over 100 MB below the current folder.","risk":"safe"}
 Request: show disk usage of this folder
-{"command":"du -sh .","description":"Total size of the current folder.","risk":"safe","expected_runtime":"seconds","confidence":"high"}
+{"command":"du -sh .","description":"Total size of the current folder.","risk":"safe"}
 Request: which process uses port 3000
-{"command":"lsof -i :3000","description":"Shows the process listening on port 3000.","risk":"safe","expected_runtime":"instant","confidence":"high"}
+{"command":"lsof -i :3000","description":"Shows the process listening on port 3000.","risk":"safe"}
 Request: delete all .pyc files below here
-{"command":"find . -name '*.pyc' -delete","description":"Deletes compiled Python files below the current folder.","risk":"destructive","expected_runtime":"seconds","confidence":"high"}
+{"command":"find . -name '*.pyc' -delete","description":"Deletes compiled Python files below the current folder.","risk":"destructive"}
 Request: search my home for notes mentioning invoice
-{"command":"grep -rl invoice ~/notes","description":"Lists files under ~/notes that mention invoice.","risk":"safe","expected_runtime":"seconds","confidence":"medium"}
+{"command":"grep -rl invoice ~/notes","description":"Lists files under ~/notes that mention invoice.","risk":"safe"}
 Request: what does the Makefile build?
 {"tool_call":{"name":"read_file","arguments":{"path":"Makefile"}}}
 Request: what is a symlink?
@@ -119,6 +118,11 @@ class RequestContext:
 
 def user_message(request: str, ctx: RequestContext) -> str:
     return f"{ctx.render()}\n\nRequest: {request}"
+
+
+def revision_message(feedback: str) -> str:
+    """The user's answer to "what should change?" after a proposal (the `r` key)."""
+    return f"Change the answer: {feedback}\nReply with the whole revised answer."
 
 
 def _indent(text: str) -> str:

@@ -1,8 +1,8 @@
-"""The request-scoped llama-server child.
+"""The request-scoped llama-server child: its lifecycle (spawn, readiness, ownership, kill).
 
 Started lazily on the first model call, owned by this invocation only (its own session, a
 parent-death signal on Linux, a state file for stale-child cleanup), killed as a group when
-the invocation ends. Requests carry the schema as a compact GBNF grammar (`grammar.py`).
+the invocation ends. What goes over HTTP is in `client.py`.
 """
 
 from __future__ import annotations
@@ -11,20 +11,21 @@ import atexit
 import contextlib
 import json
 import os
-import re
 import secrets
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from intent import process
 from intent.backends.base import DRY_LAST_N, DRY_MULTIPLIER, Completion
+from intent.backends.llama_server import client
+from intent.backends.llama_server.client import constraint
 from intent.errors import BackendUnavailable
 from intent.settings.paths import Paths
-from intent.turn import grammar
 
 SCRUB_PREFIXES = ("LLAMA_ARG_", "AIP_")
 SCRUB_NAMES = ("LLAMA_API_KEY",)
@@ -39,30 +40,6 @@ def _close_all() -> None:
 
 
 atexit.register(_close_all)
-
-
-def constraint(schema: dict[str, Any]) -> dict[str, Any]:
-    """The request fields that hold replies to `schema`: our compact grammar where we can
-    translate it, else llama.cpp's own conversion (which lets the model spend tokens on spaces)."""
-    try:
-        return {"grammar": grammar.for_schema(schema)}
-    except grammar.Unsupported:
-        return {
-            "response_format": {
-                "type": "json_schema",
-                "json_schema": {"name": "intent_reply", "schema": schema},
-            }
-        }
-
-
-_LOOP = re.compile(r"(.{1,16}?)\1+$", re.S)
-
-
-def looping(text: str, span: int = 96) -> bool:
-    """Whether the text ends in one short unit repeated over at least `span` characters
-    (`_test_test_test…`): a small model stuck in a loop, not a command anyone writes."""
-    match = _LOOP.search(text[-4 * span :])
-    return match is not None and len(match.group(0)) >= span
 
 
 def free_port() -> int:
@@ -134,6 +111,7 @@ class LlamaServer:
 
     name = "llama-server"
     cacheable = True
+    streams = True  # complete() reports the text as it arrives (on_text)
 
     def __init__(
         self, options: ServerOptions, paths: Paths, *, transport: Any = None, snapshots: Any = None
@@ -324,54 +302,20 @@ class LlamaServer:
             )
         return resp.json()
 
-    def stream_chat(self, payload: dict[str, Any]) -> tuple[str, dict[str, Any], bool]:
-        """POST a streamed chat request: (text, timings, stopped because it looped).
-
-        Streaming lets a reply that has fallen into a loop be cut off at once instead of after
-        the whole token budget (384 tokens at ~45 ms each is 17 s with the default model).
-        Closing the connection makes llama-server cancel the task.
-        """
+    def stream_chat(
+        self, payload: dict[str, Any], on_text: Callable[[str], None] | None = None
+    ) -> tuple[str, dict[str, Any], bool]:
+        """POST a streamed chat request: (text, timings, stopped because it looped)."""
         import httpx
 
         self.start()
         assert self.proc is not None
-        text, timings = "", dict[str, Any]()
-        deadline = time.monotonic() + self.options.request_timeout  # for the whole reply
         try:
-            with self.client.stream(
-                "POST",
-                "/v1/chat/completions",
-                json={**payload, "stream": True},
-                # a fresh connection per stream: reusing one after a streamed reply raced with
-                # llama-server closing it ("Server disconnected without sending a response")
-                headers={"Connection": "close"},
-            ) as resp:
-                if resp.status_code != 200:
-                    resp.read()
-                    raise BackendUnavailable(
-                        f"llama-server answered HTTP {resp.status_code}: {resp.text[:300]}",
-                        hint="Run `i doctor`.",
-                    )
-                for line in resp.iter_lines():
-                    if line == "data: [DONE]":
-                        break  # do not wait for the connection to close
-                    if not line.startswith("data: "):
-                        continue
-                    chunk = json.loads(line[6:])
-                    timings = chunk.get("timings") or timings
-                    for choice in chunk.get("choices") or []:
-                        text += (choice.get("delta") or {}).get("content") or ""
-                    if looping(text):
-                        return text, timings, True
-                    if time.monotonic() > deadline:
-                        raise httpx.ReadTimeout("the reply took longer than request_timeout")
+            return client.stream_chat(
+                self.client, payload, timeout=self.options.request_timeout, on_text=on_text
+            )
         except httpx.HTTPError as exc:
             raise self._failed(exc) from None
-        except ValueError:
-            raise BackendUnavailable(
-                f"llama-server sent an unexpected stream: {text[-200:]!r}"
-            ) from None
-        return text, timings, False
 
     def _failed(self, exc: Exception) -> BackendUnavailable:
         """A failed request, told the user's way (a dropped connection is usually a dying child)."""
@@ -400,6 +344,7 @@ class LlamaServer:
         *,
         max_tokens: int,
         discourage_repeats: bool = False,
+        on_text: Callable[[str], None] | None = None,
     ) -> Completion:
         payload = {
             "messages": messages,
@@ -410,7 +355,7 @@ class LlamaServer:
         }
         if discourage_repeats:
             payload |= {"dry_multiplier": DRY_MULTIPLIER, "dry_penalty_last_n": DRY_LAST_N}
-        text, timings, looped = self.stream_chat(payload)
+        text, timings, looped = self.stream_chat(payload, on_text)
         timings = dict(timings)
         timings["startup_ms"] = self.startup_ms
         if looped:

@@ -1,0 +1,105 @@
+"""The proposal as a conversation: drive the engine behind a spinner with the streamed
+command previewed, and revise a proposal on the same backend (the `r` key)."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+from intent.cli import render
+from intent.errors import InvalidReply, Refused
+from intent.redact import redact
+from intent.turn import engine
+from intent.turn import prompt as prompt_mod
+
+if TYPE_CHECKING:
+    from intent.cli.ask import AskOptions
+
+
+def drive(
+    gen: Generator[engine.Event, None, engine.Proposal],
+    label: str,
+    preview: render.Preview,
+    opts: AskOptions,
+) -> engine.Proposal:
+    """Run the engine to its proposal behind a spinner, the command previewed as it streams."""
+    with render.Spinner(label, enabled=not opts.quiet) as spinner:
+        preview.spinner = spinner
+        try:
+            while True:
+                try:
+                    event = next(gen)
+                except StopIteration as stop:
+                    return stop.value
+                if isinstance(event, engine.Retrying):
+                    preview.clear()  # that reply is discarded; the next one is previewed anew
+                if opts.verbose:
+                    with spinner.pause():
+                        verbose(event)
+        finally:
+            preview.clear()
+            preview.spinner = None
+
+
+def messages_for(
+    prompt_text: str, ctx: prompt_mod.RequestContext, history: list[dict[str, str]] | None
+) -> list[dict[str, str]]:
+    return [
+        {"role": "system", "content": prompt_mod.SYSTEM_PROMPT},
+        *(history or []),
+        {"role": "user", "content": prompt_mod.user_message(prompt_text, ctx)},
+    ]
+
+
+def revise(
+    eng: engine.Engine,
+    current: engine.Proposal,
+    feedback: str,
+    preview: render.Preview,
+    opts: AskOptions,
+) -> engine.Proposal | None:
+    """The `r` key: the same conversation, one more turn, on the same backend. A reply that is
+    not a new command is shown and the current proposal stays."""
+    try:
+        revised = drive(eng.revise(current, feedback), "revising…", preview, opts)
+    except (InvalidReply, Refused) as exc:
+        render.error(exc.message, "The proposal is unchanged.")
+        return None
+    if revised.kind in ("command", "script"):
+        render.proposal(revised, quiet=opts.quiet)
+        return revised
+    text = {
+        "inform": revised.reply.get("stdout_to_user"),
+        "clarify": revised.reply.get("clarifying_question"),
+        "refuse": revised.reply.get("refusal_reason"),
+    }.get(revised.kind)
+    shown = render.visible(text or "", newlines=True)
+    render.note(f"? {shown}" if revised.kind == "clarify" else f"  {shown}")
+    render.note("  (the proposal is unchanged)")
+    return None
+
+
+def verbose(event: Any) -> None:
+    if isinstance(event, engine.ModelCalled):
+        t = event.timings
+        keys = (
+            "startup_ms",
+            "prompt_n",
+            "cache_n",
+            "prompt_ms",
+            "predicted_n",
+            "predicted_ms",
+            "snapshot_restored",
+            "snapshot_restore_ms",
+            "mode",
+        )
+        shown = " ".join(
+            f"{k}={round(t[k]) if isinstance(t[k], float) else t[k]}" for k in keys if k in t
+        )
+        render.note(f"model call {event.step + 1}: {event.ms:.0f} ms {shown}")
+    elif isinstance(event, engine.ToolRan):
+        first = event.result.splitlines()[0][:100] if event.result else ""
+        shown = f"tool {event.name}({redact(str(event.arguments))}) -> {first}"
+        render.note(render.visible(shown))
+    elif isinstance(event, engine.Retrying):
+        render.note(f"invalid reply, retrying once: {render.visible(event.error)}")

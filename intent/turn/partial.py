@@ -1,0 +1,48 @@
+"""Read the command out of a reply that is still streaming in.
+
+The grammar puts the command first (`{"command":"..."`, or `{"script":{"interpreter":"bash",
+"body":"..."`), so the command is known once its JSON string closes, about a third of the way
+through the reply. Only a preview: nothing is guarded or run from it; the whole reply is still
+validated and guarded before any prompt.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+_OPENERS = (
+    re.compile(r'\s*\{\s*"command"\s*:\s*"'),
+    re.compile(r'\s*\{\s*"script"\s*:\s*\{\s*"interpreter"\s*:\s*"[a-z0-9]+"\s*,\s*"body"\s*:\s*"'),
+)
+
+
+def command_of(text: str) -> str | None:
+    """The command (or script body) once its JSON string is complete in `text`, else None."""
+    for opener in _OPENERS:
+        match = opener.match(text)
+        if match is None:
+            continue
+        start = match.end() - 1  # the opening quote
+        end = _string_end(text, start + 1)
+        if end is None:
+            return None
+        try:
+            value = json.loads(text[start : end + 1])
+        except ValueError:
+            return None
+        return value if isinstance(value, str) and value else None
+    return None
+
+
+def _string_end(text: str, i: int) -> int | None:
+    """The index of the quote that closes the JSON string starting before `i`, or None."""
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == '"':
+            return i
+        i += 1
+    return None
