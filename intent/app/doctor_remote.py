@@ -20,9 +20,7 @@ if TYPE_CHECKING:
     from intent.backends.openai_compat import OpenAICompat
 
 
-def checks(
-    choice: Choice, p: paths.Paths, cfg: config_mod.Config, *, quick: bool
-) -> list[Check]:
+def checks(choice: Choice, p: paths.Paths, cfg: config_mod.Config, *, quick: bool) -> list[Check]:
     try:
         backend, model = servers.build(choice.backend, p, cfg, dict(os.environ))
     except IntentError as exc:

@@ -48,6 +48,7 @@ def build(
     """The backend object for a running server, and the model id it uses."""
     from intent.backends import ollama
     from intent.backends.openai_compat import OpenAICompat
+
     options: dict[str, Any] = {
         "timeout": config.get("request_timeout"),
         "retry_budget": config.get("retry_budget"),
@@ -80,6 +81,7 @@ def find_running(
     then a local Ollama; None when neither does."""
     from intent.backends import ollama
     from intent.backends.openai_compat import normalise_base_url
+
     if "openai.base_url" in config.raw:
         url = normalise_base_url(config.get("openai.base_url"))
         key = env.get(config.get("openai.api_key_env"), "")

@@ -114,4 +114,3 @@ class OneShot:
 
     def close(self) -> None:
         pass
-

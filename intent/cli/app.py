@@ -63,7 +63,8 @@ def ask(
         str | None, typer.Option("--model", help="Catalog id or path to a .gguf file.")
     ] = None,
     backend: Annotated[
-        str | None, typer.Option("--backend", help="auto, llama-server, llama-cli, openai, ollama or mock.")
+        str | None,
+        typer.Option("--backend", help="auto, llama-server, llama-cli, openai, ollama or mock."),
     ] = None,
     timeout: Annotated[
         int | None, typer.Option("--timeout", min=1, help="Seconds the command may run.")

@@ -101,7 +101,6 @@ class RequestContext:
         lines += [f"- {n}" for n in self.notes]
         return "\n".join(lines)
 
-
     def _framed(self, what: str, tag: str, text: str) -> list[str]:
         """Data the model must not take as instructions, between two lines that end with this
         call's random boundary; a boundary inside the text (it cannot be guessed, but still)
