@@ -22,6 +22,9 @@ M, D, S = "mutates", "destructive", "sudo"
 TABLE: list[tuple[str, str]] = [
     # --- code run by a utility that looked read-only ---------------------------------------
     ("hash -p /bin/rm ls; ls -rf DIR", M),
+    # some shells read `$((cmd))` as a subshell in a command substitution (found by hypothesis)
+    ("echo $(( rm -rf / ))", R),
+    ("echo $((ls -la))", M),
     ("hash -p /tmp/x cat", M),
     ('awk \'BEGIN{print "id" | "sh"}\'', M),
     ("awk '{system($0)}' f", M),

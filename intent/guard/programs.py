@@ -11,6 +11,16 @@ import re
 
 from intent.guard.rules import Context, Findings, Rule, rate_write
 from intent.guard.static import static_output
+from intent.guard.tables import TABLES
+from intent.guard.words import (
+    DESTRUCTIVE,
+    INTERPRETERS,
+    NETWORK,
+    PRIV,
+    SAFE,
+    SHELLS,
+    WRITES,
+)
 
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"' + r"|'(?:[^'\\]|\\.)*'")
 _HARMLESS_FILES = ('"/dev/stdout"', '"/dev/stderr"', '"/dev/null"', '"-"', '"/dev/tty"')
@@ -300,6 +310,13 @@ def interpreter(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
 def arithmetic(text: str, what: str, acc: Findings, ctx: Context, depth: int) -> None:
     """Bash evaluates `$(...)` inside array subscripts when it evaluates arithmetic, even
     when the text was quoted; a subscript that runs a command is at least `mutates`."""
+    first = re.match(r"[\s(]*([\w./-]+)", text)
+    quoted = any(q in text for q in "'\"\\")  # arithmetic has no quotes: bash rejects them
+    if quoted or (first and (first.group(1) in _COMMAND_WORDS or "/" in first.group(1))):
+        # `$(( rm -rf / ))` is an arithmetic error in bash, but some shells read `$((cmd))` as a
+        # command substitution of a subshell: rated as the command it would be (fail closed)
+        acc.script(text.strip().strip("()"), ctx, depth + 1)
+        acc.raise_to("mutates", f"{what}: holds a command or quotes, not arithmetic")
     for m in re.finditer(r"\$\(|`", text):
         start = m.end()
         inner = text[start:]
@@ -349,3 +366,9 @@ HANDLERS: dict[str, Rule] = {
     "sed": sed_program,
     "gsed": sed_program,
 }
+
+
+# words that name a command rather than an arithmetic variable
+_COMMAND_WORDS = (
+    PRIV | SHELLS | INTERPRETERS | NETWORK | DESTRUCTIVE | WRITES | SAFE | frozenset(TABLES)
+)
