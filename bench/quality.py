@@ -17,6 +17,7 @@ prose, no reply), refusals, and the model's time per request.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import re
@@ -83,7 +84,7 @@ def ask_baseline(backend: Any, task: Task, max_tokens: int) -> Answer:
     return Answer(task.id, "baseline", "command", command, ms)
 
 
-def ask_i(backend: Any, task: Task, shown: Path, config: Any) -> Answer:
+def ask_i(backend: Any, task: Task, shown: Path, config: Any, docs: Any = None) -> Answer:
     from intent import safety
     from intent.errors import IntentError
     from intent.turn import engine, tools
@@ -99,6 +100,7 @@ def ask_i(backend: Any, task: Task, shown: Path, config: Any) -> Answer:
         max_tool_steps=config.get("max_tool_steps"),
         max_tokens=config.get("max_tokens"),
         guard_context=guard_ctx,
+        docs=docs,
     )
     started = time.perf_counter()
     gen = eng.run(task.request, ctx)
@@ -182,7 +184,7 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(out)
 
 
-def open_backend(model: str | None) -> tuple[Any, Any, str]:
+def open_backend(model: str | None, timeout: float) -> tuple[Any, Any, str]:
     from intent.app import wiring
     from intent.settings import paths
     from intent.settings.config import Config
@@ -194,6 +196,8 @@ def open_backend(model: str | None) -> tuple[Any, Any, str]:
     backend, model_id = wiring.build_backend(
         choice, p, config, env, model_flag=model, snapshots=False
     )
+    # a shared 2-core machine reads a long prompt slowly; the product's default gives up sooner
+    backend.options = dataclasses.replace(backend.options, request_timeout=timeout)
     return backend, config, model_id
 
 
@@ -206,8 +210,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write every answer and the summary here")
     ap.add_argument("--selftest", action="store_true", help="check the tasks, ask no model")
     ap.add_argument("-q", "--quiet", action="store_true", help="print only the table")
+    ap.add_argument("--chunk", type=int, default=8, help="tasks per side in a row (default 8)")
+    ap.add_argument("--timeout", type=float, default=900, help="seconds per model request")
+    ap.add_argument("--report", type=Path, help="print the table of a .jsonl results file")
     args = ap.parse_args(argv)
+    if args.report:
+        return report(args.report)
     tasks = [t for t in all_tasks() if not args.k or any(k in t.id for k in args.k)]
+    tasks = spread(tasks)
     if args.limit:
         tasks = tasks[: args.limit]
     if not tasks:
@@ -226,38 +236,69 @@ def main(argv: list[str] | None = None) -> int:
         return compare_run(tasks, work, args)
 
 
+def spread(tasks: list[Task]) -> list[Task]:
+    """Tasks interleaved by group, so that any first N are a fair sample of all of them."""
+    groups: dict[str, list[Task]] = {}
+    for t in tasks:
+        groups.setdefault(t.group, []).append(t)
+    out: list[Task] = []
+    while any(groups.values()):
+        for g in groups.values():
+            if g:
+                out.append(g.pop(0))
+    return out
+
+
 def compare_run(tasks: list[Task], work: Path, args: argparse.Namespace) -> int:
     from bench.tasks import httpd
 
     sides = [args.only] if args.only else ["i", "baseline"]
-    backend, config, model_id = open_backend(args.model)
+    backend, config, model_id = open_backend(args.model, args.timeout)
+    os.environ["PATH"] = f"{sandbox.STUBS}:{os.environ.get('PATH', '')}"  # what the sandbox has
     server = httpd.start()
+    from intent.explain.walk import Docs
+
+    docs = Docs(work / "cache")
     answers: list[Answer] = []
     started = time.monotonic()
+    log = args.json.with_suffix(".jsonl").open("w") if args.json else None
     try:
-        for n, task in enumerate(tasks, 1):
-            shown = work / "shown" / task.id
-            sandbox.build(task, shown)
-            ref = sandbox.run(task, task.reference, shown, work / "ref")
+        # a chunk of tasks per side: the server keeps one prompt cached, and switching between
+        # i's long system prompt and the baseline's one line would re-read it every time
+        for first in range(0, len(tasks), args.chunk):
+            chunk = tasks[first : first + args.chunk]
+            refs = {}
+            for task in chunk:
+                shown = work / "shown" / task.id
+                sandbox.build(task, shown)
+                refs[task.id] = sandbox.run(task, task.reference, shown, work / "ref")
             for who in sides:
-                if who == "i":
-                    answer = ask_i(backend, task, shown, config)
-                else:
-                    answer = ask_baseline(backend, task, config.get("max_tokens"))
-                score(answer, task, ref, shown, work / "got")
-                answers.append(answer)
-                if not args.quiet:
-                    mark = "ok " if answer.correct else answer.kind[:3].upper()
-                    print(
-                        f"[{n}/{len(tasks)}] {mark} {who:8} {task.id:18} {answer.ms / 1000:5.1f}s "
-                        f"{answer.command[:90]!r} {answer.why}",
-                        flush=True,
-                    )
+                for n, task in enumerate(chunk, first + 1):
+                    shown = work / "shown" / task.id
+                    if who == "i":
+                        answer = ask_i(backend, task, shown, config, docs)
+                    else:
+                        answer = ask_baseline(backend, task, config.get("max_tokens"))
+                    score(answer, task, refs[task.id], shown, work / "got")
+                    answers.append(answer)
+                    if log:
+                        log.write(json.dumps(asdict(answer)) + "\n")
+                        log.flush()
+                    if not args.quiet:
+                        mark = "ok " if answer.correct else answer.kind[:3].upper()
+                        print(
+                            f"[{n}/{len(tasks)}] {mark} {who:8} {task.id:18} "
+                            f"{answer.ms / 1000:5.1f}s {answer.command[:90]!r} {answer.why}",
+                            flush=True,
+                        )
     finally:
         server.shutdown()
         backend.close()
-    rows = [summary(answers, who, len(tasks)) for who in sides]
-    print(f"\nmodel {model_id}, {len(tasks)} tasks, {time.monotonic() - started:.0f}s in all")
+        if log:
+            log.close()
+    done = {a.task for a in answers}
+    rows = [summary(answers, who, len(done)) for who in sides]
+    print(f"\nmodel {model_id}, {len(done)} tasks, {time.monotonic() - started:.0f}s in all")
     print(table(rows))
     if args.json:
         args.json.write_text(
@@ -266,6 +307,18 @@ def compare_run(tasks: list[Task], work: Path, args: argparse.Namespace) -> int:
                 indent=1,
             )
         )
+    return 0
+
+
+def report(path: Path) -> int:
+    """The table from a results file, also a partial one (`.jsonl`) from a run cut short."""
+    lines = [ln for ln in path.read_text().splitlines() if ln.strip()]
+    answers = [Answer(**json.loads(ln)) for ln in lines]
+    sides = list(dict.fromkeys(a.who for a in answers))
+    # only tasks every side answered, so the columns compare the same requests
+    done = set.intersection(*({a.task for a in answers if a.who == w} for w in sides))
+    answers = [a for a in answers if a.task in done]
+    print(table([summary(answers, who, len(done)) for who in sides]))
     return 0
 
 

@@ -22,11 +22,21 @@ class Task:
     group: str = ""
 
 
-def make(group: str, id: str, request: str, reference: str, *check: str, setup: str = "",
-         prelude: str = "", probe: str = "", expect: tuple[str, ...] = ()) -> Task:
+def make(
+    group: str,
+    id: str,
+    request: str,
+    reference: str,
+    *check: str,
+    setup: str = "",
+    prelude: str = "",
+    probe: str = "",
+    expect: tuple[str, ...] = (),
+) -> Task:
     """A task, compactly: its id is `group-id`; checks default to comparing the output."""
-    return Task(f"{group}-{id}", request, reference, check or ("out",), setup, prelude, probe,
-                expect, group)
+    return Task(
+        f"{group}-{id}", request, reference, check or ("out",), setup, prelude, probe, expect, group
+    )
 
 
 def all_tasks() -> list[Task]:

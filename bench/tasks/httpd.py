@@ -12,7 +12,10 @@ URL = f"http://127.0.0.1:{PORT}"
 PAGES = {
     "/hello.txt": ("text/plain", b"hello from the benchmark\n"),
     "/files/report.pdf": ("application/pdf", b"%PDF-1.4 benchmark report\n"),
-    "/data.json": ("application/json", b'{"name": "demo", "version": "2.0.1", "tags": ["a", "b"]}\n'),
+    "/data.json": (
+        "application/json",
+        b'{"name": "demo", "version": "2.0.1", "tags": ["a", "b"]}\n',
+    ),
 }
 
 

@@ -216,7 +216,7 @@ def _names(text: str, home: str, names: set[str]) -> list[str]:
         for part in re.split(r"[\s:\"']+|/", line):
             if part in names:
                 found.append(part)
-    # a name cut by whitespace splitting (`meeting notes.txt`) is matched on the whole line
+        # a name cut by whitespace splitting (`meeting notes.txt`) is matched on the whole line
         for n in names:
             if " " in n and n in line:
                 found.append(n)

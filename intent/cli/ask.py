@@ -13,6 +13,7 @@ from intent import __version__
 from intent.app import wiring
 from intent.cli import render
 from intent.errors import BackendUnavailable, IntentError, Interrupted, UsageError
+from intent.explain.walk import Docs
 from intent.guard import walk as safety
 from intent.redact import redact, redact_obj
 from intent.run import audit
@@ -168,6 +169,7 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             max_tool_steps=config.get("max_tool_steps"),
             max_tokens=config.get("max_tokens"),
             guard_context=guard_ctx,
+            docs=Docs(p.cache_dir),
         )
         proposal, cached = _propose(
             eng, prompt_text, ctx, history, answer_cache, hit, guard_ctx, opts
