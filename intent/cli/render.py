@@ -62,6 +62,8 @@ def proposal(p: Proposal, *, quiet: bool = False, cached: bool = False) -> None:
         note(f"{label} {header}\n" + "\n".join(f"    {line}" for line in text.splitlines()))
     else:
         note(f"{label} {paint(text, '1')}")
+    for warning in p.warnings:
+        note(paint(f"  warning: {warning}", "33"))
     if not quiet:
         extra = " (cached answer)" if cached else ""
         note(f"  {p.reply.get('description', '')}{extra}")

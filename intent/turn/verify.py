@@ -43,7 +43,9 @@ def repair(command: str) -> str:
         return command
     if not any(_find_lacks_terminator(argv) for argv in _argvs(command)) and _parses(command):
         return command
-    fixed = _EXEC.sub(lambda m: m.group(1) + " \\;", command, count=1)
+    fixed = _EXEC.sub(
+        lambda m: m.group(1) + " \\;" + (" " if m.end() < len(command) else ""), command, count=1
+    )
     return fixed if fixed != command and _parses(fixed) else command
 
 
