@@ -84,7 +84,9 @@ def ask_baseline(backend: Any, task: Task, max_tokens: int) -> Answer:
     return Answer(task.id, "baseline", "command", command, ms)
 
 
-def ask_i(backend: Any, task: Task, shown: Path, config: Any, docs: Any = None) -> Answer:
+def ask_i(
+    backend: Any, task: Task, shown: Path, config: Any, docs: Any = None, variant: Any = None
+) -> Answer:
     from intent import safety
     from intent.errors import IntentError
     from intent.turn import engine, tools
@@ -102,6 +104,10 @@ def ask_i(backend: Any, task: Task, shown: Path, config: Any, docs: Any = None) 
         guard_context=guard_ctx,
         docs=docs,
     )
+    if variant is not None:
+        eng.verify = variant.verify
+        if variant.system_prompt is not None:
+            prompt_mod.SYSTEM_PROMPT = variant.system_prompt  # the engine reads it per run
     started = time.perf_counter()
     gen = eng.run(task.request, ctx)
     try:
@@ -212,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-q", "--quiet", action="store_true", help="print only the table")
     ap.add_argument("--chunk", type=int, default=8, help="tasks per side in a row (default 8)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per model request")
+    ap.add_argument("--variant", default="shipped", help="which i to ask: shipped, today, noverify")
     ap.add_argument("--report", type=Path, help="print the table of a .jsonl results file")
     args = ap.parse_args(argv)
     if args.report:
@@ -226,13 +233,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="intent-bench-") as tmp:
         work = Path(tmp)
         if args.selftest:
-            from bench.tasks import httpd
-
-            server = httpd.start()
+            server = _http_for(tasks)
             try:
                 return selftest(tasks, work)
             finally:
-                server.shutdown()
+                if server is not None:
+                    server.shutdown()
         return compare_run(tasks, work, args)
 
 
@@ -249,13 +255,22 @@ def spread(tasks: list[Task]) -> list[Task]:
     return out
 
 
-def compare_run(tasks: list[Task], work: Path, args: argparse.Namespace) -> int:
+def _http_for(tasks: list[Task]) -> Any:
+    """The local HTTP server, when a selected task needs it (it holds a fixed port)."""
     from bench.tasks import httpd
 
+    return httpd.start() if any(t.group == "curl" for t in tasks) else None
+
+
+def compare_run(tasks: list[Task], work: Path, args: argparse.Namespace) -> int:
+    from bench.variants import VARIANTS
+
+    variant = VARIANTS[args.variant]
+    variant_label = "i" if args.variant == "shipped" else f"i ({args.variant})"
     sides = [args.only] if args.only else ["i", "baseline"]
     backend, config, model_id = open_backend(args.model, args.timeout)
     os.environ["PATH"] = f"{sandbox.STUBS}:{os.environ.get('PATH', '')}"  # what the sandbox has
-    server = httpd.start()
+    server = _http_for(tasks)
     from intent.explain.walk import Docs
 
     docs = Docs(work / "cache")
@@ -276,7 +291,8 @@ def compare_run(tasks: list[Task], work: Path, args: argparse.Namespace) -> int:
                 for n, task in enumerate(chunk, first + 1):
                     shown = work / "shown" / task.id
                     if who == "i":
-                        answer = ask_i(backend, task, shown, config, docs)
+                        answer = ask_i(backend, task, shown, config, docs, variant)
+                        answer.who = variant_label
                     else:
                         answer = ask_baseline(backend, task, config.get("max_tokens"))
                     score(answer, task, refs[task.id], shown, work / "got")
@@ -292,12 +308,13 @@ def compare_run(tasks: list[Task], work: Path, args: argparse.Namespace) -> int:
                             flush=True,
                         )
     finally:
-        server.shutdown()
+        if server is not None:
+            server.shutdown()
         backend.close()
         if log:
             log.close()
     done = {a.task for a in answers}
-    rows = [summary(answers, who, len(done)) for who in sides]
+    rows = [summary(answers, variant_label if w == "i" else w, len(done)) for w in sides]
     print(f"\nmodel {model_id}, {len(done)} tasks, {time.monotonic() - started:.0f}s in all")
     print(table(rows))
     if args.json:
