@@ -20,6 +20,7 @@ from intent.errors import (
     InvalidReply,
     UsageError,
 )
+from intent.explain.walk import Docs
 from intent.guard import walk as safety
 from intent.models import catalog as models
 from intent.redact import redact_obj
@@ -195,6 +196,7 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             max_tokens=config.get("max_tokens"),
             guard_context=guard_ctx,
             watch=preview.watch,
+            docs=Docs(p.cache_dir),
         )
         proposal, cached = _propose(
             eng, prompt_text, ctx, history, answer_cache, hit, guard_ctx, opts, preview

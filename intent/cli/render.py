@@ -93,6 +93,8 @@ def proposal(p: Proposal, *, quiet: bool = False, cached: bool = False) -> None:
         note(f"{label} {header}\n" + "\n".join(f"    {visible(ln)}" for ln in text.split("\n")))
     else:
         note(f"{label} {paint(visible(text), '1')}")
+    for warning in p.warnings:
+        note(paint(f"  warning: {visible(warning)}", "33"))
     if not quiet:
         extra = " (cached answer)" if cached else ""
         note(f"  {visible(p.reply.get('description', ''))}{extra}")

@@ -14,9 +14,10 @@ from typing import Any
 
 from intent.backends.base import Backend
 from intent.errors import InvalidReply, Refused, ReplyNotJSON
+from intent.explain.walk import Docs
 from intent.guard import walk as safety
 from intent.turn import prompt as prompt_mod
-from intent.turn import schema
+from intent.turn import schema, verify
 from intent.turn.tools import Toolbox
 
 
@@ -50,6 +51,7 @@ class Proposal:
     model_ms: float = 0.0
     simulated: bool = False
     timings: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what verification still found
 
     @property
     def command_text(self) -> str | None:
@@ -116,6 +118,8 @@ class Engine:
     watch: Callable[[str], None] | None = None
     # the conversation so far, ending with the user's last message: what `revise` continues
     messages: list[dict[str, str]] = field(default_factory=list)
+    verify: bool = True
+    docs: Docs | None = None  # local documentation for the option check; None skips it
 
     def run(
         self,
@@ -171,10 +175,49 @@ class Engine:
                     "content": f"Tool result ({call['name']}):\n{result}\n\nNow answer the original request.",
                 }
             )
+        warnings: list[str] = []
+        if self.verify and "command" in reply:
+            reply, warnings, ms = yield from self._verified(reply, messages, steps)
+            model_ms += ms
         proposal = proposal_for(reply, self.guard_context)
+        proposal.warnings = warnings
         proposal.tool_steps, proposal.model_ms = steps, model_ms
         proposal.simulated, proposal.timings = simulated, all_timings
         return proposal
+
+    def _verified(
+        self, reply: dict[str, Any], messages: list[dict[str, str]], step: int
+    ) -> Generator[Event, None, tuple[dict[str, Any], list[str], float]]:
+        """The reply whose command passes the machine's checks, after at most one retry that
+        quotes the problem; else the better of the two, with what is still wrong."""
+        reply = _repaired(reply)
+        found = verify.problems(reply["command"], self.docs)
+        if not found:
+            return reply, [], 0.0
+        yield Retrying("; ".join(p.message for p in found))
+        ask = "The command `{}` has a problem: {}.".format(
+            reply["command"], "; ".join(p.message for p in found)
+        )
+        notes = "\n".join(dict.fromkeys(p.docs for p in found if p.docs))
+        if notes:
+            ask += f"\nLocal documentation:\n{notes}"
+        ask += "\nReply again with one JSON object whose command fixes this."
+        retry_msgs = [
+            *messages,
+            {"role": "assistant", "content": json.dumps(reply, separators=(",", ":"))},
+            {"role": "user", "content": ask},
+        ]
+        try:
+            second, ms, _, _ = yield from self._ask_valid(retry_msgs, step)
+        except InvalidReply:
+            return reply, [p.message for p in found], 0.0
+        if "command" not in second:
+            return reply, [p.message for p in found], ms
+        second = _repaired(second)
+        still = verify.problems(second["command"], self.docs)
+        if len(still) <= len(found):
+            return second, [p.message for p in still], ms
+        return reply, [p.message for p in found], ms
 
     def _ask_valid(
         self, messages: list[dict[str, str]], step: int
@@ -213,6 +256,11 @@ class Engine:
             f"the model's reply was invalid twice: {error.message}",
             hint="Try again, or try a larger model (`i model list`).",
         )
+
+
+def _repaired(reply: dict[str, Any]) -> dict[str, Any]:
+    fixed = verify.repair(reply["command"])
+    return reply if fixed == reply["command"] else {**reply, "command": fixed}
 
 
 def _correction(text: str, error: InvalidReply) -> list[dict[str, str]]:

@@ -1,0 +1,76 @@
+"""Verify before showing: the checks on a proposed command, and the engine's one retry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import command_reply as cmd
+
+from intent.backends.mock import MockBackend
+from intent.explain.walk import Docs
+from intent.turn import prompt, tools, verify
+from intent.turn.engine import Engine, Retrying
+
+
+def drive(engine: Engine, request: str, cwd: Path):
+    events = []
+    gen = engine.run(request, prompt.gather(cwd))
+    while True:
+        try:
+            events.append(next(gen))
+        except StopIteration as stop:
+            return stop.value, events
+
+
+@pytest.mark.parametrize(
+    ("broken", "fixed"),
+    [
+        # what the JSON grammar makes of `\;`: a stray quote that leaves the command unparsable
+        ("find . -name '*.sh' -exec chmod +x {} \"", "find . -name '*.sh' -exec chmod +x {} \\;"),
+        ("find . -name x -exec rm {}", "find . -name x -exec rm {} \\;"),
+        ("find . -type f -exec ls -l {} | head", "find . -type f -exec ls -l {} \\; | head"),
+    ],
+)
+def test_a_find_exec_without_terminator_is_repaired(broken: str, fixed: str) -> None:
+    assert verify.repair(broken) == fixed
+    assert verify.problems(fixed, None) == []
+
+
+@pytest.mark.parametrize(
+    "command", ["find . -exec ls {} \\;", "find . -exec ls {} +", "ls -l", "echo '{} \"'"]
+)
+def test_a_sound_command_is_left_alone(command: str) -> None:
+    assert verify.repair(command) == command
+
+
+def test_problems_name_syntax_missing_utilities_and_undocumented_options() -> None:
+    assert "bash -n" in verify.problems("echo 'unclosed", None)[0].message
+    assert "not installed" in verify.problems("frobnicate-xyz --all", None)[0].message
+    assert verify.problems("cd /tmp && ls", None) == []  # builtins need no PATH entry
+    found = verify.problems("ls -l --no-such-option", Docs(None))
+    assert found and "--no-such-option" in found[0].message
+    assert verify.problems("ls -lh --sort=size", Docs(None)) == []
+
+
+def test_a_failed_check_costs_one_retry_that_quotes_the_problem(tmp_path: Path) -> None:
+    backend = MockBackend([cmd("frobnicate-xyz ."), cmd("ls .")])
+    proposal, events = drive(Engine(backend, tools.Toolbox(tmp_path)), "list", tmp_path)
+    assert proposal.reply["command"] == "ls ." and proposal.warnings == []
+    assert any(isinstance(e, Retrying) for e in events)
+    assert "frobnicate-xyz` is not installed" in backend.calls[1][-1]["content"]
+
+
+def test_a_command_still_failing_is_shown_with_a_warning(tmp_path: Path) -> None:
+    backend = MockBackend([cmd("frobnicate-xyz ."), cmd("frobnicate-xyz -a .")])
+    proposal, _ = drive(Engine(backend, tools.Toolbox(tmp_path)), "list", tmp_path)
+    assert proposal.kind == "command"
+    assert proposal.warnings == ["`frobnicate-xyz` is not installed on this machine"]
+    assert len(backend.calls) == 2, "one retry, no more"
+
+
+def test_the_repair_needs_no_model_call(tmp_path: Path) -> None:
+    backend = MockBackend([cmd('find . -name "*.sh" -exec chmod +x {} "', risk="mutates")])
+    proposal, _ = drive(Engine(backend, tools.Toolbox(tmp_path)), "chmod", tmp_path)
+    assert proposal.reply["command"] == 'find . -name "*.sh" -exec chmod +x {} \\;'
+    assert len(backend.calls) == 1
