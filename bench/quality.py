@@ -271,7 +271,7 @@ def compare_run(tasks: list[Task], work: Path, args: argparse.Namespace) -> int:
     backend, config, model_id = open_backend(args.model, args.timeout)
     os.environ["PATH"] = f"{sandbox.STUBS}:{os.environ.get('PATH', '')}"  # what the sandbox has
     server = _http_for(tasks)
-    from intent.explain.walk import Docs
+    from intent.explain.lookup import Docs
 
     docs = Docs(work / "cache")
     answers: list[Answer] = []

@@ -114,7 +114,9 @@ def test_no_payload_runs_without_a_terminal(run_i, tmp_path: Path, listener: Lis
             "-y",
             "--json",
             "do it",
-            script=[command_reply(command, "safe")],
+            # twice: a payload that fails the pre-show checks is asked for once more, and an
+            # attacker steering the model would send it again
+            script=[command_reply(command, "safe")] * 2,
             env=env,
         )
         obj = r.json()

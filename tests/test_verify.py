@@ -8,7 +8,7 @@ import pytest
 from conftest import command_reply as cmd
 
 from intent.backends.mock import MockBackend
-from intent.explain.walk import Docs
+from intent.explain.lookup import Docs
 from intent.turn import prompt, tools, verify
 from intent.turn.engine import Engine, Retrying
 

@@ -20,7 +20,7 @@ from intent.errors import (
     InvalidReply,
     UsageError,
 )
-from intent.explain.walk import Docs
+from intent.explain.lookup import Docs
 from intent.guard import walk as safety
 from intent.models import catalog as models
 from intent.redact import redact_obj

@@ -85,7 +85,7 @@ def _plain(text: str) -> str:
     return re.sub(r".\x08", "", text).replace("\u2010", "-").replace("‐\n", "")
 
 
-def _header_lines(text: str) -> list[tuple[int, str]]:
+def header_lines(text: str) -> list[tuple[int, str]]:
     return [
         (i, line)
         for i, line in enumerate(text.splitlines())
@@ -124,7 +124,7 @@ def option_doc(text: str, option: str) -> OptionDoc | None:
         return None
     lines = text.splitlines()
     pat = re.compile(rf"(?:^|[\s,\[|]){re.escape(option)}(?=$|[\s,=\[<]|\.\.\.)")
-    headers = _header_lines(text) if option.startswith("-") else _letter_lines(text, option)
+    headers = header_lines(text) if option.startswith("-") else _letter_lines(text, option)
     for i, line in headers:
         head = re.split(r"\s{2,}", line.strip(), maxsplit=1)
         synopsis = head[0]

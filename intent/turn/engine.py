@@ -14,7 +14,7 @@ from typing import Any
 
 from intent.backends.base import Backend
 from intent.errors import InvalidReply, Refused, ReplyNotJSON
-from intent.explain.walk import Docs
+from intent.explain.lookup import Docs
 from intent.guard import walk as safety
 from intent.turn import prompt as prompt_mod
 from intent.turn import schema, verify

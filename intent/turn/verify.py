@@ -14,7 +14,8 @@ import shutil
 from dataclasses import dataclass
 
 from intent import process
-from intent.explain.walk import Docs, Explainer, _header_lines
+from intent.explain.lookup import Docs, header_lines
+from intent.explain.walk import Explainer
 from intent.guard.parser import parse
 
 # words bash runs without looking on PATH
@@ -39,7 +40,7 @@ class Problem:
 
 def repair(command: str) -> str:
     """`find … -exec cmd {}` missing its `\\;` (often ending in a stray `"`): add it."""
-    if "-exec" not in command and "-ok" not in command:
+    if ("-exec" not in command and "-ok" not in command) or not _encodable(command):
         return command
     if not any(_find_lacks_terminator(argv) for argv in _argvs(command)) and _parses(command):
         return command
@@ -51,6 +52,8 @@ def repair(command: str) -> str:
 
 def problems(command: str, docs: Docs | None) -> list[Problem]:
     """What is wrong with `command` on this machine, most basic first; empty when nothing is."""
+    if not _encodable(command):
+        return []  # nothing to check against this machine: the run step refuses it (exit 4)
     if not _parses(command):
         return [Problem("it is not valid shell syntax (bash -n rejects it)")]
     script = parse(command)
@@ -93,7 +96,7 @@ def _unknown_options(command: str, docs: Docs) -> list[Problem]:
 
 
 def _option_list(utility: str, text: str) -> str:
-    heads = [re.split(r"\s{2,}", line.strip(), maxsplit=1)[0] for _, line in _header_lines(text)]
+    heads = [re.split(r"\s{2,}", line.strip(), maxsplit=1)[0] for _, line in header_lines(text)]
     listed = ", ".join(dict.fromkeys(h for h in heads if len(h) < 40))
     if len(listed) > MAX_OPTION_LIST:
         listed = listed[:MAX_OPTION_LIST].rsplit(",", 1)[0] + ", …"
@@ -121,3 +124,12 @@ def _parses(command: str) -> bool:
         return process.run(["bash", "-n", "-c", command], timeout=5).returncode == 0
     except OSError:
         return True  # no bash to ask: the guard's parser still checks it
+
+
+def _encodable(command: str) -> bool:
+    """A lone surrogate cannot become an argv for `bash -n` (or anything else)."""
+    try:
+        command.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
