@@ -98,7 +98,7 @@ def ask_i(
     )
     eng = engine.Engine(
         backend,
-        tools.Toolbox(shown, prompt=task.request, ask=None),
+        tools.Toolbox(shown, ask=None),
         max_tool_steps=config.get("max_tool_steps"),
         max_tokens=config.get("max_tokens"),
         guard_context=guard_ctx,
