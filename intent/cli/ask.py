@@ -103,7 +103,8 @@ class Envelope:
         }
         obj.update(self.data)
         obj.update(extra)
-        return redact_obj(audit.encodable_obj(obj))
+        encoded: dict[str, Any] = redact_obj(audit.encodable_obj(obj))
+        return encoded
 
 
 def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | None = None) -> int:

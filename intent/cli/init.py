@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -19,6 +20,8 @@ from intent.models import catalog as models
 from intent.models import pull
 from intent.settings import paths, shell
 from intent.settings.config import Config
+
+T = TypeVar("T")
 
 
 def init(
@@ -35,7 +38,7 @@ def init(
     interactive = sys.stdin.isatty() and sys.stderr.isatty() and not yes
     steps: list[str] = []
 
-    def timed(label: str, fn):  # noqa: ANN001, ANN202
+    def timed(label: str, fn: Callable[[], T]) -> T:
         started = time.monotonic()
         result = fn()
         steps.append(f"{label}: {time.monotonic() - started:.0f}s")

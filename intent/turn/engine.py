@@ -55,10 +55,11 @@ class Proposal:
 
     @property
     def command_text(self) -> str | None:
+        # the reply passed the schema, so these are strings
         if self.kind == "command":
-            return self.reply["command"]
+            return str(self.reply["command"])
         if self.kind == "script":
-            return self.reply["script"]["body"]
+            return str(self.reply["script"]["body"])
         return None
 
 

@@ -14,7 +14,8 @@ import shutil
 from dataclasses import dataclass
 
 from intent import process
-from intent.explain.walk import Docs, Explainer, _header_lines
+from intent.explain.lookup import _header_lines
+from intent.explain.walk import Docs, Explainer
 from intent.guard.parser import parse
 
 # words bash runs without looking on PATH

@@ -120,7 +120,7 @@ class LlamaServer:
         self.paths = paths
         self.transport = transport
         self.snapshots = snapshots  # snapshot.Snapshots or None
-        self.proc: subprocess.Popen | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
         self.port = 0
         self.api_key = secrets.token_urlsafe(24)
         self.client: Any = None
@@ -300,7 +300,8 @@ class LlamaServer:
                 f"llama-server answered HTTP {resp.status_code}: {resp.text[:300]}",
                 hint="Run `i doctor`.",
             )
-        return resp.json()
+        body: dict[str, Any] = resp.json()  # llama-server's reply object; callers read it by key
+        return body
 
     def stream_chat(
         self, payload: dict[str, Any], on_text: Callable[[str], None] | None = None
