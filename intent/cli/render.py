@@ -16,8 +16,15 @@ from intent.run import clipboard
 from intent.run.settle import Decision
 from intent.turn import partial
 from intent.turn.engine import Proposal
+from intent.vocab import Risk
 
-RISK_COLOR = {"safe": "32", "network": "36", "mutates": "33", "destructive": "31", "sudo": "35"}
+RISK_COLOR: dict[Risk, str] = {
+    "safe": "32",
+    "network": "36",
+    "mutates": "33",
+    "destructive": "31",
+    "sudo": "35",
+}
 
 
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
