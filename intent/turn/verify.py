@@ -122,3 +122,5 @@ def _parses(command: str) -> bool:
         return process.run(["bash", "-n", "-c", command], timeout=5).returncode == 0
     except OSError:
         return True  # no bash to ask: the guard's parser still checks it
+    except UnicodeEncodeError:
+        return True  # a lone surrogate cannot reach bash; settle refuses the command itself
