@@ -26,7 +26,8 @@ def test_visible_escapes_what_could_drive_a_terminal() -> None:
 
 def test_carriage_return_and_erase_line_shown_escaped_on_a_pty(tmp_path: Path) -> None:
     reply = command_reply(FAKE_SAFE, "safe", description=f"lists {HIDDEN} files")
-    t = Terminal(["list files"], [reply], tmp_path)
+    # the disguised first word is no installed utility: verification asks once more (issue 13)
+    t = Terminal(["list files"], [reply, reply], tmp_path)
     t.expect("[safe] ls -la")
     t.expect("[y] run")  # the guard does not know the utility: not safe
     t.send("n\r")
@@ -46,7 +47,8 @@ def test_osc52_inform_answer_shown_escaped_on_a_pty(tmp_path: Path) -> None:
 
 def test_history_replays_them_escaped(run_i, tmp_path: Path) -> None:
     reply = command_reply(FAKE_SAFE, "safe", description=OSC52)
-    assert run_i("--backend", "mock", "--dry", "list files", script=[reply]).code == 0
+    # two replies: verification retries once on the disguised first word (issue 13)
+    assert run_i("--backend", "mock", "--dry", "list files", script=[reply, reply]).code == 0
     listed = run_i("history", "list")
     assert listed.code == 0
     assert "\\r\\e[2K[safe] ls -la" in listed.stdout

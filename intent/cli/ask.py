@@ -254,9 +254,7 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         return _fail(exc, opts, turn)
     except Exception as exc:  # a bug: still one line (traceback with -v) and the JSON object
         if opts.verbose:
-            import traceback
-
-            traceback.print_exc()
+            render.traceback()
         return _fail(IntentError(f"internal error: {type(exc).__name__}: {exc}"), opts, turn)
     finally:
         if backend is not None:

@@ -53,7 +53,7 @@ def print_breakdown(result: dict[str, Any], *, full: bool = False) -> None:
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
     for line in breakdown_lines(result, width=width, full=full, colour=colour):
-        typer.echo(line)
+        render.echo(line)
 
 
 # the command's parts and their explanations share a colour, as on explainshell

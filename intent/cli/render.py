@@ -76,6 +76,26 @@ def out(text: str) -> None:
     print(text, flush=True)
 
 
+def echo(text: object = "") -> None:
+    """A line of a subcommand's own output on stdout, written by click as it always was (click
+    strips colour codes when stdout is not a terminal)."""
+    import typer  # loaded already by every subcommand that reaches here
+
+    typer.echo(text)
+
+
+def traceback() -> None:
+    """The traceback of the exception being handled, on stderr (for -v on an internal error)."""
+    import traceback as tb
+
+    tb.print_exc()
+
+
+def read_line(question: str) -> str:
+    """One line from the keyboard after `question`; the caller has checked for a terminal."""
+    return input(question)
+
+
 def emit_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
     sys.stdout.flush()
