@@ -19,6 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+# the types a caller holds or catches, so that no other module needs to import subprocess
+Popen = subprocess.Popen
+TimeoutExpired = subprocess.TimeoutExpired
+
 PR_SET_PDEATHSIG = 1
 STDOUT_CAP = 4 << 20  # captured stdout kept for `--json`; the rest is read and dropped
 

@@ -11,7 +11,9 @@ import pytest
 from conftest import command_reply
 from typer.testing import CliRunner
 
-from intent.cli import ask, history
+from intent.app.turn import Turn
+from intent.cli import history
+from intent.process import CommandOutcome
 from intent.redact import MASK, redact
 from intent.run import audit
 from intent.turn import cache, tools
@@ -137,8 +139,11 @@ def _leaks(text: str) -> list[str]:
 
 
 def test_json_envelope_sink() -> None:
-    env = ask.Envelope(ALL, "/tmp")  # noqa: S108 - a label, not a file
-    obj = env.build("executed", 0, stdout=ALL, response=command_reply("echo x", description=ALL))
+    turn = Turn(ALL, "/tmp")  # noqa: S108 - a label, not a file
+    turn.proposed, turn.response = True, command_reply("echo x", description=ALL)
+    turn.status, turn.exit_code = "executed", 0
+    turn.outcome = CommandOutcome(0, ALL, "", False, False, 0.1)
+    obj = turn.envelope()
     assert _leaks(json.dumps(obj)) == []
 
 

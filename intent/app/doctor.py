@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from intent import process
 from intent.app import servers, wiring
@@ -29,7 +30,7 @@ class Check:
     fix: str | None = None
     optional: bool = False
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("optional")
         return d

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -22,8 +23,26 @@ DRY_LAST_N = 64
 
 
 class Backend(Protocol):
+    """Everything a caller may use, so no caller probes with hasattr: a backend without a
+    child process or notes inherits the inert defaults of `Defaults`."""
+
     name: str
     cacheable: bool  # may its answers be reused by the answer cache?
+    streams: bool  # does complete() call on_text with the reply as it arrives?
+
+    @property
+    def startup_ms(self) -> float:
+        """How long the model took to load for this turn (0 when nothing was started)."""
+        ...
+
+    @property
+    def notes(self) -> list[str]:
+        """Lines the user should see after the proposal (e.g. a snapshot not restored)."""
+        ...
+
+    def prestart(self) -> None:
+        """Start loading the model now, so it loads while the caller gathers context."""
+        ...
 
     def complete(
         self,
@@ -32,6 +51,22 @@ class Backend(Protocol):
         *,
         max_tokens: int,
         discourage_repeats: bool = False,
+        on_text: Callable[[str], None] | None = None,
     ) -> Completion: ...
 
     def close(self) -> None: ...
+
+
+class Defaults:
+    """The inert half of `Backend` for backends with no child to start and nothing to note.
+    Class attributes, not dataclass fields, so dataclass backends can inherit them too."""
+
+    streams: bool = False
+    startup_ms: float = 0.0
+
+    @property
+    def notes(self) -> list[str]:
+        return []
+
+    def prestart(self) -> None:
+        return None

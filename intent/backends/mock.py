@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from intent.backends.base import Completion
+from intent.backends.base import Completion, Defaults
 from intent.errors import BackendUnavailable, UsageError
 
 SIMULATED = {
@@ -19,7 +19,7 @@ SIMULATED = {
 }
 
 
-class MockBackend:
+class MockBackend(Defaults):
     name = "mock"
     cacheable = False  # a script plays replies in order; a cache hit would skip one
     streams = True  # replies are fed to on_text in small chunks, as llama-server streams them

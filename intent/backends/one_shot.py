@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from intent import process
 from intent.backends import extract
-from intent.backends.base import DRY_LAST_N, DRY_MULTIPLIER, Completion
+from intent.backends.base import DRY_LAST_N, DRY_MULTIPLIER, Completion, Defaults
 from intent.errors import BackendUnavailable
 from intent.turn import grammar
 
@@ -29,7 +30,7 @@ def _constraint(schema: dict[str, Any]) -> list[str]:
 
 
 @dataclass
-class OneShot:
+class OneShot(Defaults):
     binary: Path
     model: Path
     ctx_size: int = 4096
@@ -86,6 +87,7 @@ class OneShot:
         *,
         max_tokens: int,
         discourage_repeats: bool = False,
+        on_text: Callable[[str], None] | None = None,  # unused: streams is False
     ) -> Completion:
         system = next((m["content"] for m in messages if m["role"] == "system"), "")
         rest = [m for m in messages if m["role"] != "system"]

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from intent.backends import capability, extract
-from intent.backends.base import DRY_LAST_N, DRY_MULTIPLIER, Completion
+from intent.backends.base import DRY_LAST_N, DRY_MULTIPLIER, Completion, Defaults
 from intent.backends.llama_server import constraint, looping
 from intent.backends.retry import RETRY_STATUSES, Backoff, BudgetSpent
 from intent.errors import BackendUnavailable
@@ -52,7 +52,7 @@ def server_root(base_url: str) -> str:
 
 
 @dataclass
-class OpenAICompat:
+class OpenAICompat(Defaults):
     base_url: str
     model: str
     api_key: str = ""
@@ -130,6 +130,7 @@ class OpenAICompat:
         *,
         max_tokens: int,
         discourage_repeats: bool = False,
+        on_text: Callable[[str], None] | None = None,  # unused: streams is False
     ) -> Completion:
         if not self.model:
             self.model = self.default_model()

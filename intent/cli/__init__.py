@@ -68,7 +68,9 @@ def version_text() -> str:
                         model = value.strip().strip('"')
         except OSError:
             pass
-    lines.append(f"model: {model or 'qwen2.5-coder-1.5b'}")
+    from intent.vocab import DEFAULT_MODEL  # typing only: `--version` stays cheap
+
+    lines.append(f"model: {model or DEFAULT_MODEL}")
     return "\n".join(lines)
 
 

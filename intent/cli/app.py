@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import signal
-import sys
 from typing import Annotated
 
 import typer
 
-from intent.cli import SUBCOMMANDS, version_text
+from intent.cli import SUBCOMMANDS, render, version_text
 
 COMMANDS_EPILOG = (
     "Commands: i explain CMD · i doctor · i model list|pull|use|show|rm|where · "
@@ -130,7 +129,7 @@ def _register() -> None:
     @app.command("version")
     def version() -> None:
         """Print the version, the llama.cpp build and the model."""
-        typer.echo(version_text())
+        render.echo(version_text())
 
 
 def _terminate(signum: int, _frame: object) -> None:
@@ -151,16 +150,11 @@ def dispatch(args: list[str]) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except KeyboardInterrupt:
-        print("i: interrupted.", file=sys.stderr)
+        render.note("i: interrupted.")
         return 130
     except Exception as exc:  # a bug: one line, the traceback only with -v
         if "-v" in args or "--verbose" in args:
-            import traceback
-
-            traceback.print_exc()
-        print(
-            f"i: internal error: {type(exc).__name__}: {exc} (run with -v for details)",
-            file=sys.stderr,
-        )
+            render.traceback()
+        render.note(f"i: internal error: {type(exc).__name__}: {exc} (run with -v for details)")
         return 1
     return 0

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from intent import __version__
 from intent.app import wiring
+from intent.app.turn import Timings, Turn
 from intent.cli import conversation, render
 from intent.errors import (
     AuditFailed,
@@ -23,7 +23,6 @@ from intent.errors import (
 from intent.explain.lookup import Docs
 from intent.guard import walk as safety
 from intent.models import catalog as models
-from intent.redact import redact_obj
 from intent.run import audit
 from intent.run import settle as execute
 from intent.settings import paths, trust
@@ -78,47 +77,12 @@ def read_piped_stdin() -> bytes | None:
         return None
 
 
-@dataclass
-class Envelope:
-    prompt: str
-    cwd: str
-    backend: str = ""
-    model: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
-
-    def build(self, status: str, exit_code: int, **extra: Any) -> dict[str, Any]:
-        obj = {
-            "version": 1,
-            "status": status,
-            "exit_code": exit_code,
-            "prompt": self.prompt,
-            "cwd": self.cwd,
-            "backend": self.backend,
-            "model": self.model,
-            "response": None,
-            "risk": None,
-            "guard": {"hard_reject": False, "actions": [], "reasons": []},
-            "executed": False,
-            "timings": {"startup_ms": None, "model_ms": None, "tool_steps": 0},
-        }
-        obj.update(self.data)
-        obj.update(extra)
-        return redact_obj(audit.encodable_obj(obj))
-
-
 def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | None = None) -> int:
     started = time.monotonic()
     cwd = Path.cwd()
     env = dict(os.environ)
     p = paths.resolve(env)
-    envelope = Envelope(prompt_text, str(cwd))
-    record: dict[str, Any] = {
-        "id": audit.new_id(),
-        "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "version": __version__,
-        "prompt": prompt_text,
-        "cwd": str(cwd),
-    }
+    turn = Turn(prompt_text, str(cwd))
     backend = None
     code = 1
     audit_broken: list[bool] = []
@@ -146,8 +110,7 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         if opts.model and models.looks_like_path(opts.model):
             models.require_gguf_path(opts.model)  # a typo is a usage error, not a missing model
         choice = wiring.resolve_backend(opts.backend, p, config, env, model_flag=opts.model)
-        envelope.backend = choice.backend
-        record["backend"] = f"{choice.backend} ({choice.source})"
+        turn.backend, turn.backend_source = choice.backend, choice.source
         if opts.verbose:
             render.note(f"backend: {choice.backend} ({choice.source})")
         backend, model_id = wiring.build_backend(
@@ -159,7 +122,7 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             snapshots=not opts.no_snapshot,
             progress=None if opts.quiet else _waiting,
         )
-        envelope.model = record["model"] = model_id
+        turn.model = model_id
         stdin_text = piped.decode(errors="replace") if piped else ""
         answer_cache = None
         if config.get("answer_cache") and not opts.no_cache and not history and backend.cacheable:
@@ -167,7 +130,7 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
                 p.answers_dir, cache.key(prompt_text, cwd, model_id, extra, stdin_text)
             )
         hit = answer_cache.get() if answer_cache is not None else None
-        if hit is None and hasattr(backend, "prestart"):
+        if hit is None:
             # the model loads while the context is gathered (measured: ~0.1 s sooner on 2 cores
             # now that httpx is imported after the spawn)
             backend.prestart()
@@ -201,37 +164,31 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         proposal, cached = _propose(
             eng, prompt_text, ctx, history, answer_cache, hit, guard_ctx, opts, preview
         )
-        envelope.data.update(response=proposal.reply, risk=proposal.risk, cached=cached)
-        timings = {
-            "startup_ms": round(getattr(backend, "startup_ms", 0.0)),
-            "model_ms": round(proposal.model_ms),
-            "tool_steps": proposal.tool_steps,
-        }
-        envelope.data["timings"] = timings
+        turn.proposed, turn.cached = True, cached
+        turn.response, turn.risk = proposal.reply, proposal.risk
+        turn.timings = Timings(backend.startup_ms, proposal.model_ms, proposal.tool_steps)
         if proposal.verdict is not None:
-            envelope.data["guard"] = {
+            turn.guard = {
                 "hard_reject": proposal.verdict.hard_reject,
                 "actions": proposal.actions,
                 "reasons": proposal.verdict.reasons,
             }
-        record.update(response=proposal.reply, guard=envelope.data.get("guard"), cached=cached)
-        for line in getattr(backend, "notes", []):
+        for line in backend.notes:
             render.note(line)
         if not (opts.json or opts.raw) and proposal.kind in ("command", "script"):
             render.proposal(proposal, quiet=opts.quiet, cached=cached)
 
         def record_before_run(decision: str, command: str) -> None:
-            record.update(decision=decision, executed_command=command, response=proposal.reply)
+            turn.decision, turn.executed_command, turn.command_known = decision, command, True
+            turn.response = proposal.reply
             try:
-                audit.append(p.audit_log, {**record, "outcome": "started"})
+                audit.append(p.audit_log, turn.started_record())
             except AuditFailed:
                 audit_broken.append(True)  # already reported as the error; not twice
                 raise
 
-        revisions: list[str] = []
-
         def revise(current: engine.Proposal, feedback: str) -> engine.Proposal | None:
-            revisions.append(feedback)
+            turn.revisions.append(feedback)
             if cached:  # a cached answer has no conversation on a server yet: start one
                 eng.messages = eng.messages or conversation.messages_for(prompt_text, ctx, history)
             return conversation.revise(eng, current, feedback, preview, opts)
@@ -248,11 +205,9 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             # the user's command runs
             release=backend.close,
         )
-        record["outcome"] = "finished"
-        if revisions:
-            record["revisions"] = revisions
+        turn.settled = True
         if settled.decision in ("edited", "revised"):
-            envelope.data.update(response=proposal.reply, risk=proposal.risk)
+            turn.response, turn.risk = proposal.reply, proposal.risk
         if settled.decision == "simulated":
             if not opts.json and proposal.kind == "inform":
                 answer = render.visible(proposal.reply["stdout_to_user"], newlines=True)
@@ -279,47 +234,36 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
 
             print_breakdown(explain_mod.explain(proposal.reply["command"], cache_dir=p.cache_dir))
         code = settled.exit_code
-        record.update(
-            decision=settled.decision, exit_code=code, executed_command=settled.executed_command
-        )
-        if settled.outcome is not None:
-            record.update(
-                duration_s=round(settled.outcome.duration_s, 3),
-                stderr=settled.outcome.stderr_tail[-1000:],
-            )
-            if settled.outcome.timed_out:
-                render.error(f"the command ran past {timeout}s and was stopped.")
+        turn.decision, turn.status, turn.exit_code = settled.decision, settled.status, code
+        turn.executed_command, turn.command_known = settled.executed_command, True
+        turn.outcome = settled.outcome
+        if settled.outcome is not None and settled.outcome.timed_out:
+            render.error(f"the command ran past {timeout}s and was stopped.")
         if opts.json:
-            extra_out: dict[str, Any] = {"executed": settled.outcome is not None}
-            if settled.outcome is not None:
-                extra_out["stdout"] = settled.outcome.stdout or ""
-            render.emit_json(envelope.build(settled.status, code, **extra_out))
+            render.emit_json(turn.envelope())
         return code
     except KeyboardInterrupt:
-        return _fail(Interrupted("interrupted."), opts, envelope, record)
+        return _fail(Interrupted("interrupted."), opts, turn)
     except RecursionError:  # JSON nested beyond Python's parser, from any backend
         too_deep = InvalidReply(
             "the model's reply is nested too deeply to be a valid answer.",
             hint="Try again, or try a larger model (`i model list`).",
         )
-        return _fail(too_deep, opts, envelope, record)
+        return _fail(too_deep, opts, turn)
     except IntentError as exc:
-        return _fail(exc, opts, envelope, record)
+        return _fail(exc, opts, turn)
     except Exception as exc:  # a bug: still one line (traceback with -v) and the JSON object
         if opts.verbose:
-            import traceback
-
-            traceback.print_exc()
-        return _fail(
-            IntentError(f"internal error: {type(exc).__name__}: {exc}"), opts, envelope, record
-        )
+            render.traceback()
+        return _fail(IntentError(f"internal error: {type(exc).__name__}: {exc}"), opts, turn)
     finally:
         if backend is not None:
             backend.close()
-        record["total_s"] = round(time.monotonic() - started, 3)
-        record.setdefault("exit_code", code)
+        turn.total_s = round(time.monotonic() - started, 3)
+        if turn.exit_code is None:
+            turn.exit_code = code
         try:
-            audit.append(p.audit_log, record)
+            audit.append(p.audit_log, turn.record())
         except AuditFailed as exc:
             if not audit_broken:
                 render.note(f"i: {exc.message.replace('; nothing was run.', '.')} {exc.hint}")
@@ -357,18 +301,12 @@ def _waiting(line: str) -> None:
     render.note(("\r\033[K" if render.err_tty() else "") + line)
 
 
-def _fail(exc: IntentError, opts: AskOptions, envelope: Envelope, record: dict[str, Any]) -> int:
-    code = exc.exit_code
-    status = {4: "refused", 8: "cancelled"}.get(code, "error")
-    record.update(
-        decision="refused" if code == 4 else "cancelled" if code == 8 else "error",
-        error=exc.message,
-        exit_code=code,
-    )
+def _fail(exc: IntentError, opts: AskOptions, turn: Turn) -> int:
+    failure = turn.fail(exc)
     if opts.json:
-        render.emit_json(envelope.build(status, code, error=exc.one_line()))
+        render.emit_json(turn.envelope())
     else:
         render.error(exc.message, exc.hint)
         if opts.verbose and exc.detail:
             render.note(render.visible(exc.detail, newlines=True))
-    return code
+    return failure.exit_code

@@ -34,7 +34,7 @@ def get(key: str) -> None:
             IntentError(f"unknown config key {key!r}; valid keys: {', '.join(KEYS)}")
         ) from None
     value = _config().get(key)
-    typer.echo(str(value).lower() if isinstance(value, bool) else value)
+    render.echo(str(value).lower() if isinstance(value, bool) else value)
 
 
 @app.command("set")
@@ -47,7 +47,7 @@ def set_(key: str, value: str) -> None:
         raise _fail(exc) from None
     except IntentError as exc:
         raise _fail(exc) from None
-    typer.echo(f"{key} = {stored}")
+    render.echo(f"{key} = {stored}")
 
 
 @app.command("unset")
@@ -75,13 +75,13 @@ def list_(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
         shown = (
             str(value).lower() if isinstance(value, bool) else repr(value) if value == "" else value
         )
-        typer.echo(f"{name} = {shown}  # {origin}: {key.doc}")
+        render.echo(f"{name} = {shown}  # {origin}: {key.doc}")
 
 
 @app.command("path")
 def path() -> None:
     """Where config.toml lives."""
-    typer.echo(str(paths.resolve().config_file))
+    render.echo(str(paths.resolve().config_file))
 
 
 @app.command("edit")

@@ -30,7 +30,8 @@ def drive(
                 try:
                     event = next(gen)
                 except StopIteration as stop:
-                    return stop.value
+                    proposal: engine.Proposal = stop.value  # the generator's return value
+                    return proposal
                 if isinstance(event, engine.Retrying):
                     preview.clear()  # that reply is discarded; the next one is previewed anew
                 if opts.verbose:

@@ -22,9 +22,9 @@ def doctor(
 
     def show(c: doctor_mod.Check) -> None:
         mark = render.paint("✓", "32") if c.ok else render.paint("✗", "31")
-        typer.echo(f"{mark} {c.name}: {c.detail}")
+        render.echo(f"{mark} {c.name}: {c.detail}")
         if c.fix and (not c.ok or c.optional):
-            typer.echo(f"    fix: {c.fix}")
+            render.echo(f"    fix: {c.fix}")
 
     checks = doctor_mod.run(quick=quick, fix=fix, on_check=None if json_out else show)
     ok = all(c.ok for c in checks)

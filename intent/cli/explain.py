@@ -7,7 +7,7 @@ import re
 import shutil
 import sys
 import textwrap
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -48,12 +48,12 @@ def explain(
     print_breakdown(result, full=full)
 
 
-def print_breakdown(result: dict, *, full: bool = False) -> None:
+def print_breakdown(result: dict[str, Any], *, full: bool = False) -> None:
     """The readable breakdown: the command, each token with its documentation, the risk."""
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     width = shutil.get_terminal_size((100, 24)).columns if sys.stdout.isatty() else 100
     for line in breakdown_lines(result, width=width, full=full, colour=colour):
-        typer.echo(line)
+        render.echo(line)
 
 
 # the command's parts and their explanations share a colour, as on explainshell
@@ -61,7 +61,7 @@ PALETTE = ("36", "33", "32", "35", "34", "31")
 LABEL = 18  # the column where explanations start
 
 
-def breakdown_lines(result: dict, *, width: int, full: bool, colour: bool) -> list[str]:
+def breakdown_lines(result: dict[str, Any], *, width: int, full: bool, colour: bool) -> list[str]:
     """The breakdown as lines no wider than `width`: each token (with its argument) in a
     column, its documentation wrapped with a hanging indent; the first sentence unless `full`."""
     width = max(width, LABEL + 20)
@@ -115,7 +115,7 @@ def breakdown_lines(result: dict, *, width: int, full: bool, colour: bool) -> li
     return lines
 
 
-def _summary(result: dict, p: paths.Paths, verbose: bool) -> str | None:
+def _summary(result: dict[str, Any], p: paths.Paths, verbose: bool) -> str | None:
     """A short summary written only from the excerpts, when a real model is available."""
     cfg = Config(p.config_file)
     try:

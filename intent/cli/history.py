@@ -38,7 +38,7 @@ def list_(
     for r in records:
         cmd = r.get("executed_command") or (r.get("response") or {}).get("command") or ""
         # the log holds model text: shown escaped, so a replayed turn cannot drive the terminal
-        typer.echo(
+        render.echo(
             render.visible(
                 f"{r.get('id')}  {r.get('decision', '?'):9}  exit={r.get('exit_code')}  "
                 f"{str(r.get('prompt', ''))[:50]!r}  {str(cmd)[:60]}"
@@ -53,7 +53,7 @@ def show(ident: str) -> None:
     if record is None:
         render.error(f"no turn with id {ident!r}; see `i history list`.")  # escaped by error()
         raise typer.Exit(1)
-    typer.echo(render.visible(json.dumps(record, indent=2, ensure_ascii=False), newlines=True))
+    render.echo(render.visible(json.dumps(record, indent=2, ensure_ascii=False), newlines=True))
 
 
 @app.command("clear")

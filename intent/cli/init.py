@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -19,6 +20,8 @@ from intent.models import catalog as models
 from intent.models import pull
 from intent.settings import paths, shell
 from intent.settings.config import Config
+
+T = TypeVar("T")
 
 
 def init(
@@ -35,7 +38,7 @@ def init(
     interactive = sys.stdin.isatty() and sys.stderr.isatty() and not yes
     steps: list[str] = []
 
-    def timed(label: str, fn):  # noqa: ANN001, ANN202
+    def timed(label: str, fn: Callable[[], T]) -> T:
         started = time.monotonic()
         result = fn()
         steps.append(f"{label}: {time.monotonic() - started:.0f}s")
@@ -74,7 +77,7 @@ def init(
     if shell_name in shell.SNIPPETS:
         add = yes or (
             interactive
-            and input(f"Add `i` integration to {shell.RC_FILES[shell_name]}? [Y/n] ")
+            and render.read_line(f"Add `i` integration to {shell.RC_FILES[shell_name]}? [Y/n] ")
             .strip()
             .lower()
             in ("", "y", "yes")
@@ -84,13 +87,13 @@ def init(
         else:
             rc_note = f"shell integration: skipped; later: i shell-init {shell_name}"
     check = timed("smoke test", lambda: doctor.smoke(p, Config(p.config_file)))
-    typer.echo(runtime_note)
-    typer.echo(
+    render.echo(runtime_note)
+    render.echo(
         f"model: {entry.id} at {path} ({'already installed' if src == 'present' else 'from ' + src})"
     )
-    typer.echo(rc_note)
-    typer.echo(f"{'✓' if check.ok else '✗'} smoke test: {check.detail}")
-    typer.echo("timings: " + ", ".join(steps))
+    render.echo(rc_note)
+    render.echo(f"{'✓' if check.ok else '✗'} smoke test: {check.detail}")
+    render.echo("timings: " + ", ".join(steps))
     if not check.ok:
         raise typer.Exit(3)
-    typer.echo('Try: i "find large files"')
+    render.echo('Try: i "find large files"')

@@ -63,10 +63,10 @@ def _server_models(p: paths.Paths, json_out: bool) -> bool:
         return True
     for r in rows:
         mark = "*" if r["current"] else " "
-        typer.echo(f"{mark} {r['id']:30} {r['size'] / 1e9:6.2f} GB  {r['note']}")
+        render.echo(f"{mark} {r['id']:30} {r['size'] / 1e9:6.2f} GB  {r['note']}")
     if not any(r["current"] for r in rows):
-        typer.echo(f"  ({current} is not installed: ollama pull {current})")
-    typer.echo(f"Models on the Ollama server at {root} (ollama backend; * current).")
+        render.echo(f"  ({current} is not installed: ollama pull {current})")
+    render.echo(f"Models on the Ollama server at {root} (ollama backend; * current).")
     return True
 
 
@@ -103,8 +103,8 @@ def list_(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
         state = "installed" if r["installed"] else "-"
         size = f"{r['size'] / 1e9:.2f} GB" if r["size"] else "? GB"
         warn = "  (too big for this machine's RAM)" if r["too_big"] else ""
-        typer.echo(f"{mark} {r['id']:22} {state:10} {size:>8}  {r['note']}{warn}")
-    typer.echo("* current model. Pull one: i model pull ID")
+        render.echo(f"{mark} {r['id']:22} {state:10} {size:>8}  {r['note']}{warn}")
+    render.echo("* current model. Pull one: i model pull ID")
 
 
 @app.command("pull")
@@ -133,7 +133,7 @@ def pull_cmd(
         raise typer.Exit(130) from None
     if use:
         Config(p.config_file).set("model", entry.id)
-    typer.echo(
+    render.echo(
         f"{entry.id}: {path}" + ("" if src == "present" else f" (from {src}, sha256 verified)")
     )
 
@@ -146,7 +146,7 @@ def use(ref: str) -> None:
         if models.looks_like_path(ref):
             path = str(models.require_gguf_path(ref))
             Config(p.config_file).set("model", path)
-            typer.echo(f"model = {path}")
+            render.echo(f"model = {path}")
             return
         entry = pull.lookup(p, ref)
         if not models.model_path(p, entry).exists():
@@ -154,7 +154,7 @@ def use(ref: str) -> None:
         Config(p.config_file).set("model", entry.id)
     except IntentError as exc:
         raise _fail(exc) from None
-    typer.echo(f"model = {entry.id}")
+    render.echo(f"model = {entry.id}")
 
 
 @app.command("show")
@@ -196,7 +196,7 @@ def show(
         render.emit_json(info)
         return
     for k, v in info.items():
-        typer.echo(f"{k:24} {v}")
+        render.echo(f"{k:24} {v}")
 
 
 def _show_path(path: Any, json_out: bool) -> None:
@@ -219,7 +219,7 @@ def _show_path(path: Any, json_out: bool) -> None:
         render.emit_json(info)
         return
     for k, v in info.items():
-        typer.echo(f"{k:24} {v}")
+        render.echo(f"{k:24} {v}")
 
 
 @app.command("rm")
@@ -234,10 +234,10 @@ def rm(
         removed = pull.remove(paths.resolve(), ref, purge=purge)
     except IntentError as exc:
         raise _fail(exc) from None
-    typer.echo("\n".join(f"removed {f}" for f in removed) or f"{ref} was not installed")
+    render.echo("\n".join(f"removed {f}" for f in removed) or f"{ref} was not installed")
 
 
 @app.command("where")
 def where() -> None:
     """The models directory."""
-    typer.echo(str(paths.resolve().models_dir))
+    render.echo(str(paths.resolve().models_dir))

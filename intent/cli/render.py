@@ -16,8 +16,15 @@ from intent.run import clipboard
 from intent.run.settle import Decision
 from intent.turn import partial
 from intent.turn.engine import Proposal
+from intent.vocab import Risk
 
-RISK_COLOR = {"safe": "32", "network": "36", "mutates": "33", "destructive": "31", "sudo": "35"}
+RISK_COLOR: dict[Risk, str] = {
+    "safe": "32",
+    "network": "36",
+    "mutates": "33",
+    "destructive": "31",
+    "sudo": "35",
+}
 
 
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -67,6 +74,26 @@ def note(text: str) -> None:
 
 def out(text: str) -> None:
     print(text, flush=True)
+
+
+def echo(text: object = "") -> None:
+    """A line of a subcommand's own output on stdout, written by click as it always was (click
+    strips colour codes when stdout is not a terminal)."""
+    import typer  # loaded already by every subcommand that reaches here
+
+    typer.echo(text)
+
+
+def traceback() -> None:
+    """The traceback of the exception being handled, on stderr (for -v on an internal error)."""
+    import traceback as tb
+
+    tb.print_exc()
+
+
+def read_line(question: str) -> str:
+    """One line from the keyboard after `question`; the caller has checked for a terminal."""
+    return input(question)
 
 
 def emit_json(obj: Any) -> None:

@@ -28,9 +28,9 @@ def status(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
     else:
         for name, b in info["binaries"].items():
             if b["found"]:
-                typer.echo(f"✓ {name}: {b['path']} ({b['source']}, version {b['version']})")
+                render.echo(f"✓ {name}: {b['path']} ({b['source']}, version {b['version']})")
             else:
-                typer.echo(
+                render.echo(
                     f"✗ {name}: not found"
                     + (f" ({b['path']} from {b['source']})" if b["path"] else "")
                     + " — run `i runtime install`"
@@ -81,7 +81,7 @@ def install(
         raise typer.Exit(2)
     if not yes and host.has_tty:
         chosen = method or runtime_install.choose_method(host)
-        answer = input(
+        answer = render.read_line(
             f"Install llama.cpp with {chosen} into {p.runtime_dir if chosen == 'source' else 'the system'}? [y/N] "
         )
         if answer.strip().lower() not in ("y", "yes"):
@@ -110,8 +110,8 @@ def install(
             }
         )
     else:
-        typer.echo(
+        render.echo(
             f"llama.cpp ready ({result.method}{', reused' if result.reused else ''}, "
             f"{result.seconds:.0f}s): {result.server}"
         )
-        typer.echo(f"smoke test: {result.smoke}")
+        render.echo(f"smoke test: {result.smoke}")

@@ -12,7 +12,7 @@ from intent.settings import shell as shell_mod
 def shell_init(shell: str) -> None:
     """Print the shell integration for bash, zsh or fish."""
     try:
-        typer.echo(shell_mod.snippet(shell))
+        render.echo(shell_mod.snippet(shell))
     except KeyError:
         render.error(f"unknown shell {shell!r}; choose bash, zsh or fish.")
         raise typer.Exit(2) from None

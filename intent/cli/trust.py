@@ -23,7 +23,7 @@ def trust(
     p = paths.resolve()
     if list_:
         for d in trust_mod.trusted(p):
-            typer.echo(render.visible(d))
+            render.echo(render.visible(d))
         return
     target = (directory or Path.cwd()).expanduser()
     if not target.is_dir():

@@ -10,6 +10,7 @@ import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from intent.explain.lookup import Docs, find_option, name_line, option_doc
 from intent.guard import walk as safety
@@ -361,7 +362,7 @@ class Explainer:
         return 0
 
 
-def explain(command: str, *, cache_dir: Path | None, use_man: bool = True) -> dict:
+def explain(command: str, *, cache_dir: Path | None, use_man: bool = True) -> dict[str, Any]:
     """The structure that `i explain --json` prints (without the summary)."""
     verdict = safety.assess(command)
     parts = Explainer(Docs(cache_dir, use_man=use_man)).explain(command)
@@ -375,7 +376,7 @@ def explain(command: str, *, cache_dir: Path | None, use_man: bool = True) -> di
     }
 
 
-def _part_dict(p: Part) -> dict:
+def _part_dict(p: Part) -> dict[str, Any]:
     d = asdict(p)
     d["items"] = [
         {k: v for k, v in it.items() if v is not None or k in ("token", "kind", "doc")}
@@ -386,7 +387,7 @@ def _part_dict(p: Part) -> dict:
     return d
 
 
-def coverage(result: dict) -> tuple[int, int]:
+def coverage(result: dict[str, Any]) -> tuple[int, int]:
     """(flags with an excerpt, flags) in one explanation."""
     flags = [it for p in result["parts"] for it in p["items"] if it["kind"] == "flag"]
     return sum(1 for f in flags if f["doc"]), len(flags)

@@ -16,23 +16,24 @@ from intent.guard.options import Spec, parse_args
 from intent.guard.parser import Simple
 from intent.guard.words import DISK, HARMLESS_TARGETS, STARTUP, SYSTEM_DIRS
 from intent.guard.wrappers import base_name, skip_options
+from intent.vocab import RISKS, Risk
 
 __all__ = ["base_name", "skip_options"]
 
-LEVELS = ("safe", "network", "mutates", "destructive", "sudo")
+LEVELS = RISKS  # the guard's ordered levels are the shared risk vocabulary
 
 
 def rank(level: str) -> int:
     return LEVELS.index(level) if level in LEVELS else len(LEVELS) - 1
 
 
-def higher(a: str, b: str) -> str:
+def higher(a: Risk, b: Risk) -> Risk:
     return a if rank(a) >= rank(b) else b
 
 
 @dataclass(frozen=True)
 class Verdict:
-    risk: str
+    risk: Risk
     hard_reject: bool
     reasons: list[str] = field(default_factory=list)
 
@@ -50,7 +51,7 @@ class Findings:
 
     script: Callable[[str, Context, int], None]
     simple: Callable[[Simple, Context, int], None]
-    risk: str = "safe"
+    risk: Risk = "safe"
     hard: bool = False
     reasons: list[str] = field(default_factory=list)
     functions: set[str] = field(default_factory=set)  # defined in the command; bodies walked
@@ -59,7 +60,7 @@ class Findings:
     feed_kind: str = ""
     feed_sources: list[str] = field(default_factory=list)
 
-    def raise_to(self, level: str, reason: str) -> None:
+    def raise_to(self, level: Risk, reason: str) -> None:
         self.risk = higher(self.risk, level)
         if reason not in self.reasons:
             self.reasons.append(reason)

@@ -15,6 +15,7 @@ from typing import Any
 
 from intent.errors import ModelMissing, UsageError
 from intent.settings.paths import Paths
+from intent.vocab import DEFAULT_MODEL
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ CATALOG: dict[str, Entry] = {
     )
 }
 
-DEFAULT_ID = "qwen2.5-coder-1.5b"
+DEFAULT_ID = DEFAULT_MODEL
 
 
 def custom_file(paths: Paths) -> Path:

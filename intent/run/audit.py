@@ -123,14 +123,14 @@ def read(path: Path) -> list[dict[str, Any]]:
 
 
 def find(path: Path, ident: str) -> dict[str, Any] | None:
-    for record in reversed(read(path)):
+    for record in read(path)[::-1]:
         if record.get("id") == ident:
             return record
     return None
 
 
 def last_failed(path: Path) -> dict[str, Any] | None:
-    for record in reversed(read(path)):
+    for record in read(path)[::-1]:
         if record.get("executed_command") and record.get("exit_code") not in (0, None):
             return record
     return None

@@ -13,16 +13,7 @@ from intent import process
 from intent.errors import Cancelled, ConfirmationNeeded, Refused, SandboxUnavailable
 from intent.guard import walk as safety
 from intent.turn.engine import Proposal, guard
-
-AUTORUN = ("safe", "network")
-INTERPRETER_ARGV = {
-    "python3": ["python3", "-c"],
-    "node": ["node", "-e"],
-    "ruby": ["ruby", "-e"],
-    "perl": ["perl", "-e"],
-    "bash": ["bash", "-c"],
-    "sh": ["sh", "-c"],
-}
+from intent.vocab import AUTORUN, INTERPRETER_ARGV
 
 
 @dataclass(frozen=True)

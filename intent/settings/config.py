@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from intent.errors import UsageError
+from intent.vocab import DEFAULT_MODEL
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ KEYS: dict[str, Key] = {
             "Which backend answers.",
             ("auto", "llama-server", "llama-cli", "openai", "ollama", "mock"),
         ),
-        Key("model", str, "qwen2.5-coder-1.5b", "Catalog id or path to a .gguf file."),
+        Key("model", str, DEFAULT_MODEL, "Catalog id or path to a .gguf file."),
         Key("max_tool_steps", int, 8, "Read-only tool calls allowed per request."),
         Key("timeout", int, 300, "Seconds a confirmed command may run before it is killed.", (), 1),
         Key("request_timeout", int, 180, "Seconds one model reply may take.", (), 1),

@@ -19,6 +19,7 @@ from intent.guard import walk as safety
 from intent.turn import prompt as prompt_mod
 from intent.turn import schema, verify
 from intent.turn.tools import Toolbox
+from intent.vocab import Risk
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Proposal:
     reply: dict[str, Any]
     kind: str  # command | script | inform | clarify | refuse
     verdict: safety.Verdict | None
-    risk: str | None
+    risk: Risk | None
     actions: list[str] = field(default_factory=list)
     tool_steps: int = 0
     model_ms: float = 0.0
@@ -55,10 +56,11 @@ class Proposal:
 
     @property
     def command_text(self) -> str | None:
+        # the reply passed the schema, so these are strings
         if self.kind == "command":
-            return self.reply["command"]
+            return str(self.reply["command"])
         if self.kind == "script":
-            return self.reply["script"]["body"]
+            return str(self.reply["script"]["body"])
         return None
 
 
@@ -73,21 +75,21 @@ _KIND = {
 }
 
 
-def guard(reply: dict[str, Any], context: safety.Context) -> tuple[safety.Verdict, str, list[str]]:
+def guard(reply: dict[str, Any], context: safety.Context) -> tuple[safety.Verdict, Risk, list[str]]:
     """Guard a command or script reply; return the verdict, the final risk and the actions."""
     if "script" in reply:
         interp = reply["script"]["interpreter"]
         body = reply["script"]["body"]
         verdict = (
             safety.assess(body, context=context)
-            if interp in ("bash", "sh")
+            if interp in ("bash", "sh")  # the shells the guard can read
             else safety.Verdict(
                 "mutates", False, [f"{interp} script: effects not analysed (mutates)"]
             )
         )
     else:
         verdict = safety.assess(reply["command"], context=context)
-    claimed = reply.get("risk", "safe")
+    claimed: Risk = reply.get("risk", "safe")  # the schema admitted only vocab.RISKS
     final = safety.higher(claimed, verdict.risk)
     actions = []
     if verdict.hard_reject:
@@ -227,9 +229,7 @@ class Engine:
         for attempt in range(2):
             started = self.clock()
             streaming: dict[str, Any] = (
-                {"on_text": self.watch}
-                if self.watch is not None and getattr(self.backend, "streams", False)
-                else {}
+                {"on_text": self.watch} if self.watch is not None and self.backend.streams else {}
             )
             completion = self.backend.complete(
                 attempt_msgs,

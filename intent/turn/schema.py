@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from intent import vocab
 from intent.errors import InvalidReply, ReplyNotJSON
 
-RISKS = ["safe", "network", "mutates", "destructive", "sudo"]
+# JSON Schema wants lists; the words themselves live in intent.vocab
+RISKS = list(vocab.RISKS)
 RUNTIMES = ["instant", "seconds", "minutes", "long"]
 CONFIDENCE = ["low", "medium", "high"]
-INTERPRETERS = ["python3", "node", "ruby", "perl", "bash", "sh"]
+INTERPRETERS = list(vocab.INTERPRETERS)
 TOOL_NAMES = [
     "list_dir",
     "read_file",

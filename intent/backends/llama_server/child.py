@@ -13,7 +13,6 @@ import json
 import os
 import secrets
 import socket
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -120,7 +119,7 @@ class LlamaServer:
         self.paths = paths
         self.transport = transport
         self.snapshots = snapshots  # snapshot.Snapshots or None
-        self.proc: subprocess.Popen | None = None
+        self.proc: process.Popen[bytes] | None = None
         self.port = 0
         self.api_key = secrets.token_urlsafe(24)
         self.client: Any = None
@@ -300,7 +299,8 @@ class LlamaServer:
                 f"llama-server answered HTTP {resp.status_code}: {resp.text[:300]}",
                 hint="Run `i doctor`.",
             )
-        return resp.json()
+        body: dict[str, Any] = resp.json()  # llama-server's reply object; callers read it by key
+        return body
 
     def stream_chat(
         self, payload: dict[str, Any], on_text: Callable[[str], None] | None = None
@@ -328,7 +328,7 @@ class LlamaServer:
             )
         code = None
         if self.proc is not None:
-            with contextlib.suppress(subprocess.TimeoutExpired):
+            with contextlib.suppress(process.TimeoutExpired):
                 code = self.proc.wait(timeout=1.0)
         what = f"crashed (exit {code})" if code is not None else f"failed ({type(exc).__name__})"
         return BackendUnavailable(

@@ -295,7 +295,7 @@ def test_version_and_help_import_nothing_heavy() -> None:
 def test_exit_code_table_is_documented() -> None:
     from intent import errors
 
-    doc = (Path(__file__).parent.parent / "docs" / "exit-codes.md").read_text()
+    doc = (Path(__file__).parents[2] / "docs" / "exit-codes.md").read_text()
     for cls in (
         errors.UsageError,
         errors.BackendUnavailable,
