@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import json
 import os
 import re
@@ -108,6 +109,8 @@ def ask_i(
         eng.verify = variant.verify
         if variant.system_prompt is not None:
             prompt_mod.SYSTEM_PROMPT = variant.system_prompt  # the engine reads it per run
+        if variant.examples is not None:
+            prompt_mod.EXAMPLES_PER_REQUEST = variant.examples
     started = time.perf_counter()
     gen = eng.run(task.request, ctx)
     try:
@@ -129,6 +132,14 @@ def ask_i(
         return Answer(task.id, "i", "script", command, ms, warnings=warnings)
     text = next(iter(reply.values()))
     return Answer(task.id, "i", proposal.kind, str(text)[:200], ms)
+
+
+def shown_dir(work: Path, task: Task) -> Path:
+    """Where the model is told it stands. Not named after the task: the context's `cwd:` line
+    would hand the model a hint (`.../cp-to-backup`) and a wrong directory to rebuild paths
+    from; a user's project is just a directory."""
+    digest = hashlib.sha1(task.id.encode()).hexdigest()[:6]
+    return work / "shown" / digest / "project"
 
 
 def score(answer: Answer, task: Task, ref: sandbox.Run, shown: Path, scratch: Path) -> None:
@@ -218,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-q", "--quiet", action="store_true", help="print only the table")
     ap.add_argument("--chunk", type=int, default=8, help="tasks per side in a row (default 8)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per model request")
-    ap.add_argument("--variant", default="shipped", help="which i to ask: shipped, today, noverify")
+    ap.add_argument("--variant", default="shipped", help="which i to ask: shipped, today, noverify, nobank (bench/variants.py)")
     ap.add_argument("--report", type=Path, help="print the table of a .jsonl results file")
     args = ap.parse_args(argv)
     if args.report:
@@ -284,12 +295,12 @@ def compare_run(tasks: list[Task], work: Path, args: argparse.Namespace) -> int:
             chunk = tasks[first : first + args.chunk]
             refs = {}
             for task in chunk:
-                shown = work / "shown" / task.id
+                shown = shown_dir(work, task)
                 sandbox.build(task, shown)
                 refs[task.id] = sandbox.run(task, task.reference, shown, work / "ref")
             for who in sides:
                 for n, task in enumerate(chunk, first + 1):
-                    shown = work / "shown" / task.id
+                    shown = shown_dir(work, task)
                     if who == "i":
                         answer = ask_i(backend, task, shown, config, docs, variant)
                         answer.who = variant_label

@@ -1,6 +1,7 @@
 """Variants of `i` the benchmark can compare (`--variant NAME`), kept so every one stays measurable.
 
-A variant swaps the system prompt and/or turns verification off; the default is `i` as shipped.
+A variant swaps the system prompt, turns verification off and/or changes how many bank
+examples (intent/turn/examples.py) go into the user message; the default is `i` as shipped.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ class Variant:
     system_prompt: str | None  # None: the shipped prompt
     verify: bool
     note: str
+    examples: int | None = None  # bank examples per request; None: as shipped
 
 
 # The system prompt before issue 13 (prompt version 3), as the "today" reference.
@@ -62,8 +64,9 @@ Request: what is a symlink?
 VARIANTS = {
     v.name: v
     for v in (
-        Variant("shipped", None, True, "prompt v4 and verify before showing"),
-        Variant("today", PROMPT_V3, False, "prompt v3, no verification: i before issue 13"),
-        Variant("noverify", None, False, "prompt v4 without verification"),
+        Variant("shipped", None, True, "prompt v6, bank examples and verify before showing"),
+        Variant("today", PROMPT_V3, False, "prompt v3, no verification: i before issue 13", 0),
+        Variant("noverify", None, False, "prompt v6 and bank examples, no verification"),
+        Variant("nobank", None, True, "prompt v6 and verification, no bank examples", 0),
     )
 }

@@ -213,6 +213,7 @@ def _tokens(text: str, home: str) -> list[str]:
 def _names(text: str, home: str, names: set[str]) -> list[str]:
     found = []
     for line in _lines(text, home):
+        line = line.split(" -> ", 1)[0]  # a long listing's symlink target is not a listed name
         for part in re.split(r"[\s:\"']+|/", line):
             if part in names:
                 found.append(part)

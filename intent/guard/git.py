@@ -154,7 +154,12 @@ def _git_sub(sub: str, more: list[str], acc: Findings, ctx: Context, depth: int)
     ):
         acc.raise_to("destructive", f"git {sub}: discards work (destructive)")
     elif sub in ("checkout", "restore", "switch") and (
-        "--" in more or "." in more or opts & {"-f", "--force", "--discard-changes"}
+        "--" in more
+        or "." in more
+        or opts & {"-f", "--force", "--discard-changes"}
+        # `git restore PATH` overwrites the working tree unless it only unstages (--staged)
+        or sub == "restore"
+        and not (opts & {"-S", "--staged"} and not opts & {"-W", "--worktree"})
     ):
         acc.raise_to("destructive", f"git {sub}: may discard local changes (destructive)")
     elif sub == "branch" and opts & {"-D"} or sub == "stash" and more[:1] in (["drop"], ["clear"]):

@@ -193,7 +193,7 @@ class Engine:
         """The reply whose command passes the machine's checks, after at most one retry that
         quotes the problem; else the better of the two, with what is still wrong."""
         reply = _repaired(reply)
-        found = verify.problems(reply["command"], self.docs)
+        found = verify.problems(reply["command"], self.docs, self.guard_context.cwd)
         if not found:
             return reply, [], 0.0
         yield Retrying("; ".join(p.message for p in found))
@@ -216,7 +216,7 @@ class Engine:
         if "command" not in second:
             return reply, [p.message for p in found], ms
         second = _repaired(second)
-        still = verify.problems(second["command"], self.docs)
+        still = verify.problems(second["command"], self.docs, self.guard_context.cwd)
         if len(still) <= len(found):
             return second, [p.message for p in still], ms
         return reply, [p.message for p in found], ms

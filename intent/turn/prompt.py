@@ -15,7 +15,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROMPT_VERSION = "5"
+PROMPT_VERSION = "6"
 
 SYSTEM_PROMPT = """\
 You turn a user's request into one shell command for their machine. Reply with exactly one JSON object.
@@ -33,6 +33,7 @@ R (risk): "safe" only reads; "network" uses the network; "mutates" changes files
 Rules:
 - Prefer one short command built from the utilities listed in the context; use a script only when a command would be unreadable.
 - Pick sensible defaults instead of asking: the current directory is "." and the user's home is "~".
+- Write paths below the current directory relative to it (notes.txt, logs/), never built from the cwd line.
 - The command must run as written: complete quoting, every find -exec ends with \\; or + (in JSON: "{} \\\\;").
 - A request to do something gets a command, even when it names a host, a port, a schedule or a file: use them as given.
 - Never invent file names: use a tool call to look when it matters.
@@ -120,8 +121,22 @@ class RequestContext:
         ]
 
 
+# how many bank examples (turn/examples.py) close to the request go into the user message
+EXAMPLES_PER_REQUEST = 3
+
+
 def user_message(request: str, ctx: RequestContext) -> str:
-    return f"{ctx.render()}\n\nRequest: {request}"
+    """The context, the bank examples closest to the request, then the request. All of it comes
+    after the byte-stable system prompt, so the system prompt's KV snapshot still applies."""
+    from intent.turn import examples
+
+    near = examples.pick(request, EXAMPLES_PER_REQUEST)
+    shown = ""
+    if near:
+        shown = "\n\nSimilar requests (examples, not this request):\n" + "\n".join(
+            e.render() for e in near
+        )
+    return f"{ctx.render()}{shown}\n\nRequest: {request}"
 
 
 def revision_message(feedback: str) -> str:

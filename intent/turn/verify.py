@@ -9,9 +9,11 @@ terminator the JSON grammar turned into a stray quote.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 from intent import process
 from intent.explain.lookup import Docs, header_lines
@@ -30,6 +32,44 @@ _EXEC = re.compile(
     r"(-(?:exec|execdir|ok|okdir)\s(?:[^|&;]*?\s)?\{\})\s*(?:\\?\")?\s*(?=$|\|{1,2}|&&|>)"
 )
 MAX_OPTION_LIST = 500
+# utilities that read the files they are given and fail on a directory; for the first three the
+# first word that is not an option is their program or pattern, not a file
+_READERS = {
+    "grep",
+    "egrep",
+    "fgrep",
+    "sed",
+    "awk",
+    "cat",
+    "head",
+    "tail",
+    "wc",
+    "sort",
+    "uniq",
+    "cut",
+    "less",
+    "more",
+    "nl",
+    "tac",
+}
+# short options that take the next word as their argument
+_TAKES_ARG = {
+    "grep": "efmABCd",
+    "egrep": "efmABCd",
+    "fgrep": "efmABCd",
+    "sed": "ef",
+    "awk": "fvF",
+    "head": "nc",
+    "tail": "ncs",
+    "cut": "dfcb",
+    "sort": "ktoST",
+    "uniq": "fsw",
+    "nl": "bsvw",
+}
+_PROGRAM_FIRST = {"grep", "egrep", "fgrep", "sed", "awk"}
+_RECURSIVE = re.compile(
+    r"-[a-zA-Z]*[rR][a-zA-Z]*|--recursive|--dereference-recursive|-d|--directories.*"
+)
 
 
 @dataclass(frozen=True)
@@ -50,8 +90,9 @@ def repair(command: str) -> str:
     return fixed if fixed != command and _parses(fixed) else command
 
 
-def problems(command: str, docs: Docs | None) -> list[Problem]:
-    """What is wrong with `command` on this machine, most basic first; empty when nothing is."""
+def problems(command: str, docs: Docs | None, cwd: str | None = None) -> list[Problem]:
+    """What is wrong with `command` on this machine, most basic first; empty when nothing is.
+    With `cwd`, a file reader handed a directory there (`grep error logs`) is a problem too."""
     if not _encodable(command):
         return []  # nothing to check against this machine: the run step refuses it (exit 4)
     if not _parses(command):
@@ -71,8 +112,39 @@ def problems(command: str, docs: Docs | None) -> list[Problem]:
             continue
         if shutil.which(name) is None:
             found.append(Problem(f"`{name}` is not installed on this machine"))
+        elif cwd is not None and name in _READERS:
+            found += _directories_read(cmd.argv, cwd)
     if docs is not None and not found:
         found += _unknown_options(command, docs)
+    return found
+
+
+def _directories_read(argv: list[str], cwd: str) -> list[Problem]:
+    """`grep -i error logs` where logs is a directory: grep reads files (and says so only when
+    it runs). Options and the program or pattern word are skipped; an option that takes an
+    argument (`-e PAT`, `-n 5`) may leave its argument looking like an operand, but only a word
+    naming an existing directory is reported."""
+    name, words = argv[0], argv[1:]
+    if name in ("grep", "egrep", "fgrep") and any(_RECURSIVE.fullmatch(w) for w in words):
+        return []
+    takes_arg = _TAKES_ARG.get(name, "")
+    operands, skip = [], False
+    for w in words:
+        if skip:
+            skip = False
+        elif w.startswith("-") and w != "-":
+            skip = len(w) == 2 and w[1] in takes_arg  # `-e PAT`, `-n 5`: the next word is its
+        else:
+            operands.append(w)
+    if name in _PROGRAM_FIRST and not any(
+        w in ("-e", "-f") or w.startswith("--expression") or w.startswith("--file") for w in words
+    ):
+        operands = operands[1:]
+    found = []
+    for word in operands:
+        if word in (".", "..") or Path(cwd, os.path.expanduser(word)).is_dir():
+            hint = "; add -r to search below it" if name.endswith("grep") else ""
+            found.append(Problem(f"`{word}` is a directory, and {name} reads files{hint}"))
     return found
 
 

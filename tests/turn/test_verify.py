@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import command_reply as cmd
 
+from intent import safety
 from intent.backends.mock import MockBackend
 from intent.explain.lookup import Docs
 from intent.turn import prompt, tools, verify
@@ -74,3 +75,40 @@ def test_the_repair_needs_no_model_call(tmp_path: Path) -> None:
     proposal, _ = drive(Engine(backend, tools.Toolbox(tmp_path)), "chmod", tmp_path)
     assert proposal.reply["command"] == 'find . -name "*.sh" -exec chmod +x {} \\;'
     assert len(backend.calls) == 1
+
+
+@pytest.mark.parametrize(
+    ("command", "problem"),
+    [
+        ("grep -i error logs", "`logs` is a directory, and grep reads files; add -r"),
+        ("cat logs", "`logs` is a directory, and cat reads files"),
+        ("wc -l .", "`.` is a directory, and wc reads files"),
+        ("sed -n 1p logs", "`logs` is a directory, and sed reads files"),
+        ("grep -ri error logs", None),  # recursive: a directory is what it wants
+        ("grep -i error logs/*", None),
+        ("grep -e logs notes.txt", None),  # the argument of -e is the pattern
+        ("awk '{print}' logs/app.log", None),
+        ("ls logs", None),  # not a reader of files
+    ],
+)
+def test_a_file_reader_handed_a_directory_is_a_problem(
+    tmp_path: Path, command: str, problem: str | None
+) -> None:
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "app.log").write_text("error\n")
+    (tmp_path / "notes.txt").write_text("logs\n")
+    found = [p.message for p in verify.problems(command, None, str(tmp_path))]
+    assert found == ([] if problem is None else [found[0]]) and (
+        problem is None or found[0].startswith(problem)
+    )
+    assert verify.problems(command, None) == []  # without a cwd this check is not made
+
+
+def test_the_engine_checks_directories_in_its_own_cwd(tmp_path: Path) -> None:
+    (tmp_path / "logs").mkdir()
+    backend = MockBackend([cmd("grep -i error logs"), cmd("grep -ril error logs")])
+    engine = Engine(backend, tools.Toolbox(tmp_path))
+    engine.guard_context = safety.Context(cwd=str(tmp_path))
+    proposal, _ = drive(engine, "files in logs mentioning error", tmp_path)
+    assert proposal.reply["command"] == "grep -ril error logs" and proposal.warnings == []
+    assert "is a directory, and grep reads files" in backend.calls[1][-1]["content"]
