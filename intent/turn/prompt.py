@@ -133,7 +133,7 @@ def user_message(request: str, ctx: RequestContext) -> str:
     near = examples.pick(request, EXAMPLES_PER_REQUEST)
     shown = ""
     if near:
-        shown = "\n\nSimilar requests (examples, not this request):\n" + "\n".join(
+        shown = "\n\nCommands for similar requests (examples, not this request):\n" + "\n".join(
             e.render() for e in near
         )
     return f"{ctx.render()}{shown}\n\nRequest: {request}"

@@ -6,6 +6,7 @@ fixed and decoding is greedy, so the model's answers are the same on every run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import select
@@ -95,6 +96,12 @@ class Session:
     def wait(self) -> int:
         try:
             return self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):  # what the screen said, for the failure report
+                while select.select([self.master], [], [], 0.2)[0]:
+                    self.seen += os.read(self.master, 4096).decode(errors="replace")
+            self.proc.kill()
+            raise AssertionError(f"i did not exit; screen: {self.seen[-1500:]!r}") from None
         finally:
             os.close(self.master)
 

@@ -3,21 +3,22 @@ the guard rates it, and the examples picked for a request are the ones about the
 
 from __future__ import annotations
 
-import json
 import subprocess
 
 import pytest
 
 from intent import safety
-from intent.turn import examples, prompt, schema
+from intent.turn import examples, prompt
 
 
 @pytest.mark.parametrize("ex", examples.BANK, ids=lambda e: e.command[:40])
-def test_each_example_parses_validates_and_states_the_guards_risk(ex: examples.Example) -> None:
+def test_each_example_is_a_command_that_runs_as_written(ex: examples.Example) -> None:
+    """bash accepts it, the guard parses it, and every utility it names is a known one (the
+    examples teach commands, so none may be a typo the guard cannot rate)."""
     assert subprocess.run(["bash", "-n", "-c", ex.command]).returncode == 0
-    reply = json.loads(ex.render().split("\n", 1)[1])
-    assert schema.validate(reply)["command"] == ex.command
-    assert safety.assess(ex.command).risk == ex.risk
+    verdict = safety.assess(ex.command)
+    assert not any("unknown" in r or "refused" in r for r in verdict.reasons), verdict.reasons
+    assert ex.render() == f"- {ex.request}: {ex.command}"
 
 
 @pytest.mark.parametrize(
@@ -49,7 +50,7 @@ def test_examples_go_after_the_context_and_before_the_request(monkeypatch) -> No
         cwd="/home/ana/site", os_name="Linux", distro="", shell="bash", git="x", binaries=("ls",)
     )
     text = prompt.user_message("kill all processes named sleep", ctx)
-    assert text.index("Context:") < text.index("Similar requests") < text.index("pkill -x node")
+    assert text.index("Context:") < text.index("Commands for similar requests") < text.index("pkill -x node")
     assert text.rstrip().endswith("Request: kill all processes named sleep")
     monkeypatch.setattr(prompt, "EXAMPLES_PER_REQUEST", 0)
-    assert "Similar requests" not in prompt.user_message("kill all processes named sleep", ctx)
+    assert "Commands for similar requests" not in prompt.user_message("kill all processes named sleep", ctx)
