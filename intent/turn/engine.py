@@ -153,12 +153,23 @@ class Engine:
         model_ms = 0.0
         all_timings: list[dict[str, Any]] = []
         simulated = False
+        pushed = False
+        request = _request_of(messages)
         while True:
             reply, ms, simulated, timings = yield from self._ask_valid(messages, steps)
             model_ms += ms
             all_timings.append(timings)
             if "tool_call" not in reply:
-                break
+                if not self.verify or pushed or simulated or not _asks_instead(reply, request):
+                    break
+                # a request to do something got a question or prose: once, ask for a default
+                pushed = True
+                yield Retrying(f"the model answered a request with {next(iter(reply))}")
+                messages += [
+                    {"role": "assistant", "content": json.dumps(reply, separators=(",", ":"))},
+                    {"role": "user", "content": _PUSH},
+                ]
+                continue
             if steps >= self.max_tool_steps:
                 raise Refused(
                     f"the model used all {self.max_tool_steps} tool steps without an answer.",
@@ -256,6 +267,34 @@ class Engine:
             f"the model's reply was invalid twice: {error.message}",
             hint="Try again, or try a larger model (`i model list`).",
         )
+
+
+_PUSH = (
+    "Do not ask and do not explain: the request is for something to do. Pick the most "
+    "reasonable default (the current directory, the names as given) and reply with a command."
+)
+_QUESTION_WORDS = frozenset(
+    "what why how who when where which is are does do did can could should would explain".split()
+)
+
+
+def _request_of(messages: list[dict[str, str]]) -> str:
+    """The user's request: the last line of the newest message that carries one (the request
+    comes after the context and any piped input, so a `Request:` inside those is never last)."""
+    for m in reversed(messages):
+        if m["role"] == "user" and "\n\nRequest: " in m["content"]:
+            return m["content"].rsplit("\n\nRequest: ", 1)[1].strip()
+    return ""
+
+
+def _asks_instead(reply: dict[str, Any], request: str) -> bool:
+    """A clarifying question, or prose, for a request that is not itself a question. A
+    question about facts ("what is a symlink?") may be answered in prose, and a question
+    back stays possible: the model only has to ask twice."""
+    if "clarifying_question" not in reply and "stdout_to_user" not in reply:
+        return False
+    words = request.lower().split()
+    return not (request.endswith("?") or (words and words[0] in _QUESTION_WORDS))
 
 
 def _repaired(reply: dict[str, Any]) -> dict[str, Any]:

@@ -142,7 +142,7 @@ BANK: tuple[Example, ...] = (
 _STOP = frozenset(
     "a an the of in on at to for from by with and or all every each my me i is are be it this "
     "that these those here there what which how show list get give make into one its than "
-    "then instead using".split()
+    "then instead using project current".split()
 )
 
 # words people use for the same thing, mapped to one

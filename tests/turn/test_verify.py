@@ -112,3 +112,41 @@ def test_the_engine_checks_directories_in_its_own_cwd(tmp_path: Path) -> None:
     proposal, _ = drive(engine, "files in logs mentioning error", tmp_path)
     assert proposal.reply["command"] == "grep -ril error logs" and proposal.warnings == []
     assert "is a directory, and grep reads files" in backend.calls[1][-1]["content"]
+
+
+def test_a_question_back_to_a_request_gets_one_push_for_a_default(tmp_path: Path) -> None:
+    backend = MockBackend([{"clarifying_question": "Which folder?"}, cmd("ls -a")])
+    proposal, events = drive(Engine(backend, tools.Toolbox(tmp_path)), "list hidden files", tmp_path)
+    assert proposal.reply["command"] == "ls -a"
+    assert any(isinstance(e, Retrying) for e in events)
+    assert "Pick the most reasonable default" in backend.calls[1][-1]["content"]
+    assert backend.calls[1][-2]["content"] == '{"clarifying_question":"Which folder?"}'
+
+
+def test_a_model_that_asks_twice_is_shown_its_question(tmp_path: Path) -> None:
+    backend = MockBackend([{"clarifying_question": "Which host?"}] * 2)
+    proposal, _ = drive(Engine(backend, tools.Toolbox(tmp_path)), "ssh into the server", tmp_path)
+    assert proposal.reply == {"clarifying_question": "Which host?"}
+    assert len(backend.calls) == 2, "one push, no more"
+
+
+@pytest.mark.parametrize("request_text", ["what is a symlink?", "how does rsync compare files"])
+def test_a_question_about_facts_may_be_answered_in_prose(tmp_path: Path, request_text: str) -> None:
+    backend = MockBackend([{"stdout_to_user": "A link to another path."}])
+    proposal, _ = drive(Engine(backend, tools.Toolbox(tmp_path)), request_text, tmp_path)
+    assert proposal.reply == {"stdout_to_user": "A link to another path."}
+    assert len(backend.calls) == 1
+
+
+def test_prose_for_a_request_to_do_something_is_pushed_too(tmp_path: Path) -> None:
+    backend = MockBackend([{"stdout_to_user": "Use du."}, cmd("du -sh .")])
+    proposal, _ = drive(Engine(backend, tools.Toolbox(tmp_path)), "size of this folder", tmp_path)
+    assert proposal.reply["command"] == "du -sh ."
+
+
+def test_without_verification_a_question_is_taken_as_it_comes(tmp_path: Path) -> None:
+    backend = MockBackend([{"clarifying_question": "Which folder?"}])
+    engine = Engine(backend, tools.Toolbox(tmp_path))
+    engine.verify = False
+    proposal, _ = drive(engine, "list hidden files", tmp_path)
+    assert proposal.reply == {"clarifying_question": "Which folder?"}
