@@ -89,7 +89,7 @@ def header_lines(text: str) -> list[tuple[int, str]]:
     return [
         (i, line)
         for i, line in enumerate(text.splitlines())
-        if re.match(r"^\s{1,16}-{1,2}[\w?<]", line)
+        if re.match(r"^\s{1,16}(?:[○•·*]\s+)?-{1,2}[\w?<]", line)  # jq's man page uses bullets
     ]
 
 
@@ -126,8 +126,8 @@ def option_doc(text: str, option: str) -> OptionDoc | None:
     pat = re.compile(rf"(?:^|[\s,\[|]){re.escape(option)}(?=$|[\s,=\[<]|\.\.\.)")
     headers = header_lines(text) if option.startswith("-") else _letter_lines(text, option)
     for i, line in headers:
-        head = re.split(r"\s{2,}", line.strip(), maxsplit=1)
-        synopsis = head[0]
+        head = re.split(r"\s{2,}", re.sub(r"^[○•·*]\s+", "", line.strip()), maxsplit=1)
+        synopsis = head[0].rstrip(":")  # "--raw-output / -r:"
         if not pat.search(" " + synopsis):
             continue
         takes = bool(

@@ -286,6 +286,11 @@ class Explainer:
                 expression = True
                 i += 1
                 continue
+            if name == "chmod" and re.fullmatch(r"-[rwxXst]+(?:,[ugoa]*[-+=][rwxXst]*)*", a):
+                # `chmod -w f` is a mode (remove write permission), not an option
+                part.items.append(Item(a, "operand", "the mode: remove these permissions"))
+                i += 1
+                continue
             if a.startswith("-") and a != "-" and a != "--":
                 expression = expression or name == "find"
                 consumed = self._option(part, text, a, args[i + 1] if i + 1 < len(args) else None)

@@ -198,3 +198,28 @@ def test_find_operators_tests_and_their_arguments() -> None:
         explain("find . -not -mmin +2880", cache_dir=None), width=80, full=False, colour=False
     )
     assert any(line.startswith("    -mmin +2880 ") for line in lines)
+
+
+def test_bulleted_option_headers_are_found() -> None:
+    """jq's man page lists options as `○   --raw-output / -r:`."""
+    text = (
+        "   INVOKING JQ\n"
+        "       ○   --raw-output / -r:\n\n"
+        "           With this option, if the filter's result is a string then it will be\n"
+        "           written directly to standard output.\n\n"
+        "       ○   --tab:\n\n"
+        "           Use a tab for each indentation level.\n"
+    )
+    found = option_doc(text, "-r")
+    assert found is not None and found.brief.startswith("With this option")
+    assert option_doc(text, "--raw-output") is not None
+    assert option_doc(text, "-q") is None
+
+
+def test_a_chmod_mode_that_starts_with_a_dash_is_a_mode() -> None:
+    [part] = Explainer(Docs(None)).explain("chmod -w public.txt")
+    assert [(it.token, it.kind) for it in part.items] == [
+        ("-w", "operand"),
+        ("public.txt", "operand"),
+    ]
+    assert part.items[0].doc.startswith("the mode")
