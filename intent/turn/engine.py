@@ -167,7 +167,7 @@ class Engine:
                 yield Retrying(f"the model answered a request with {next(iter(reply))}")
                 messages += [
                     {"role": "assistant", "content": json.dumps(reply, separators=(",", ":"))},
-                    {"role": "user", "content": _PUSH},
+                    {"role": "user", "content": _PUSH.format(request=request)},
                 ]
                 continue
             if steps >= self.max_tool_steps:
@@ -270,8 +270,8 @@ class Engine:
 
 
 _PUSH = (
-    "Do not ask and do not explain: the request is for something to do. Pick the most "
-    "reasonable default (the current directory, the names as given) and reply with a command."
+    "Do not ask and do not explain. Reply with the command that does this, using the names "
+    "exactly as given: {request}"
 )
 _QUESTION_WORDS = frozenset(
     "what why how who when where which is are does do did can could should would explain".split()

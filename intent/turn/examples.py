@@ -11,6 +11,7 @@ bench/quality.py measures the bank against the fixed examples alone (`--variant 
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
@@ -24,9 +25,9 @@ class Example:
     command: str
 
     def render(self) -> str:
-        """One short line: the request and its command (about 15 tokens; a whole JSON reply
-        per example cost three times that in prefill)."""
-        return f"- {self.request}: {self.command}"
+        """One short line: the request and its command as a JSON string, escaped the way the
+        reply must write it (`\\"`, `\\\\;`); about 15 tokens, a third of a whole JSON reply."""
+        return f"- {self.request}: {json.dumps(self.command)}"
 
 
 # one example per line reads as a table

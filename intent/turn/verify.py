@@ -79,7 +79,9 @@ class Problem:
 
 
 def repair(command: str) -> str:
-    """`find … -exec cmd {}` missing its `\\;` (often ending in a stray `"`): add it."""
+    """`find … -exec cmd {}` missing its `\\;` (often ending in a stray `"`): add it. And a
+    crontab pipeline that would drop the existing table: group it."""
+    command = _crontab_grouped(command)
     if ("-exec" not in command and "-ok" not in command) or not _encodable(command):
         return command
     if not any(_find_lacks_terminator(argv) for argv in _argvs(command)) and _parses(command):
@@ -88,6 +90,18 @@ def repair(command: str) -> str:
         lambda m: m.group(1) + " \\;" + (" " if m.end() < len(command) else ""), command, count=1
     )
     return fixed if fixed != command and _parses(fixed) else command
+
+
+_CRONTAB_LOST = re.compile(
+    r"^crontab -l(?:\s+2>\s*/dev/null)?\s*(?:;|&&)\s*(echo .+?)\s*\|\s*crontab -$"
+)
+
+
+def _crontab_grouped(command: str) -> str:
+    """`crontab -l; echo LINE | crontab -` installs only LINE (the old table goes to the
+    terminal, and is lost): the two must be grouped, `(crontab -l; echo LINE) | crontab -`."""
+    m = _CRONTAB_LOST.match(command.strip())
+    return f"(crontab -l; {m.group(1)}) | crontab -" if m else command
 
 
 def problems(command: str, docs: Docs | None, cwd: str | None = None) -> list[Problem]:

@@ -3,6 +3,7 @@ the guard rates it, and the examples picked for a request are the ones about the
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 import pytest
@@ -18,7 +19,7 @@ def test_each_example_is_a_command_that_runs_as_written(ex: examples.Example) ->
     assert subprocess.run(["bash", "-n", "-c", ex.command]).returncode == 0
     verdict = safety.assess(ex.command)
     assert not any("unknown" in r or "refused" in r for r in verdict.reasons), verdict.reasons
-    assert ex.render() == f"- {ex.request}: {ex.command}"
+    assert json.loads(ex.render().split(": ", 1)[1]) == ex.command  # escaped as a reply writes it
 
 
 @pytest.mark.parametrize(
@@ -50,7 +51,7 @@ def test_examples_go_after_the_context_and_before_the_request(monkeypatch) -> No
         cwd="/home/ana/site", os_name="Linux", distro="", shell="bash", git="x", binaries=("ls",)
     )
     text = prompt.user_message("kill all processes named sleep", ctx)
-    assert text.index("Context:") < text.index("Commands for similar requests") < text.index("pkill -x node")
+    assert text.index("Context:") < text.index("Commands for similar") < text.index('"pkill -x node"')
     assert text.rstrip().endswith("Request: kill all processes named sleep")
     monkeypatch.setattr(prompt, "EXAMPLES_PER_REQUEST", 0)
     assert "Commands for similar requests" not in prompt.user_message("kill all processes named sleep", ctx)

@@ -119,7 +119,8 @@ def test_a_question_back_to_a_request_gets_one_push_for_a_default(tmp_path: Path
     proposal, events = drive(Engine(backend, tools.Toolbox(tmp_path)), "list hidden files", tmp_path)
     assert proposal.reply["command"] == "ls -a"
     assert any(isinstance(e, Retrying) for e in events)
-    assert "Pick the most reasonable default" in backend.calls[1][-1]["content"]
+    push = backend.calls[1][-1]["content"]
+    assert push.startswith("Do not ask") and push.endswith(": list hidden files")
     assert backend.calls[1][-2]["content"] == '{"clarifying_question":"Which folder?"}'
 
 
@@ -150,3 +151,14 @@ def test_without_verification_a_question_is_taken_as_it_comes(tmp_path: Path) ->
     engine.verify = False
     proposal, _ = drive(engine, "list hidden files", tmp_path)
     assert proposal.reply == {"clarifying_question": "Which folder?"}
+
+
+@pytest.mark.parametrize(
+    "lossy",
+    [
+        "crontab -l; echo '0 3 * * * /usr/local/bin/backup.sh' | crontab -",
+        "crontab -l && echo '0 3 * * * /usr/local/bin/backup.sh' | crontab -",
+    ],
+)
+def test_a_crontab_pipeline_that_would_drop_the_table_is_grouped(lossy: str) -> None:
+    assert verify.repair(lossy) == "(crontab -l; echo '0 3 * * * /usr/local/bin/backup.sh') | crontab -"
