@@ -160,6 +160,8 @@ def _git_sub(sub: str, more: list[str], acc: Findings, ctx: Context, depth: int)
         # `git restore PATH` overwrites the working tree unless it only unstages (--staged)
         or sub == "restore"
         and not (opts & {"-S", "--staged"} and not opts & {"-W", "--worktree"})
+        or sub == "checkout"
+        and _checks_out_paths(more, opts, ctx)
     ):
         acc.raise_to("destructive", f"git {sub}: may discard local changes (destructive)")
     elif sub == "branch" and opts & {"-D"} or sub == "stash" and more[:1] in (["drop"], ["clear"]):
@@ -172,6 +174,18 @@ def _git_sub(sub: str, more: list[str], acc: Findings, ctx: Context, depth: int)
         "mutates",
         f"git {sub or '(no subcommand)'}: changes the repository, or is an alias (mutates)",
     )
+
+
+def _checks_out_paths(more: list[str], opts: set[str], ctx: Context) -> bool:
+    """`git checkout app.py` or `git checkout HEAD~1 app.py` overwrites local changes to those
+    paths, like `git checkout -- app.py`. A branch switch (`git checkout main`, `-b new base`)
+    does not: more than one operand, or one that names an existing path, is a path checkout."""
+    if opts & {"-b", "-B", "--orphan", "--detach", "-t", "--track"}:
+        return False
+    operands = [m for m in more if not m.startswith("-")]
+    if len(operands) > 1:
+        return True
+    return bool(operands) and ctx.exists is not None and ctx.exists(operands[0])
 
 
 _PUSH_DANGER = ("force", "force-with-lease", "force-if-includes", "delete", "mirror", "prune")

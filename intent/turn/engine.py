@@ -134,7 +134,8 @@ class Engine:
             *(history or []),
             {"role": "user", "content": prompt_mod.user_message(request, ctx)},
         ]
-        return (yield from self._loop(self.messages))
+        # with piped input, prose about it ("summarise the errors") is a fair answer
+        return (yield from self._loop(self.messages, "" if ctx.stdin_excerpt else request))
 
     def revise(self, proposal: Proposal, feedback: str) -> Generator[Event, None, Proposal]:
         """Ask again in the same conversation: the proposal as the model's answer (as edited,
@@ -148,19 +149,29 @@ class Engine:
         ]
         return (yield from self._loop(self.messages))
 
-    def _loop(self, messages: list[dict[str, str]]) -> Generator[Event, None, Proposal]:
+    def _loop(
+        self, messages: list[dict[str, str]], request: str = ""
+    ) -> Generator[Event, None, Proposal]:
+        """The tool loop. `request` is the user's own request, given by `run` (never read back
+        out of the messages, where tool results could imitate it); empty, as for a revision,
+        means a question or prose back is taken as it comes."""
         steps = 0
         model_ms = 0.0
         all_timings: list[dict[str, Any]] = []
         simulated = False
         pushed = False
-        request = _request_of(messages)
         while True:
             reply, ms, simulated, timings = yield from self._ask_valid(messages, steps)
             model_ms += ms
             all_timings.append(timings)
             if "tool_call" not in reply:
-                if not self.verify or pushed or simulated or not _asks_instead(reply, request):
+                if (
+                    not self.verify
+                    or pushed
+                    or simulated
+                    or not request
+                    or not _asks_instead(reply, request)
+                ):
                     break
                 # a request to do something got a question or prose: once, ask for a default
                 pushed = True
@@ -276,15 +287,6 @@ _PUSH = (
 _QUESTION_WORDS = frozenset(
     "what why how who when where which is are does do did can could should would explain".split()
 )
-
-
-def _request_of(messages: list[dict[str, str]]) -> str:
-    """The user's request: the last line of the newest message that carries one (the request
-    comes after the context and any piped input, so a `Request:` inside those is never last)."""
-    for m in reversed(messages):
-        if m["role"] == "user" and "\n\nRequest: " in m["content"]:
-            return m["content"].rsplit("\n\nRequest: ", 1)[1].strip()
-    return ""
 
 
 def _asks_instead(reply: dict[str, Any], request: str) -> bool:

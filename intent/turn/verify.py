@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,16 +93,23 @@ def repair(command: str) -> str:
     return fixed if fixed != command and _parses(fixed) else command
 
 
+# `crontab -l; echo 'LINE' | crontab -`: one echo of one quoted line, nothing else
 _CRONTAB_LOST = re.compile(
-    r"^crontab -l(?:\s+2>\s*/dev/null)?\s*(?:;|&&)\s*(echo .+?)\s*\|\s*crontab -$"
+    r"^crontab -l(\s+2>\s*/dev/null)?\s*(?:;|&&)\s*"
+    r"(echo (?:'[^']*'|\"[^\"$`\\]*\"))\s*\|\s*crontab -$"
 )
 
 
 def _crontab_grouped(command: str) -> str:
     """`crontab -l; echo LINE | crontab -` installs only LINE (the old table goes to the
-    terminal, and is lost): the two must be grouped, `(crontab -l; echo LINE) | crontab -`."""
+    terminal, and is lost): the two must be grouped, `(crontab -l; echo LINE) | crontab -`.
+    Only a single echo of one quoted line is regrouped, so nothing else can be pulled into
+    what crontab installs."""
     m = _CRONTAB_LOST.match(command.strip())
-    return f"(crontab -l; {m.group(1)}) | crontab -" if m else command
+    if not m:
+        return command
+    fixed = f"(crontab -l{m.group(1) or ''}; {m.group(2)}) | crontab -"
+    return fixed if _parses(fixed) else command
 
 
 def problems(command: str, docs: Docs | None, cwd: str | None = None) -> list[Problem]:
@@ -156,10 +164,22 @@ def _directories_read(argv: list[str], cwd: str) -> list[Problem]:
         operands = operands[1:]
     found = []
     for word in operands:
-        if word in (".", "..") or Path(cwd, os.path.expanduser(word)).is_dir():
+        if word in (".", "..") or _is_local_dir(cwd, word):
             hint = "; add -r to search below it" if name.endswith("grep") else ""
             found.append(Problem(f"`{word}` is a directory, and {name} reads files{hint}"))
     return found
+
+
+def _is_local_dir(cwd: str, word: str) -> bool:
+    """Whether `word` names a directory below `cwd`. Model text: only plain relative names are
+    looked up (no absolute, `~` or `..` paths, which could reach automounts or slow network
+    file systems), with one `lstat` that follows no link and whose errors mean "no"."""
+    if not word or word.startswith(("/", "~")) or ".." in Path(word).parts or "\0" in word:
+        return False
+    try:
+        return stat.S_ISDIR(os.lstat(os.path.join(cwd, word)).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _unknown_options(command: str, docs: Docs) -> list[Problem]:

@@ -105,6 +105,7 @@ TABLE: list[tuple[str, str]] = [
     ("git push --force origin main", "destructive"),
     ("git checkout -- .", "destructive"),
     ("git restore app.py", "destructive"),
+    ("git checkout HEAD~1 app.py", "destructive"),
     ("git restore --source=HEAD~1 src", "destructive"),
     ("git branch -D feature", "destructive"),
     ("dd if=/dev/zero of=disk.img bs=1M count=10", "destructive"),
@@ -141,6 +142,7 @@ TABLE: list[tuple[str, str]] = [
     ("git commit -am 'msg'", "mutates"),
     ("git add .", "mutates"),
     ("git restore --staged app.py", "mutates"),
+    ("git checkout -b feature main", "mutates"),
     ("git checkout -b feature", "mutates"),
     ("python3 script.py", "mutates"),
     ("bash install.sh", "mutates"),
@@ -286,3 +288,10 @@ def test_public_api_is_intent_safety() -> None:
     verdict = intent.safety.assess("rm -rf /")
     assert intent.safety.assess is intent.guard.assess
     assert verdict.hard_reject and verdict.risk == "destructive" and verdict.reasons
+
+
+def test_git_checkout_of_an_existing_path_discards_its_changes(tmp_path) -> None:
+    (tmp_path / "app.py").write_text("x\n")
+    ctx = Context(cwd=str(tmp_path), home=str(tmp_path), exists=lambda p: (tmp_path / p).exists())
+    assert assess("git checkout app.py", context=ctx).risk == "destructive"
+    assert assess("git checkout main", context=ctx).risk == "mutates"  # a branch switch
