@@ -47,6 +47,17 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _controlling_tty_and_default_sigint() -> None:
+    """In the child: the pty becomes its terminal, and Ctrl-C its default meaning. A suite
+    started as a background job (`cmd &` without job control) ignores SIGINT, and Python keeps
+    an inherited ignore, so `i` would never see the Ctrl-C this file sends."""
+    import fcntl
+    import termios
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 class Session:
     """`i` on a pty with the real server and model."""
 
@@ -66,7 +77,7 @@ class Session:
             stdout=slave,
             stderr=slave,
             start_new_session=True,
-            preexec_fn=lambda: __import__("fcntl").ioctl(0, __import__("termios").TIOCSCTTY, 0),
+            preexec_fn=_controlling_tty_and_default_sigint,
         )
         os.close(slave)
         self.seen = ""

@@ -139,6 +139,8 @@ def test_ctrl_c_gives_130_and_leaves_nothing(tmp_path: Path) -> None:
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        # a suite started as a background job ignores SIGINT, and `i` would inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 20
     while not _sleepers(tag) and time.monotonic() < deadline:
