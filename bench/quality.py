@@ -134,6 +134,12 @@ def ask_i(
     return Answer(task.id, "i", proposal.kind, str(text)[:200], ms)
 
 
+def variant_names() -> list[str]:
+    from bench.variants import VARIANTS
+
+    return list(VARIANTS)
+
+
 def shown_dir(work: Path, task: Task) -> Path:
     """Where the model is told it stands. Not named after the task: the context's `cwd:` line
     would hand the model a hint (`.../cp-to-backup`) and a wrong directory to rebuild paths
@@ -229,7 +235,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-q", "--quiet", action="store_true", help="print only the table")
     ap.add_argument("--chunk", type=int, default=8, help="tasks per side in a row (default 8)")
     ap.add_argument("--timeout", type=float, default=900, help="seconds per model request")
-    ap.add_argument("--variant", default="shipped", help="which i to ask: shipped, today, noverify, nobank (bench/variants.py)")
+    ap.add_argument(
+        "--variant",
+        default="shipped",
+        choices=sorted(variant_names()),
+        help="which i to ask (bench/variants.py)",
+    )
     ap.add_argument("--report", type=Path, help="print the table of a .jsonl results file")
     args = ap.parse_args(argv)
     if args.report:
