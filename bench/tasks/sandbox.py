@@ -99,6 +99,8 @@ def run(task: Task, command: str, shown_at: Path, scratch: Path) -> Run:
         argv = [
             BWRAP, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
             "--tmpfs", "/tmp", "--bind", str(scratch), str(shown_at), "--chdir", str(shown_at),
+            # the stand-ins again: a checkout under /tmp would be hidden by the private /tmp
+            "--ro-bind", str(STUBS), str(STUBS),
             "--unshare-pid", "--die-with-parent", "--new-session",
             "bash", "-c", script, "bench", command,
         ]  # fmt: skip
