@@ -117,7 +117,7 @@ def raw_floor(
                 pass
             time.sleep(0.05)
         messages = [
-            {"role": "system", "content": prompt.SYSTEM_PROMPT},
+            {"role": "system", "content": prompt.system_message()},
             {"role": "user", "content": prompt.user_message(request, prompt.gather(cwd))},
         ]
         reply = client.post(
@@ -242,7 +242,7 @@ def main() -> None:
     # system prompt size, measured by the model's own tokenizer
     with LlamaServer(ServerOptions(server, model_file, ctx_size=ctx), user_paths) as s:
         s.start()
-        n_tokens = len(s.post("/tokenize", {"content": prompt.SYSTEM_PROMPT})["tokens"])
+        n_tokens = len(s.post("/tokenize", {"content": prompt.system_message()})["tokens"])
 
     # not measured: warm the page cache, and let `i` probe the binary once (as on any machine
     # after its first call); --no-snapshot keeps every (b) run cold

@@ -34,6 +34,13 @@ from intent.settings import paths  # noqa: E402
 from intent.settings.config import Config  # noqa: E402
 
 PROMPT_END = "[n] cancel: "
+CALL = re.compile(r"model call \d+: [^\r\n]*")
+TIMING_KEYS = ("prompt_n", "cache_n", "prompt_ms", "predicted_n", "predicted_ms")
+
+
+def timings(line: str) -> dict[str, float]:
+    """The `key=value` figures of one `-v` "model call" line."""
+    return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line) if k in TIMING_KEYS}
 
 
 class Pty:
@@ -117,6 +124,9 @@ def main() -> None:
     rows: dict[str, list[float]] = {
         k: [] for k in ("cmd_req", "full_req", "cmd", "full", "fresh", "revise")
     }
+    # where the model's time goes, from `-v`: tokens read (prompt_n) and their ms, tokens
+    # decoded and their ms, for the first reply and for the revision
+    calls: dict[str, list[dict[str, float]]] = {"first": [], "revision": []}
     for run in range(args.runs):
         print(f"run {run + 1}/{args.runs}", file=sys.stderr)
         t = Pty([*i, "-v", "--no-cache", args.prompt], env, work)
@@ -140,6 +150,10 @@ def main() -> None:
         t.expect(PROMPT_END, after=mark)
         rows["revise"].append(time.perf_counter() - sent)
         t.close()
+        found = [timings(line) for line in CALL.findall(t.seen)]
+        if len(found) >= 2:
+            calls["first"].append(found[0])
+            calls["revision"].append(found[-1])
         # each run as it ends: on a loaded machine the whole bench can outlast its caller
         print(
             f"  run {run + 1}: " + ", ".join(f"{k}={v[-1]:.2f}" for k, v in rows.items()),
@@ -161,7 +175,16 @@ def main() -> None:
         f"| (g) revision on the warm server (feedback to new proposal) | {m['revise']:.2f} | "
         f"{m['revise'] / m['fresh']:.2f}x of a fresh invocation to the prompt ({m['fresh']:.2f}) |"
     )
-    print(f"\nall runs: {rows}", file=sys.stderr)
+    for which, seen in calls.items():
+        if seen:
+            med = {k: statistics.median(c.get(k, 0) for c in seen) for k in TIMING_KEYS}
+            print(
+                f"| model time, {which} reply | {med['prompt_ms'] / 1000 + med['predicted_ms'] / 1000:.2f} | "
+                f"read {med['prompt_n']:.0f} tokens in {med['prompt_ms'] / 1000:.2f} s "
+                f"({med['cache_n']:.0f} reused), decoded {med['predicted_n']:.0f} in "
+                f"{med['predicted_ms'] / 1000:.2f} s |"
+            )
+    print(f"\nall runs: {rows}\nmodel calls: {calls}", file=sys.stderr)
 
 
 if __name__ == "__main__":

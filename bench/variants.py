@@ -64,9 +64,10 @@ Request: what is a symlink?
 VARIANTS = {
     v.name: v
     for v in (
-        Variant("shipped", None, True, "prompt v6, bank examples and verify before showing"),
+        Variant("shipped", None, True, "prompt v7, bank examples and verify before showing"),
         Variant("today", PROMPT_V3, False, "prompt v3, no verification: i before issue 13", 0),
-        Variant("noverify", None, False, "prompt v6 and bank examples, no verification"),
-        Variant("nobank", None, True, "prompt v6 and verification, no bank examples", 0),
+        Variant("noverify", None, False, "prompt v7 and bank examples, no verification"),
+        Variant("nobank", None, True, "prompt v7 and verification, no bank examples", 0),
+        Variant("bank2", None, True, "as shipped with 2 bank examples per request", 2),
     )
 }

@@ -1,7 +1,7 @@
 """KV snapshots: the system prompt's KV cache saved once, restored by later invocations.
 
 Key: sha256 of (model identity, llama.cpp build, context size, cache flags, the exact system
-prompt, the schema). A snapshot from another model, build or prompt has another key and is
+message — the system prompt and this machine's OS, shell and utilities — and the schema). A snapshot from another model, build or prompt has another key and is
 never used. A restore that fails, or that helps nothing (`cache_n` 0), is recorded so that the
 model is not tried again. Files are written by llama-server under a temporary name and renamed.
 """
@@ -206,7 +206,7 @@ def prepare(
         build_id=build_identity(options.binary, probe),
         ctx_size=options.ctx_size,
         cache_flags=[*cache_flags, *(a for a in options.load_args if a == "--no-repack")],
-        system_prompt=prompt.SYSTEM_PROMPT,
+        system_prompt=prompt.system_message(),
         response_schema=schema.RESPONSE_SCHEMA,
     )
     return Snapshots(

@@ -46,7 +46,7 @@ def messages_for(
     prompt_text: str, ctx: prompt_mod.RequestContext, history: list[dict[str, str]] | None
 ) -> list[dict[str, str]]:
     return [
-        {"role": "system", "content": prompt_mod.SYSTEM_PROMPT},
+        {"role": "system", "content": prompt_mod.system_message(ctx)},
         *(history or []),
         {"role": "user", "content": prompt_mod.user_message(prompt_text, ctx)},
     ]

@@ -130,7 +130,7 @@ class Engine:
         history: list[dict[str, str]] | None = None,
     ) -> Generator[Event, None, Proposal]:
         self.messages = [
-            {"role": "system", "content": prompt_mod.SYSTEM_PROMPT},
+            {"role": "system", "content": prompt_mod.system_message(ctx)},
             *(history or []),
             {"role": "user", "content": prompt_mod.user_message(request, ctx)},
         ]

@@ -15,7 +15,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROMPT_VERSION = "6"
+PROMPT_VERSION = "7"
 
 SYSTEM_PROMPT = """\
 You turn a user's request into one shell command for their machine. Reply with exactly one JSON object.
@@ -31,7 +31,7 @@ Reply shapes (choose one):
 R (risk): "safe" only reads; "network" uses the network; "mutates" changes files or state; "destructive" deletes or overwrites data; "sudo" needs root.
 
 Rules:
-- Prefer one short command built from the utilities listed in the context; use a script only when a command would be unreadable.
+- Prefer one short command built from the utilities listed under Machine; use a script only when a command would be unreadable.
 - Pick sensible defaults instead of asking: the current directory is "." and the user's home is "~".
 - Write paths below the current directory relative to it (notes.txt, logs/), never built from the cwd line.
 - The command must run as written: complete quoting, every find -exec ends with \\; or + (in JSON: "{} \\\\;").
@@ -59,8 +59,8 @@ Request: search my home for notes mentioning invoice
 {"command":"grep -rl invoice ~/notes","description":"Lists files under ~/notes that mention invoice.","risk":"safe"}
 Request: what does the Makefile build?
 {"tool_call":{"name":"read_file","arguments":{"path":"Makefile"}}}
-Request: what is a symlink?
-{"stdout_to_user":"A symbolic link is a file that points to another path."}
+Request: what is the difference between a process and a thread?
+{"stdout_to_user":"A process has its own memory; its threads share that memory."}
 """
 
 COMMON_BINARIES = (
@@ -72,6 +72,37 @@ COMMON_BINARIES = (
 
 def system_prompt_hash() -> str:
     return hashlib.sha256(SYSTEM_PROMPT.encode()).hexdigest()
+
+
+def system_message(ctx: RequestContext | None = None) -> str:
+    """The system prompt, then the machine (OS, shell, utilities on PATH): `ctx`'s, or this
+    one's. Byte-stable between invocations on one machine: the KV snapshot covers all of it,
+    and each call reads only the user message."""
+    machine = ctx.machine() if ctx is not None else render_machine(*this_machine())
+    return f"{SYSTEM_PROMPT}\n{machine}\n"
+
+
+def render_machine(os_name: str, distro: str, shell: str, binaries: tuple[str, ...]) -> str:
+    os_line = os_name + (f" ({distro})" if distro else "")
+    return "\n".join(
+        [
+            "Machine:",
+            f"- OS: {os_line}",
+            f"- shell: {shell}",
+            f"- available: {' '.join(binaries) or 'unknown'}",
+        ]
+    )
+
+
+def this_machine() -> tuple[str, str, str, tuple[str, ...]]:
+    """(OS, distribution, shell, available utilities): the same for every call on one machine
+    with one PATH, and read the same way by `gather` and by the snapshot key."""
+    return (
+        f"{platform.system()} {platform.machine()}",
+        read_distro(),
+        os.path.basename(os.environ.get("SHELL", "sh")),
+        tuple(b for b in COMMON_BINARIES if shutil.which(b)),
+    )
 
 
 @dataclass(frozen=True)
@@ -89,16 +120,14 @@ class RequestContext:
     # a fresh random word per call closes the data frames: text inside cannot guess it
     boundary: str = field(default_factory=lambda: secrets.token_hex(8))
 
+    def machine(self) -> str:
+        """What stays the same on this machine. It ends the system message (`system_message`),
+        so the KV snapshot of the system prompt covers it too."""
+        return render_machine(self.os_name, self.distro, self.shell, self.binaries)
+
     def render(self) -> str:
-        # what stays the same on this machine first: a new cwd then re-reads fewer tokens
-        lines = [
-            "Context:",
-            f"- OS: {self.os_name}" + (f" ({self.distro})" if self.distro else ""),
-            f"- shell: {self.shell}",
-            f"- available: {' '.join(self.binaries) or 'unknown'}",
-            f"- cwd: {self.cwd}",
-            f"- git: {self.git}",
-        ]
+        """What belongs to this call: the directory, git, project notes, piped input."""
+        lines = ["Context:", f"- cwd: {self.cwd}", f"- git: {self.git}"]
         lines += [f"- {k}: {v}" for k, v in self.extra]
         if self.intentrc:
             lines += self._framed("project notes from .intentrc", "NOTES", self.intentrc)
@@ -173,13 +202,14 @@ def gather(
     excerpt = stdin_text[:stdin_cap]
     if len(stdin_text) > stdin_cap:
         excerpt += f"\n[... {len(stdin_text) - stdin_cap} more characters not shown]"
+    os_name, distro, shell, binaries = this_machine()
     return RequestContext(
         cwd=str(cwd),
-        os_name=f"{platform.system()} {platform.machine()}",
-        distro=read_distro(),
-        shell=os.path.basename(os.environ.get("SHELL", "sh")),
+        os_name=os_name,
+        distro=distro,
+        shell=shell,
         git=git_status or "not a git repository",
-        binaries=tuple(b for b in COMMON_BINARIES if shutil.which(b)),
+        binaries=binaries,
         extra=tuple(sorted((extra or {}).items())),
         intentrc=rc,
         stdin_excerpt=excerpt,
