@@ -102,6 +102,7 @@ def ask_i(
         tools.Toolbox(shown, ask=None),
         max_tool_steps=config.get("max_tool_steps"),
         max_tokens=config.get("max_tokens"),
+        context_tokens=config.get("ctx_size"),
         guard_context=guard_ctx,
         docs=docs,
     )

@@ -157,6 +157,7 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             toolbox,
             max_tool_steps=config.get("max_tool_steps"),
             max_tokens=config.get("max_tokens"),
+            context_tokens=config.get("ctx_size"),
             guard_context=guard_ctx,
             watch=preview.watch,
             docs=Docs(p.cache_dir),

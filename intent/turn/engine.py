@@ -114,6 +114,8 @@ class Engine:
     toolbox: Toolbox
     max_tool_steps: int = 8
     max_tokens: int = 384
+    # the model's context (ctx_size): tool results are cut to what still fits in it
+    context_tokens: int = 4096
     guard_context: safety.Context = field(default_factory=safety.Context)
     clock: Callable[[], float] = time.monotonic
     # sees each reply's text as it streams in (a fresh reply starts again from "")
@@ -190,6 +192,7 @@ class Engine:
             call = reply["tool_call"]
             result = self.toolbox.call(call["name"], call.get("arguments", {}))
             yield ToolRan(call["name"], call.get("arguments", {}), result)
+            result = _fitted(result, self._room(messages, steps))
             messages.append(
                 {"role": "assistant", "content": json.dumps(reply, separators=(",", ":"))}
             )
@@ -208,6 +211,15 @@ class Engine:
         proposal.tool_steps, proposal.model_ms = steps, model_ms
         proposal.simulated, proposal.timings = simulated, all_timings
         return proposal
+
+    def _room(self, messages: list[dict[str, str]], steps: int) -> int:
+        """Characters of tool output the context still holds. Kept free: a whole reply, a
+        retry, and the framing of every tool step still allowed. Counted at 2.5 characters a
+        token (listings and code tokenize at 3–4), so the estimate errs on the safe side: a
+        request over the context is an error, not an answer."""
+        budget = (self.context_tokens - 2 * self.max_tokens) * 5 // 2
+        used = sum(len(m["content"]) + 16 for m in messages)
+        return budget - used - 250 * (self.max_tool_steps - steps + 1)
 
     def _verified(
         self, reply: dict[str, Any], messages: list[dict[str, str]], step: int
@@ -278,6 +290,18 @@ class Engine:
             f"the model's reply was invalid twice: {error.message}",
             hint="Try again, or try a larger model (`i model list`).",
         )
+
+
+_NO_ROOM = "(not shown: no room left in the context; answer now, without more tool calls)"
+
+
+def _fitted(result: str, room: int) -> str:
+    """The tool result cut to `room` characters, saying so; nothing when too little is left."""
+    if len(result) <= room:
+        return result
+    if room < 200:
+        return _NO_ROOM
+    return result[: room - 80] + f"\n[... truncated {len(result) - room + 80} characters]"
 
 
 _PUSH = (

@@ -193,3 +193,19 @@ def test_prepare_reads_the_real_header_and_keys_on_load_flags(real_parts, tmp_pa
         assert "--swa-full" in options.extra_args and "--slot-save-path" in options.extra_args
         keys.append(s.key)
     assert keys[0] != keys[1]
+
+
+def test_the_key_covers_the_machine_part_of_the_system_message(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Another PATH lists other utilities in the system message: another snapshot."""
+    first = prompt.system_message()
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    second = prompt.system_message()
+    assert first != second and "- available: unknown" in second
+    keys = {
+        snapshot.snapshot_key(**{**BASE, "system_prompt": text}) for text in (first, second)
+    }
+    assert len(keys) == 2

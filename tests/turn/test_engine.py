@@ -37,6 +37,33 @@ def test_tool_results_are_appended_and_history_grows(tmp_path: Path) -> None:
     assert "a.txt" in second[-1]["content"]
 
 
+def test_tool_results_are_cut_to_what_the_context_holds(tmp_path: Path) -> None:
+    """Reads of a big file would overflow a 4096-token context (llama-server answers HTTP 400
+    and the user gets an error): a result is cut to the room left, and once too little is left
+    it is replaced by a note that asks for the answer."""
+    (tmp_path / "big.txt").write_text("word " * 2000)
+    read = {"tool_call": {"name": "read_file", "arguments": {"path": "big.txt"}}}
+    backend = MockBackend([read] * 5 + [cmd("wc -w big.txt")])
+    eng = Engine(backend, tools.Toolbox(tmp_path), context_tokens=4096, max_tokens=384)
+    proposal, _ = drive(eng, "how many words are in big.txt", tmp_path)
+    assert proposal.reply["command"] == "wc -w big.txt"
+    last = backend.calls[-1]
+    results = [m["content"] for m in last if m["content"].startswith("Tool result")]
+    assert len(results) == 5 and "word word" in results[0]
+    assert all("no room left in the context" in r for r in results[1:])
+    # the whole conversation and a reply fit the context, at a safe 2.5 characters a token
+    assert sum(len(m["content"]) + 16 for m in last) <= (4096 - 2 * 384) * 5 // 2
+
+
+def test_a_result_is_cut_to_the_room_left() -> None:
+    from intent.turn.engine import _fitted
+
+    assert _fitted("abc", 10) == "abc"
+    cut = _fitted("x" * 1000, 500)
+    assert len(cut) <= 500 and cut.endswith("[... truncated 580 characters]")
+    assert "no room left" in _fitted("x" * 1000, 150)
+
+
 def test_unknown_tool_and_bad_arguments_are_fed_back(tmp_path: Path) -> None:
     backend = MockBackend(
         [
@@ -104,6 +131,20 @@ def test_system_prompt_is_byte_identical_across_directories(tmp_path: Path) -> N
     first, second = backend.calls
     assert first[0]["content"].encode() == second[0]["content"].encode()
     assert first[1]["content"] != second[1]["content"] and "use podman" in second[1]["content"]
+
+
+def test_the_machine_ends_the_system_message_and_the_user_message_has_only_this_call(
+    tmp_path: Path,
+) -> None:
+    """OS, shell and utilities are the same for every call on a machine: they are part of the
+    system message (covered by its KV snapshot), so a call reads only cwd, git and the request."""
+    backend = MockBackend([cmd("ls")])
+    drive(Engine(backend, tools.Toolbox(tmp_path)), "list the files", tmp_path)
+    system, user = backend.calls[0][0]["content"], backend.calls[0][1]["content"]
+    assert system.startswith(prompt.SYSTEM_PROMPT) and system == prompt.system_message()
+    assert "\nMachine:\n- OS: " in system and "- available: " in system
+    assert "- available: " not in user and "- OS: " not in user
+    assert f"- cwd: {tmp_path}" in user and user.endswith("Request: list the files")
 
 
 def test_piped_stdin_is_framed_and_truncated(tmp_path: Path) -> None:
