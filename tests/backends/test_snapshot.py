@@ -205,7 +205,5 @@ def test_the_key_covers_the_machine_part_of_the_system_message(
     monkeypatch.setenv("PATH", str(empty))
     second = prompt.system_message()
     assert first != second and "- available: unknown" in second
-    keys = {
-        snapshot.snapshot_key(**{**BASE, "system_prompt": text}) for text in (first, second)
-    }
+    keys = {snapshot.snapshot_key(**{**BASE, "system_prompt": text}) for text in (first, second)}
     assert len(keys) == 2

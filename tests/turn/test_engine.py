@@ -74,7 +74,9 @@ def test_unknown_tool_and_bad_arguments_are_fed_back(tmp_path: Path) -> None:
     )
     proposal, events = drive(Engine(backend, tools.Toolbox(tmp_path)), "x", tmp_path)
     results = [e.result for e in events if isinstance(e, ToolRan)]
-    assert results[0].startswith("error: read_file takes no argument") and results[1].startswith("error:")
+    assert results[0].startswith("error: read_file takes no argument") and results[1].startswith(
+        "error:"
+    )
     assert proposal.reply["command"] == "ls"
     assert tools.Toolbox(tmp_path).call("no_such_tool", {}) == "error: unknown tool 'no_such_tool'"
 
