@@ -28,6 +28,7 @@ class MockBackend(Defaults):
         self.replies = list(replies)
         self.calls: list[list[dict[str, str]]] = []
         self.discouraged: list[bool] = []  # discourage_repeats, per call
+        self.schemas: list[dict[str, Any]] = []  # the reply schema asked for, per call
         self.simulated = simulated
 
     @classmethod
@@ -52,6 +53,7 @@ class MockBackend(Defaults):
         on_text: Callable[[str], None] | None = None,
     ) -> Completion:
         self.calls.append(list(messages))
+        self.schemas.append(schema)
         self.discouraged.append(discourage_repeats)
         if not self.replies:
             raise BackendUnavailable(

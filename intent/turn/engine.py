@@ -163,7 +163,9 @@ class Engine:
         simulated = False
         pushed = False
         while True:
-            reply, ms, simulated, timings = yield from self._ask_valid(messages, steps)
+            # the push below allows only an action: the grammar leaves no room to ask again
+            shape = schema.ACTION_SCHEMA if pushed else schema.RESPONSE_SCHEMA
+            reply, ms, simulated, timings = yield from self._ask_valid(messages, steps, shape)
             model_ms += ms
             all_timings.append(timings)
             if "tool_call" not in reply:
@@ -256,7 +258,10 @@ class Engine:
         return reply, [p.message for p in found], ms
 
     def _ask_valid(
-        self, messages: list[dict[str, str]], step: int
+        self,
+        messages: list[dict[str, str]],
+        step: int,
+        shape: dict[str, Any] = schema.RESPONSE_SCHEMA,
     ) -> Generator[Event, None, tuple[dict[str, Any], float, bool, dict[str, Any]]]:
         error: InvalidReply | None = None
         attempt_msgs = messages
@@ -267,7 +272,7 @@ class Engine:
             )
             completion = self.backend.complete(
                 attempt_msgs,
-                schema.RESPONSE_SCHEMA,
+                shape,
                 max_tokens=self.max_tokens,
                 discourage_repeats=attempt > 0,  # a runaway loop is the usual invalid reply
                 **streaming,
@@ -315,8 +320,8 @@ _QUESTION_WORDS = frozenset(
 
 def _asks_instead(reply: dict[str, Any], request: str) -> bool:
     """A clarifying question, or prose, for a request that is not itself a question. A
-    question about facts ("what is a symlink?") may be answered in prose, and a question
-    back stays possible: the model only has to ask twice."""
+    question about facts ("what is a symlink?") may be answered in prose. The push that
+    follows is held to ACTION_SCHEMA (a command, a script or a refusal)."""
     if "clarifying_question" not in reply and "stdout_to_user" not in reply:
         return False
     words = request.lower().split()

@@ -113,6 +113,16 @@ RESPONSE_SCHEMA: dict[str, Any] = {
     ]
 }
 
+# after a request to do something got a question or prose back: a command, a script or a
+# refusal (a harmful request stays refusable), nothing else
+ACTION_SCHEMA: dict[str, Any] = {
+    "oneOf": [
+        b
+        for b in RESPONSE_SCHEMA["oneOf"]
+        if {"command", "script", "refusal_reason"} & set(b["required"])
+    ]
+}
+
 KINDS = (
     "command",
     "script",

@@ -259,3 +259,28 @@ def test_a_reply_that_keeps_streaming_past_request_timeout_is_an_error(tmp_path)
     with pytest.raises(BackendUnavailable, match="did not answer within 0s"):
         server.stream_chat({"messages": []})
     assert time.monotonic() - started < 1.5
+
+
+@pytest.mark.real
+def test_a_real_server_held_to_the_action_schema_cannot_ask(server) -> None:
+    """The push after a question back uses ACTION_SCHEMA: a model that continues a run of
+    questions still has to write a command, a script or a refusal."""
+    question = json.dumps({"clarifying_question": "Which folder do you mean?"}, **COMPACT)
+    data = server.post(
+        "/completion",
+        {
+            "prompt": f"{question}\n{question}\n{question}\n",
+            "grammar": grammar.for_schema(schema.ACTION_SCHEMA),
+            "temperature": 0.0,
+            "n_predict": 160,
+            "cache_prompt": False,
+        },
+    )
+    reply = schema.validate(str(data["content"]))
+    assert schema.kind(reply) in ("command", "script", "refusal_reason")
+
+
+def test_the_action_schema_is_the_reply_schema_without_questions_prose_or_tools() -> None:
+    kinds = [b["required"][0] for b in schema.ACTION_SCHEMA["oneOf"]]
+    assert kinds == ["command", "script", "refusal_reason"]
+    assert all(b in schema.RESPONSE_SCHEMA["oneOf"] for b in schema.ACTION_SCHEMA["oneOf"])

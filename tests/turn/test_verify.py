@@ -10,7 +10,7 @@ from conftest import command_reply as cmd
 from intent import safety
 from intent.backends.mock import MockBackend
 from intent.explain.lookup import Docs
-from intent.turn import prompt, tools, verify
+from intent.turn import prompt, schema, tools, verify
 from intent.turn.engine import Engine, Retrying
 
 
@@ -122,9 +122,13 @@ def test_a_question_back_to_a_request_gets_one_push_for_a_default(tmp_path: Path
     push = backend.calls[1][-1]["content"]
     assert push.startswith("Do not ask") and push.endswith(": list hidden files")
     assert backend.calls[1][-2]["content"] == '{"clarifying_question":"Which folder?"}'
+    # the push is held to an action: a grammar-bound model cannot ask again
+    assert backend.schemas == [schema.RESPONSE_SCHEMA, schema.ACTION_SCHEMA]
 
 
-def test_a_model_that_asks_twice_is_shown_its_question(tmp_path: Path) -> None:
+def test_a_backend_that_asks_twice_is_shown_its_question(tmp_path: Path) -> None:
+    """A backend that does not hold to the grammar (a remote server, the mock) may still ask
+    after the push: the question is shown, not pushed again."""
     backend = MockBackend([{"clarifying_question": "Which host?"}] * 2)
     proposal, _ = drive(Engine(backend, tools.Toolbox(tmp_path)), "ssh into the server", tmp_path)
     assert proposal.reply == {"clarifying_question": "Which host?"}
