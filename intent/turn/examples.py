@@ -84,6 +84,7 @@ BANK: tuple[Example, ...] = (
     Example("show the last 50 lines of syslog and keep following it",
             "tail -n 50 -f /var/log/syslog"),
     Example("unique sorted lines of names.txt", "sort -u names.txt"),
+    Example("the first 10 lines of server.log", "head -n 10 server.log"),
     Example("the 3 largest numbers in scores.txt", "sort -rn scores.txt | head -n 3"),
     # cut / tr / wc
     Example("how many words does essay.txt have", "wc -w < essay.txt"),
@@ -130,6 +131,7 @@ BANK: tuple[Example, ...] = (
             "(crontab -l; echo '30 6 * * 1 /opt/clean.sh') | crontab -"),
     Example("list my cron jobs", "crontab -l"),
     # ssh / scp
+    Example("log in to db1 as root", "ssh root@db1"),
     Example("connect to server.example as admin on port 2222", "ssh -p 2222 admin@server.example"),
     Example("copy site.tar.gz to /var/www on host web1", "scp site.tar.gz web1:/var/www/"),
     Example("fetch the photos folder from host nas into here", "scp -r nas:photos ."),

@@ -80,8 +80,11 @@ class Problem:
 
 
 def repair(command: str) -> str:
-    """`find … -exec cmd {}` missing its `\\;` (often ending in a stray `"`): add it. And a
-    crontab pipeline that would drop the existing table: group it."""
+    """`find … -exec cmd {}` missing its `\\;` (often ending in a stray `"`): add it. A
+    crontab pipeline that would drop the existing table: group it. A backspace or form feed
+    where the model wrote `\\b` or `\\f` in JSON (a regex word boundary became the control
+    character): the two characters it meant."""
+    command = _escapes_restored(command)
     command = _crontab_grouped(command)
     if ("-exec" not in command and "-ok" not in command) or not _encodable(command):
         return command
@@ -91,6 +94,13 @@ def repair(command: str) -> str:
         lambda m: m.group(1) + " \\;" + (" " if m.end() < len(command) else ""), command, count=1
     )
     return fixed if fixed != command and _parses(fixed) else command
+
+
+def _escapes_restored(command: str) -> str:
+    if "\b" not in command and "\f" not in command:
+        return command
+    fixed = command.replace("\b", "\\b").replace("\f", "\\f")
+    return fixed if _encodable(fixed) and _parses(fixed) else command
 
 
 # `crontab -l; echo 'LINE' | crontab -`: one echo of one quoted line, nothing else
@@ -135,17 +145,18 @@ def problems(command: str, docs: Docs | None, cwd: str | None = None) -> list[Pr
         if shutil.which(name) is None:
             found.append(Problem(f"`{name}` is not installed on this machine"))
         elif cwd is not None and name in _READERS:
-            found += _directories_read(cmd.argv, cwd)
+            found += _operands_read(cmd.argv, cwd)
     if docs is not None and not found:
         found += _unknown_options(command, docs)
     return found
 
 
-def _directories_read(argv: list[str], cwd: str) -> list[Problem]:
+def _operands_read(argv: list[str], cwd: str) -> list[Problem]:
     """`grep -i error logs` where logs is a directory: grep reads files (and says so only when
-    it runs). Options and the program or pattern word are skipped; an option that takes an
-    argument (`-e PAT`, `-n 5`) may leave its argument looking like an operand, but only a word
-    naming an existing directory is reported."""
+    it runs); `head data.csv 3` where there is no file 3. Options and the program or pattern
+    word are skipped; an option that takes an argument (`-e PAT`, `-n 5`) may leave its
+    argument looking like an operand, so a directory is reported only when it exists, and a
+    missing name only when no long option could have taken it and it is a plain name."""
     name, words = argv[0], argv[1:]
     if name in ("grep", "egrep", "fgrep") and any(_RECURSIVE.fullmatch(w) for w in words):
         return []
@@ -162,12 +173,36 @@ def _directories_read(argv: list[str], cwd: str) -> list[Problem]:
         w in ("-e", "-f") or w.startswith("--expression") or w.startswith("--file") for w in words
     ):
         operands = operands[1:]
+    if name == "uniq":
+        operands = operands[:1]  # `uniq IN OUT`: the second is written
     found = []
+    long_args = any(w.startswith("--") and "=" not in w for w in words)
     for word in operands:
         if word in (".", "..") or _is_local_dir(cwd, word):
             hint = "; add -r to search below it" if name.endswith("grep") else ""
             found.append(Problem(f"`{word}` is a directory, and {name} reads files{hint}"))
+        elif not long_args and _PLAIN.fullmatch(word) and _is_missing(cwd, word):
+            found.append(
+                Problem(f"there is no file `{word}` here, and {name} reads the files it is given")
+            )
     return found
+
+
+_PLAIN = re.compile(r"[\w.-]+(?:/[\w.-]+)*")  # no glob, variable, quote, `~` or absolute path
+
+
+def _is_missing(cwd: str, word: str) -> bool:
+    """Whether the plain relative name `word` names nothing below `cwd` (one `lstat`; an
+    error other than "no such file" means "not missing")."""
+    if word == "-" or ".." in Path(word).parts:
+        return False
+    try:
+        os.lstat(os.path.join(cwd, word))
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):
+        return False
+    return False
 
 
 def _is_local_dir(cwd: str, word: str) -> bool:

@@ -70,6 +70,19 @@ def test_a_command_still_failing_is_shown_with_a_warning(tmp_path: Path) -> None
     assert len(backend.calls) == 2, "one retry, no more"
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("grep -oE '\b[0-9]+\b' log", "grep -oE '\\b[0-9]+\\b' log"),
+        ("printf 'a\fb'", "printf 'a\\fb'"),
+        ("ls", "ls"),
+    ],
+)
+def test_a_control_character_from_a_json_escape_is_restored(written: str, meant: str) -> None:
+    """The model writes `\\b` in JSON for a regex word boundary; JSON reads a backspace."""
+    assert verify.repair(written) == meant
+
+
 def test_the_repair_needs_no_model_call(tmp_path: Path) -> None:
     backend = MockBackend([cmd('find . -name "*.sh" -exec chmod +x {} "', risk="mutates")])
     proposal, _ = drive(Engine(backend, tools.Toolbox(tmp_path)), "chmod", tmp_path)
@@ -89,6 +102,12 @@ def test_the_repair_needs_no_model_call(tmp_path: Path) -> None:
         ("grep -e logs notes.txt", None),  # the argument of -e is the pattern
         ("awk '{print}' logs/app.log", None),
         ("ls logs", None),  # not a reader of files
+        ("head notes.txt 3", "there is no file `3` here, and head reads the files it is given"),
+        ("cat notes.txt missing.txt", "there is no file `missing.txt` here"),
+        ("head -n 3 notes.txt", None),  # -n takes the 3
+        ("grep --max-count 2 error nothere", None),  # a long option may take a word: no guess
+        ("uniq notes.txt out.txt", None),  # uniq writes its second operand
+        ("cat notes.txt $FILE '*.md' ~/x /etc/hostname -", None),  # only plain relative names
     ],
 )
 def test_a_file_reader_handed_a_directory_is_a_problem(
