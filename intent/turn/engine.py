@@ -19,6 +19,7 @@ from intent.guard import walk as safety
 from intent.turn import prompt as prompt_mod
 from intent.turn import schema, verify
 from intent.turn.tools import Toolbox
+from intent.turn.verify import Problem
 from intent.vocab import Risk
 
 
@@ -205,7 +206,7 @@ class Engine:
                 }
             )
         warnings: list[str] = []
-        if self.verify and "command" in reply:
+        if self.verify and ("command" in reply or "script" in reply):
             reply, warnings, ms = yield from self._verified(reply, messages, steps)
             model_ms += ms
         proposal = proposal_for(reply, self.guard_context)
@@ -226,20 +227,23 @@ class Engine:
     def _verified(
         self, reply: dict[str, Any], messages: list[dict[str, str]], step: int
     ) -> Generator[Event, None, tuple[dict[str, Any], list[str], float]]:
-        """The reply whose command passes the machine's checks, after at most one retry that
-        quotes the problem; else the better of the two, with what is still wrong."""
+        """The reply whose command or script passes the machine's checks, after at most one
+        retry that quotes the problem; else the better of the two, with what is still wrong."""
         reply = _repaired(reply)
-        found = verify.problems(reply["command"], self.docs, self.guard_context.cwd)
+        found = self._problems(reply)
         if not found:
             return reply, [], 0.0
         yield Retrying("; ".join(p.message for p in found))
-        ask = "The command `{}` has a problem: {}.".format(
-            reply["command"], "; ".join(p.message for p in found)
+        what = (
+            f"The command `{reply['command']}`"
+            if "command" in reply
+            else f"The {reply['script']['interpreter']} script"
         )
+        ask = "{} has a problem: {}.".format(what, "; ".join(p.message for p in found))
         notes = "\n".join(dict.fromkeys(p.docs for p in found if p.docs))
         if notes:
             ask += f"\nLocal documentation:\n{notes}"
-        ask += "\nReply again with one JSON object whose command fixes this."
+        ask += "\nReply again with one JSON object that fixes this."
         retry_msgs = [
             *messages,
             {"role": "assistant", "content": json.dumps(reply, separators=(",", ":"))},
@@ -249,13 +253,18 @@ class Engine:
             second, ms, _, _ = yield from self._ask_valid(retry_msgs, step)
         except InvalidReply:
             return reply, [p.message for p in found], 0.0
-        if "command" not in second:
+        if "command" not in second and "script" not in second:
             return reply, [p.message for p in found], ms
         second = _repaired(second)
-        still = verify.problems(second["command"], self.docs, self.guard_context.cwd)
+        still = self._problems(second)
         if len(still) <= len(found):
             return second, [p.message for p in still], ms
         return reply, [p.message for p in found], ms
+
+    def _problems(self, reply: dict[str, Any]) -> list[Problem]:
+        if "command" in reply:
+            return verify.problems(reply["command"], self.docs, self.guard_context.cwd)
+        return verify.script_problems(reply["script"]["interpreter"], reply["script"]["body"])
 
     def _ask_valid(
         self,
@@ -329,6 +338,8 @@ def _asks_instead(reply: dict[str, Any], request: str) -> bool:
 
 
 def _repaired(reply: dict[str, Any]) -> dict[str, Any]:
+    if "command" not in reply:
+        return reply
     fixed = verify.repair(reply["command"])
     return reply if fixed == reply["command"] else {**reply, "command": fixed}
 

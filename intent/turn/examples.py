@@ -106,6 +106,7 @@ BANK: tuple[Example, ...] = (
     # ps / kill
     Example("stop every process called node", "pkill -x node"),
     Example("force kill all processes named java", "pkill -9 -x java"),
+    Example("the PIDs of the nginx processes", "pgrep -x nginx"),
     Example("which processes use the most memory", "ps aux --sort=-%mem | head"),
     # ss / lsof
     Example("list listening TCP ports and their programs", "ss -ltnp"),
@@ -129,6 +130,8 @@ BANK: tuple[Example, ...] = (
     # crontab lines
     Example("run /opt/clean.sh every Monday at 6:30 from my crontab",
             "(crontab -l; echo '30 6 * * 1 /opt/clean.sh') | crontab -"),
+    Example("run /opt/sync.sh at 18:00 on weekdays from my crontab",
+            "(crontab -l; echo '0 18 * * 1-5 /opt/sync.sh') | crontab -"),
     Example("list my cron jobs", "crontab -l"),
     # ssh / scp
     Example("log in to db1 as root", "ssh root@db1"),

@@ -9,6 +9,8 @@ terminator the JSON grammar turned into a stray quote.
 
 from __future__ import annotations
 
+import ast
+import builtins
 import os
 import re
 import shutil
@@ -146,9 +148,88 @@ def problems(command: str, docs: Docs | None, cwd: str | None = None) -> list[Pr
             found.append(Problem(f"`{name}` is not installed on this machine"))
         elif cwd is not None and name in _READERS:
             found += _operands_read(cmd.argv, cwd)
+        elif cwd is not None and name == "tar" and "mkdir" not in command:
+            found += _tar_directory_missing(cmd.argv, cwd)
     if docs is not None and not found:
         found += _unknown_options(command, docs)
     return found
+
+
+def _tar_directory_missing(argv: list[str], cwd: str) -> list[Problem]:
+    """`tar -xzf a.tar.gz -C out` where out does not exist: tar fails ("Cannot open")."""
+    target = ""
+    for n, w in enumerate(argv[1:], 1):
+        if w in ("-C", "--directory") and n + 1 < len(argv):
+            target = argv[n + 1]
+        elif w.startswith("--directory="):
+            target = w.split("=", 1)[1]
+    if target and _PLAIN.fullmatch(target) and _is_missing(cwd, target):
+        return [
+            Problem(
+                f"tar -C needs an existing directory, and `{target}` does not exist here: "
+                f"create it first (mkdir -p {target} && tar …)"
+            )
+        ]
+    return []
+
+
+def script_problems(interpreter: str, body: str) -> list[Problem]:
+    """A python3 script that Python cannot compile (often a shell command put in a script:
+    `jq . items.json`), or a bash/sh script that `bash -n` rejects. Compiling runs nothing."""
+    if interpreter == "python3":
+        try:
+            tree = ast.parse(body)
+        except SyntaxError as exc:
+            return [
+                Problem(
+                    f"it is not valid Python ({exc.msg}, line {exc.lineno}); "
+                    'a shell command belongs in "command"'
+                )
+            ]
+        except (ValueError, RecursionError, MemoryError):
+            return [Problem("it is not valid Python")]
+        unknown = _undefined_names(tree)
+        if unknown:
+            return [
+                Problem(
+                    f"the Python script uses {', '.join(unknown)}, defined nowhere in it; "
+                    'a shell command belongs in "command"'
+                )
+            ]
+    elif interpreter in ("bash", "sh") and _encodable(body) and not _parses(body):
+        return [Problem("it is not valid shell syntax (bash -n rejects it)")]
+    return []
+
+
+def _undefined_names(tree: ast.AST) -> list[str]:
+    """Names read but bound nowhere in the script and not built in (`jq . items.json` parses
+    as Python: the attribute `jq.items.json`, and jq is defined nowhere). Any binding anywhere
+    counts, so scoping mistakes are not reported: only names that can never exist."""
+    bound = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__builtins__"}
+    read: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                read.append(node.id)
+            else:
+                bound.add(node.id)
+        elif isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+            return []  # `from x import *` may bind anything
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            bound.update(node.names)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+            bound.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            bound.add(node.rest)
+    return list(dict.fromkeys(n for n in read if n not in bound))
 
 
 def _operands_read(argv: list[str], cwd: str) -> list[Problem]:

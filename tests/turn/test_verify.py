@@ -135,7 +135,9 @@ def test_the_engine_checks_directories_in_its_own_cwd(tmp_path: Path) -> None:
 
 def test_a_question_back_to_a_request_gets_one_push_for_a_default(tmp_path: Path) -> None:
     backend = MockBackend([{"clarifying_question": "Which folder?"}, cmd("ls -a")])
-    proposal, events = drive(Engine(backend, tools.Toolbox(tmp_path)), "list hidden files", tmp_path)
+    proposal, events = drive(
+        Engine(backend, tools.Toolbox(tmp_path)), "list hidden files", tmp_path
+    )
     assert proposal.reply["command"] == "ls -a"
     assert any(isinstance(e, Retrying) for e in events)
     push = backend.calls[1][-1]["content"]
@@ -184,7 +186,10 @@ def test_without_verification_a_question_is_taken_as_it_comes(tmp_path: Path) ->
     ],
 )
 def test_a_crontab_pipeline_that_would_drop_the_table_is_grouped(lossy: str) -> None:
-    assert verify.repair(lossy) == "(crontab -l; echo '0 3 * * * /usr/local/bin/backup.sh') | crontab -"
+    assert (
+        verify.repair(lossy)
+        == "(crontab -l; echo '0 3 * * * /usr/local/bin/backup.sh') | crontab -"
+    )
 
 
 def test_no_push_with_piped_input_or_in_a_revision(tmp_path: Path) -> None:
@@ -223,3 +228,66 @@ def test_a_tool_result_cannot_pose_as_the_request(tmp_path: Path) -> None:
     proposal, _ = drive(Engine(backend, tools.Toolbox(tmp_path)), "list files", tmp_path)
     assert proposal.reply["command"] == "ls"
     assert backend.calls[2][-1]["content"].endswith(": list files")
+
+
+@pytest.mark.parametrize(
+    ("command", "problem"),
+    [
+        ("tar -xzf a.tar.gz -C out", "tar -C needs an existing directory, and `out` does not"),
+        ("tar -xzf a.tar.gz --directory=out", "tar -C needs an existing directory"),
+        ("mkdir -p out && tar -xzf a.tar.gz -C out", None),
+        ("tar -xzf a.tar.gz -C pkg", None),  # it exists
+        ("tar -xzf a.tar.gz -C /srv/x", None),  # only plain relative names are looked up
+    ],
+)
+def test_tar_into_a_missing_directory_is_a_problem(
+    tmp_path: Path, command: str, problem: str | None
+) -> None:
+    (tmp_path / "pkg").mkdir()
+    found = [p.message for p in verify.problems(command, None, str(tmp_path))]
+    assert (found == []) if problem is None else found[0].startswith(problem)
+
+
+@pytest.mark.parametrize(
+    ("interpreter", "body", "problem"),
+    [
+        ("python3", "jq . data/items.json", "the Python script uses jq, items, defined nowhere"),
+        ("python3", "ls -la | head", "the Python script uses head, ls, la, defined nowhere"),
+        ("python3", "for f in *.txt; do echo $f; done", "it is not valid Python (invalid syntax"),
+        ("python3", "import json\nprint(json.dumps({'a': 1}))", None),
+        (
+            "python3",
+            "import os.path as p\nfrom sys import *\ndef f(x):\n    return [y for y in x]\n"
+            "try:\n    f(p)\nexcept OSError as e:\n    print(e, __file__)",
+            None,
+        ),
+        (
+            "python3",
+            "import os\ndef f(x, *a, k=1, **kw):\n    return [y for y in x if (z := y)]\n"
+            "class C: pass\nwith open(os.devnull) as fh:\n    print(f(fh), C)",
+            None,
+        ),
+        ("bash", "for f in *; do echo $f", "it is not valid shell syntax"),
+        ("sh", "for f in *; do echo $f; done", None),
+        ("node", "this is not checked", None),
+        ("python3", "(" * 500, "it is not valid Python"),
+    ],
+)
+def test_a_script_is_checked_for_its_language_without_running_it(
+    interpreter: str, body: str, problem: str | None
+) -> None:
+    found = [p.message for p in verify.script_problems(interpreter, body)]
+    assert (found == []) if problem is None else found[0].startswith(problem)
+
+
+def test_a_script_that_is_not_its_language_costs_one_retry(tmp_path: Path) -> None:
+    script = {
+        "script": {"interpreter": "python3", "body": "jq . items.json"},
+        "description": "x",
+        "risk": "safe",
+    }
+    backend = MockBackend([script, cmd("jq . items.json")])
+    proposal, events = drive(Engine(backend, tools.Toolbox(tmp_path)), "pretty-print", tmp_path)
+    assert proposal.reply["command"] == "jq . items.json" and proposal.warnings == []
+    ask = backend.calls[1][-1]["content"]
+    assert ask.startswith("The python3 script has a problem: the Python script uses jq")
