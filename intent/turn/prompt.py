@@ -57,8 +57,8 @@ Request: show the usage help of tar
 {"command":"tar --help","description":"Prints tar's usage help.","risk":"safe"}
 Request: search my home for notes mentioning invoice
 {"command":"grep -rl invoice ~/notes","description":"Lists files under ~/notes that mention invoice.","risk":"safe"}
-Request: what does the Makefile build?
-{"tool_call":{"name":"read_file","arguments":{"path":"Makefile"}}}
+Request: which port does config.yaml set?
+{"tool_call":{"name":"read_file","arguments":{"path":"config.yaml"}}}
 Request: what is the difference between a process and a thread?
 {"stdout_to_user":"A process has its own memory; its threads share that memory."}
 """
