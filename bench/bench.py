@@ -228,6 +228,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="intent-bench-"))
     base_env = {
         **os.environ,
+        # this checkout's code, whatever `intent` the venv has installed
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         "INTENT_LLAMA_SERVER": str(server),
         "INTENT_MODEL": str(model_file),
         "NO_COLOR": "1",

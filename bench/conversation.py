@@ -101,6 +101,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="intent-bench-conv-"))
     env = {
         **os.environ,
+        # this checkout's code, whatever `intent` the venv has installed
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         "INTENT_LLAMA_SERVER": str(server),
         "INTENT_MODEL": str(model_file),
         "INTENT_HOME": str(work / "home"),

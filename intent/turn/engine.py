@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from intent.backends.base import Backend
-from intent.errors import InvalidReply, Refused, ReplyNotJSON
+from intent.errors import BackendUnavailable, InvalidReply, Refused, ReplyNotJSON
 from intent.explain.lookup import Docs
 from intent.guard import walk as safety
 from intent.turn import prompt as prompt_mod
@@ -163,9 +163,11 @@ class Engine:
         all_timings: list[dict[str, Any]] = []
         simulated = False
         pushed = False
+        full = False  # the context holds no more tool output
         while True:
-            # the push below allows only an action: the grammar leaves no room to ask again
-            shape = schema.ACTION_SCHEMA if pushed else schema.RESPONSE_SCHEMA
+            # after the push below, or with the context full, only an action: the grammar
+            # leaves no room to ask again or to call another tool
+            shape = schema.ACTION_SCHEMA if pushed or full else schema.RESPONSE_SCHEMA
             reply, ms, simulated, timings = yield from self._ask_valid(messages, steps, shape)
             model_ms += ms
             all_timings.append(timings)
@@ -195,7 +197,8 @@ class Engine:
             call = reply["tool_call"]
             result = self.toolbox.call(call["name"], call.get("arguments", {}))
             yield ToolRan(call["name"], call.get("arguments", {}), result)
-            result = _fitted(result, self._room(messages, steps))
+            result = _fitted(result, self._room(messages))
+            full = result == _NO_ROOM
             messages.append(
                 {"role": "assistant", "content": json.dumps(reply, separators=(",", ":"))}
             )
@@ -215,14 +218,14 @@ class Engine:
         proposal.simulated, proposal.timings = simulated, all_timings
         return proposal
 
-    def _room(self, messages: list[dict[str, str]], steps: int) -> int:
-        """Characters of tool output the context still holds. Kept free: a whole reply, a
-        retry, and the framing of every tool step still allowed. Counted at 2.5 characters a
-        token (listings and code tokenize at 3–4), so the estimate errs on the safe side: a
-        request over the context is an error, not an answer."""
-        budget = (self.context_tokens - 2 * self.max_tokens) * 5 // 2
-        used = sum(len(m["content"]) + 16 for m in messages)
-        return budget - used - 250 * (self.max_tool_steps - steps + 1)
+    def _room(self, messages: list[dict[str, str]]) -> int:
+        """Characters of tool output the context still holds, after room for a whole reply.
+        Counted in UTF-8 bytes at 2.5 a token (listings and code tokenize at 3–4 characters,
+        other scripts at about one per character, three bytes), so the estimate errs on the
+        safe side: a request over the context is an error, not an answer."""
+        budget = (self.context_tokens - self.max_tokens - 128) * 5 // 2
+        used = sum(len(m["content"].encode(errors="replace")) + 16 for m in messages)
+        return budget - used - 200  # the tool result's own framing
 
     def _verified(
         self, reply: dict[str, Any], messages: list[dict[str, str]], step: int
@@ -251,7 +254,8 @@ class Engine:
         ]
         try:
             second, ms, _, _ = yield from self._ask_valid(retry_msgs, step)
-        except InvalidReply:
+        except (InvalidReply, BackendUnavailable):
+            # a retry that fails (or no longer fits the context) leaves the first answer
             return reply, [p.message for p in found], 0.0
         if "command" not in second and "script" not in second:
             return reply, [p.message for p in found], ms
@@ -310,12 +314,14 @@ _NO_ROOM = "(not shown: no room left in the context; answer now, without more to
 
 
 def _fitted(result: str, room: int) -> str:
-    """The tool result cut to `room` characters, saying so; nothing when too little is left."""
-    if len(result) <= room:
+    """The tool result cut to `room` UTF-8 bytes, saying so; a note when too little is left."""
+    size = len(result.encode(errors="replace"))
+    if size <= room:
         return result
     if room < 200:
         return _NO_ROOM
-    return result[: room - 80] + f"\n[... truncated {len(result) - room + 80} characters]"
+    kept = result.encode(errors="replace")[: room - 80].decode(errors="ignore")
+    return kept + f"\n[... truncated {len(result) - len(kept)} characters]"
 
 
 _PUSH = (

@@ -71,7 +71,8 @@ COMMON_BINARIES = (
 
 
 def system_prompt_hash() -> str:
-    return hashlib.sha256(SYSTEM_PROMPT.encode()).hexdigest()
+    """Of the whole system message: another PATH or shell is another answer cache entry."""
+    return hashlib.sha256(system_message().encode()).hexdigest()
 
 
 def system_message(ctx: RequestContext | None = None) -> str:

@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import stat
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,9 +58,9 @@ _READERS = {
 }
 # short options that take the next word as their argument
 _TAKES_ARG = {
-    "grep": "efmABCd",
-    "egrep": "efmABCd",
-    "fgrep": "efmABCd",
+    "grep": "efmABCDd",
+    "egrep": "efmABCDd",
+    "fgrep": "efmABCDd",
     "sed": "ef",
     "awk": "fvF",
     "head": "nc",
@@ -138,17 +139,22 @@ def problems(command: str, docs: Docs | None, cwd: str | None = None) -> list[Pr
     for argv in _argvs(command):
         if _find_lacks_terminator(argv):
             found.append(Problem("a find -exec has no terminator: end it with \\; or +"))
-    for cmd in script.commands:
+    moved = False  # a cd/pushd earlier in the line: names are no longer relative to cwd
+    for n, cmd in enumerate(script.commands):
         if not cmd.words:
             continue
         name = cmd.words[0].text
+        moved = moved or name in ("cd", "pushd", "popd")
         if "/" in name or "$" in name or name in _BUILTINS or "=" in name:
             continue
         if shutil.which(name) is None:
             found.append(Problem(f"`{name}` is not installed on this machine"))
-        elif cwd is not None and name in _READERS:
-            found += _operands_read(cmd.argv, cwd)
-        elif cwd is not None and name == "tar" and "mkdir" not in command:
+        elif cwd is None or moved:
+            continue
+        # only the line's first command: an earlier one may create what a later one reads
+        elif name in _READERS:
+            found += _operands_read(cmd.argv, cwd, missing=n == 0)
+        elif name == "tar" and n == 0 and "mkdir" not in command:
             found += _tar_directory_missing(cmd.argv, cwd)
     if docs is not None and not found:
         found += _unknown_options(command, docs)
@@ -163,7 +169,7 @@ def _tar_directory_missing(argv: list[str], cwd: str) -> list[Problem]:
             target = argv[n + 1]
         elif w.startswith("--directory="):
             target = w.split("=", 1)[1]
-    if target and _PLAIN.fullmatch(target) and _is_missing(cwd, target):
+    if target and _is_missing(cwd, target):
         return [
             Problem(
                 f"tar -C needs an existing directory, and `{target}` does not exist here: "
@@ -178,26 +184,28 @@ def script_problems(interpreter: str, body: str) -> list[Problem]:
     `jq . items.json`), or a bash/sh script that `bash -n` rejects. Compiling runs nothing."""
     if interpreter == "python3":
         try:
-            tree = ast.parse(body)
+            with warnings.catch_warnings():  # `"\d"` warns on 3.12; an error under -W error
+                warnings.simplefilter("ignore")
+                tree = ast.parse(body)
         except SyntaxError as exc:
-            return [
-                Problem(
-                    f"it is not valid Python ({exc.msg}, line {exc.lineno}); "
-                    'a shell command belongs in "command"'
-                )
-            ]
+            where = f", line {exc.lineno}" if exc.lineno else ""
+            return [Problem(f"it is not valid Python ({exc.msg}{where})")]
         except (ValueError, RecursionError, MemoryError):
             return [Problem("it is not valid Python")]
         unknown = _undefined_names(tree)
         if unknown:
+            commands = [n for n in unknown if shutil.which(n)]
+            hint = (
+                f"; {', '.join(commands)} {'is a command' if len(commands) == 1 else 'are commands'}"
+                ': a shell command belongs in "command"'
+                if commands
+                else " (a missing import?)"
+            )
             return [
-                Problem(
-                    f"the Python script uses {', '.join(unknown)}, defined nowhere in it; "
-                    'a shell command belongs in "command"'
-                )
+                Problem(f"the Python script uses {', '.join(unknown)}, defined nowhere in it{hint}")
             ]
-    elif interpreter in ("bash", "sh") and _encodable(body) and not _parses(body):
-        return [Problem("it is not valid shell syntax (bash -n rejects it)")]
+    elif interpreter in ("bash", "sh") and _encodable(body) and not _parses(body, interpreter):
+        return [Problem(f"it is not valid shell syntax ({interpreter} -n rejects it)")]
     return []
 
 
@@ -205,7 +213,19 @@ def _undefined_names(tree: ast.AST) -> list[str]:
     """Names read but bound nowhere in the script and not built in (`jq . items.json` parses
     as Python: the attribute `jq.items.json`, and jq is defined nowhere). Any binding anywhere
     counts, so scoping mistakes are not reported: only names that can never exist."""
-    bound = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__builtins__"}
+    # what `python3 -c` defines (no __file__ there), and `site`'s exit and quit
+    bound = set(dir(builtins)) | {
+        "__name__",
+        "__doc__",
+        "__builtins__",
+        "__spec__",
+        "__loader__",
+        "__package__",
+        "__annotations__",
+        "__class__",
+        "exit",
+        "quit",
+    }
     read: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
@@ -229,73 +249,113 @@ def _undefined_names(tree: ast.AST) -> list[str]:
             bound.add(node.name)
         elif isinstance(node, ast.MatchMapping) and node.rest:
             bound.add(node.rest)
+        elif type(node).__name__ in ("TypeVar", "ParamSpec", "TypeVarTuple"):
+            bound.add(node.name)  # type: ignore[attr-defined]  # Python 3.12's `def f[T]`
     return list(dict.fromkeys(n for n in read if n not in bound))
 
 
-def _operands_read(argv: list[str], cwd: str) -> list[Problem]:
+def _operands_read(argv: list[str], cwd: str, *, missing: bool) -> list[Problem]:
     """`grep -i error logs` where logs is a directory: grep reads files (and says so only when
-    it runs); `head data.csv 3` where there is no file 3. Options and the program or pattern
-    word are skipped; an option that takes an argument (`-e PAT`, `-n 5`) may leave its
-    argument looking like an operand, so a directory is reported only when it exists, and a
-    missing name only when no long option could have taken it and it is a plain name."""
+    it runs); with `missing`, `head data.csv 3` where there is no file 3. Options (grouped
+    ones letter by letter) and the program or pattern word are skipped. A long option may
+    take the next word, so with one in the line no name is reported missing."""
     name, words = argv[0], argv[1:]
     if name in ("grep", "egrep", "fgrep") and any(_RECURSIVE.fullmatch(w) for w in words):
         return []
-    takes_arg = _TAKES_ARG.get(name, "")
-    operands, skip = [], False
-    for w in words:
-        if skip:
-            skip = False
-        elif w.startswith("-") and w != "-":
-            skip = len(w) == 2 and w[1] in takes_arg  # `-e PAT`, `-n 5`: the next word is its
-        else:
-            operands.append(w)
-    if name in _PROGRAM_FIRST and not any(
-        w in ("-e", "-f") or w.startswith("--expression") or w.startswith("--file") for w in words
-    ):
+    operands, program_given = _operands(name, words)
+    if name in _PROGRAM_FIRST and not program_given:
         operands = operands[1:]
     if name == "uniq":
         operands = operands[:1]  # `uniq IN OUT`: the second is written
+    missing = (
+        missing
+        and name in _MISSING_CHECKED
+        and not any(w.startswith("--") and "=" not in w for w in words)
+        and not (name == "tail" and any(w.startswith(("-F", "--retry")) for w in words))
+    )
     found = []
-    long_args = any(w.startswith("--") and "=" not in w for w in words)
     for word in operands:
         if word in (".", "..") or _is_local_dir(cwd, word):
             hint = "; add -r to search below it" if name.endswith("grep") else ""
             found.append(Problem(f"`{word}` is a directory, and {name} reads files{hint}"))
-        elif not long_args and _PLAIN.fullmatch(word) and _is_missing(cwd, word):
+        elif missing and _is_missing(cwd, word):
             found.append(
                 Problem(f"there is no file `{word}` here, and {name} reads the files it is given")
             )
     return found
 
 
+def _operands(name: str, words: list[str]) -> tuple[list[str], bool]:
+    """The words that are not options or option arguments, and whether the program or pattern
+    came with an option (`-e PAT`, `-f FILE`, `--expression=…`). `-rnk 2`: r and n are flags,
+    k takes the next word; `-n5`: n takes the rest of its word."""
+    takes_arg = _TAKES_ARG.get(name, "")
+    operands: list[str] = []
+    program_given, skip = False, False
+    for w in words:
+        if skip:
+            skip = False
+        elif w.startswith("--"):
+            program_given |= w.startswith(("--expression", "--file", "--regexp"))
+        elif w.startswith("-") and w != "-":
+            for i, letter in enumerate(w[1:], 1):
+                if letter in takes_arg:
+                    program_given |= letter in "ef"
+                    skip = i == len(w) - 1  # the argument is the next word
+                    break
+        else:
+            operands.append(w)
+    return operands, program_given
+
+
+# readers whose options are all in _TAKES_ARG: a name they are given must exist
+_MISSING_CHECKED = frozenset("grep egrep fgrep sed awk cat head tail wc sort uniq cut".split())
 _PLAIN = re.compile(r"[\w.-]+(?:/[\w.-]+)*")  # no glob, variable, quote, `~` or absolute path
 
 
+def _lookup(cwd: str, word: str) -> os.stat_result | None:
+    """`lstat` of a plain relative name below `cwd`, walking it one component at a time and
+    following no link on the way (a link could lead to an automount or a network file
+    system). Raises FileNotFoundError when a component does not exist; None when the name is
+    not plain, passes through a link or a non-directory, or another error occurs."""
+    if not _PLAIN.fullmatch(word) or ".." in Path(word).parts:
+        return None
+    path = cwd
+    parts = Path(word).parts
+    if not parts:
+        return None
+    try:
+        for n, part in enumerate(parts):
+            path = os.path.join(path, part)
+            st = os.lstat(path)
+            if n < len(parts) - 1 and not stat.S_ISDIR(st.st_mode):
+                return None
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError):
+        return None
+    return st
+
+
 def _is_missing(cwd: str, word: str) -> bool:
-    """Whether the plain relative name `word` names nothing below `cwd` (one `lstat`; an
-    error other than "no such file" means "not missing")."""
-    if word == "-" or ".." in Path(word).parts:
+    """Whether the plain relative name `word` names nothing below `cwd`."""
+    if word == "-":
         return False
     try:
-        os.lstat(os.path.join(cwd, word))
+        _lookup(cwd, word)
     except FileNotFoundError:
         return True
-    except (OSError, ValueError):
-        return False
     return False
 
 
 def _is_local_dir(cwd: str, word: str) -> bool:
     """Whether `word` names a directory below `cwd`. Model text: only plain relative names are
-    looked up (no absolute, `~` or `..` paths, which could reach automounts or slow network
-    file systems), with one `lstat` that follows no link and whose errors mean "no"."""
-    if not word or word.startswith(("/", "~")) or ".." in Path(word).parts or "\0" in word:
-        return False
+    looked up (no absolute, `~` or `..` paths), without following links; errors mean "no"."""
     try:
-        return stat.S_ISDIR(os.lstat(os.path.join(cwd, word)).st_mode)
-    except (OSError, ValueError):
+        st = _lookup(cwd, word)
+    except FileNotFoundError:
         return False
+    return st is not None and stat.S_ISDIR(st.st_mode)
 
 
 def _unknown_options(command: str, docs: Docs) -> list[Problem]:
@@ -341,11 +401,18 @@ def _find_lacks_terminator(argv: list[str]) -> bool:
     return open_exec
 
 
-def _parses(command: str) -> bool:
+def _parses(command: str, shell: str = "bash") -> bool:
+    """`bash -n` (with extglob, which a script may switch on: `-n` runs no `shopt`), or `sh -n`
+    for an sh script (dash, which rejects bash's arrays and process substitution)."""
+    argv = (
+        ["bash", "-O", "extglob", "-n", "-c", command]
+        if shell == "bash"
+        else ["sh", "-n", "-c", command]
+    )
     try:
-        return process.run(["bash", "-n", "-c", command], timeout=5).returncode == 0
+        return process.run(argv, timeout=5).returncode == 0
     except OSError:
-        return True  # no bash to ask: the guard's parser still checks it
+        return True  # no shell to ask: the guard's parser still checks it
 
 
 def _encodable(command: str) -> bool:

@@ -10,7 +10,7 @@ from conftest import command_reply as cmd
 
 from intent.backends.mock import MockBackend
 from intent.errors import InvalidReply, Refused
-from intent.turn import prompt, tools
+from intent.turn import prompt, schema, tools
 from intent.turn.engine import Engine, ModelCalled, Retrying, ToolRan
 
 
@@ -39,20 +39,44 @@ def test_tool_results_are_appended_and_history_grows(tmp_path: Path) -> None:
 
 def test_tool_results_are_cut_to_what_the_context_holds(tmp_path: Path) -> None:
     """Reads of a big file would overflow a 4096-token context (llama-server answers HTTP 400
-    and the user gets an error): a result is cut to the room left, and once too little is left
-    it is replaced by a note that asks for the answer."""
+    and the user gets an error): a result is cut to the room left; once too little is left it
+    is replaced by a note, and the next reply is held to an action (no further tool call)."""
     (tmp_path / "big.txt").write_text("word " * 2000)
     read = {"tool_call": {"name": "read_file", "arguments": {"path": "big.txt"}}}
-    backend = MockBackend([read] * 5 + [cmd("wc -w big.txt")])
+    backend = MockBackend([read] * 3 + [cmd("wc -w big.txt")])
     eng = Engine(backend, tools.Toolbox(tmp_path), context_tokens=4096, max_tokens=384)
     proposal, _ = drive(eng, "how many words are in big.txt", tmp_path)
     assert proposal.reply["command"] == "wc -w big.txt"
     last = backend.calls[-1]
     results = [m["content"] for m in last if m["content"].startswith("Tool result")]
-    assert len(results) == 5 and "word word" in results[0]
-    assert all("no room left in the context" in r for r in results[1:])
-    # the whole conversation and a reply fit the context, at a safe 2.5 characters a token
-    assert sum(len(m["content"]) + 16 for m in last) <= (4096 - 2 * 384) * 5 // 2
+    assert len(results) == 3 and "word word" in results[0]
+    assert "no room left in the context" in results[1] + results[2]
+    full_at = next(n for n, r in enumerate(results) if "no room left" in r)
+    assert backend.schemas[full_at + 1] == schema.ACTION_SCHEMA
+    assert backend.schemas[: full_at + 1] == [schema.RESPONSE_SCHEMA] * (full_at + 1)
+    # the conversation and a whole reply fit the context, at a safe 2.5 bytes a token
+    size = sum(len(m["content"].encode()) + 16 for m in last)
+    assert size <= (4096 - 384) * 5 // 2
+
+
+@pytest.mark.parametrize(
+    ("ctx", "steps", "max_tokens"), [(4096, 8, 384), (4096, 20, 384), (4096, 8, 1024)]
+)
+def test_a_small_result_is_shown_whatever_the_settings(
+    tmp_path: Path, ctx: int, steps: int, max_tokens: int
+) -> None:
+    (tmp_path / "small.txt").write_text("twelve bytes")
+    read = {"tool_call": {"name": "read_file", "arguments": {"path": "small.txt"}}}
+    backend = MockBackend([read, cmd("cat small.txt")])
+    eng = Engine(
+        backend,
+        tools.Toolbox(tmp_path),
+        context_tokens=ctx,
+        max_tool_steps=steps,
+        max_tokens=max_tokens,
+    )
+    drive(eng, "show small.txt", tmp_path)
+    assert "twelve bytes" in backend.calls[1][-1]["content"]
 
 
 def test_a_result_is_cut_to_the_room_left() -> None:
@@ -62,6 +86,9 @@ def test_a_result_is_cut_to_the_room_left() -> None:
     cut = _fitted("x" * 1000, 500)
     assert len(cut) <= 500 and cut.endswith("[... truncated 580 characters]")
     assert "no room left" in _fitted("x" * 1000, 150)
+    # other scripts take about a token a character: counted in UTF-8 bytes (3 each here)
+    cjk = _fitted("漢" * 400, 500)
+    assert len(cjk.encode()) <= 500 and cjk.startswith("漢" * 100)
 
 
 def test_unknown_tool_and_bad_arguments_are_fed_back(tmp_path: Path) -> None:

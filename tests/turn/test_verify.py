@@ -108,6 +108,17 @@ def test_the_repair_needs_no_model_call(tmp_path: Path) -> None:
         ("grep --max-count 2 error nothere", None),  # a long option may take a word: no guess
         ("uniq notes.txt out.txt", None),  # uniq writes its second operand
         ("cat notes.txt $FILE '*.md' ~/x /etc/hostname -", None),  # only plain relative names
+        ("sort -rnk 2 notes.txt", None),  # k takes the 2, r and n are flags
+        ("tail -fn 100 notes.txt", None),
+        ("grep -iA 3 error notes.txt", None),
+        ("grep -ve logs notes.txt", None),  # -ve: the pattern came with e
+        ("sort -rnq notes.txt", None),
+        ("tail -F new.log", None),  # waits for the file to appear
+        ("echo hi > out.txt && cat out.txt", None),  # an earlier command may create it
+        ("cd logs && cat app.log", None),
+        ("cat nothere.txt && cd logs", "there is no file `nothere.txt` here"),
+        ("cat link/app.log", None),  # a link on the way is not followed
+        ("less -p ERROR notes.txt", None),  # not in the missing check
     ],
 )
 def test_a_file_reader_handed_a_directory_is_a_problem(
@@ -116,6 +127,7 @@ def test_a_file_reader_handed_a_directory_is_a_problem(
     (tmp_path / "logs").mkdir()
     (tmp_path / "logs" / "app.log").write_text("error\n")
     (tmp_path / "notes.txt").write_text("logs\n")
+    (tmp_path / "link").symlink_to(tmp_path / "elsewhere")
     found = [p.message for p in verify.problems(command, None, str(tmp_path))]
     assert found == ([] if problem is None else [found[0]]) and (
         problem is None or found[0].startswith(problem)
@@ -251,14 +263,26 @@ def test_tar_into_a_missing_directory_is_a_problem(
 @pytest.mark.parametrize(
     ("interpreter", "body", "problem"),
     [
-        ("python3", "jq . data/items.json", "the Python script uses jq, items, defined nowhere"),
+        (
+            "python3",
+            "jq . data/items.json",
+            "the Python script uses jq, items, defined nowhere in it; jq is a command",
+        ),
+        (
+            "python3",
+            "print(json.dumps({}))",
+            "the Python script uses json, defined nowhere in it (a missing import?)",
+        ),
+        ("python3", "print(__file__)", "the Python script uses __file__"),  # python3 -c has none
+        ("python3", "from sys import *\nprint(argv, undefined_here)", None),  # may bind anything
+        ("python3", "x = '\\d'\nprint(x, exit, quit)", None),
         ("python3", "ls -la | head", "the Python script uses head, ls, la, defined nowhere"),
         ("python3", "for f in *.txt; do echo $f; done", "it is not valid Python (invalid syntax"),
         ("python3", "import json\nprint(json.dumps({'a': 1}))", None),
         (
             "python3",
-            "import os.path as p\nfrom sys import *\ndef f(x):\n    return [y for y in x]\n"
-            "try:\n    f(p)\nexcept OSError as e:\n    print(e, __file__)",
+            "import os.path as p\ndef f(x):\n    return [y for y in x]\n"
+            "try:\n    f(p)\nexcept OSError as e:\n    print(e, __name__)",
             None,
         ),
         (
@@ -271,6 +295,10 @@ def test_tar_into_a_missing_directory_is_a_problem(
         ("sh", "for f in *; do echo $f; done", None),
         ("node", "this is not checked", None),
         ("python3", "(" * 500, "it is not valid Python"),
+        ("python3", "-" * 100000 + "1", "it is not valid Python"),  # too deep: no crash
+        ("python3", "print(1)\0", "it is not valid Python"),
+        ("bash", "shopt -s extglob\nrm -- !(keep.txt)", None),  # bash -n runs no shopt
+        ("sh", "a=(1 2)", "it is not valid shell syntax (sh -n rejects it)"),  # dash runs sh
     ],
 )
 def test_a_script_is_checked_for_its_language_without_running_it(
