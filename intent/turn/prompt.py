@@ -7,6 +7,7 @@ the system prompt's KV cache in the next invocation.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import platform
@@ -97,12 +98,18 @@ def render_machine(os_name: str, distro: str, shell: str, binaries: tuple[str, .
 
 def this_machine() -> tuple[str, str, str, tuple[str, ...]]:
     """(OS, distribution, shell, available utilities): the same for every call on one machine
-    with one PATH, and read the same way by `gather` and by the snapshot key."""
+    with one PATH, and read the same way by `gather`, the snapshot key and the answer cache key
+    (looked up once per PATH and SHELL, not once for each of them)."""
+    return _machine(os.environ.get("PATH"), os.environ.get("SHELL", "sh"))
+
+
+@functools.cache
+def _machine(path: str | None, shell: str) -> tuple[str, str, str, tuple[str, ...]]:
     return (
         f"{platform.system()} {platform.machine()}",
         read_distro(),
-        os.path.basename(os.environ.get("SHELL", "sh")),
-        tuple(b for b in COMMON_BINARIES if shutil.which(b)),
+        os.path.basename(shell),
+        tuple(b for b in COMMON_BINARIES if shutil.which(b, path=path)),
     )
 
 
