@@ -44,8 +44,10 @@ def main() -> None:
         for row in rows:
             assess(row)
         times.append(time.perf_counter() - start)
-    print(f"| guard, 2,000-row table | median {statistics.median(times):.3f} s "
-          f"over {args.runs} runs (min {min(times):.3f}, max {max(times):.3f}) |")
+    print(
+        f"| guard, 2,000-row table | median {statistics.median(times):.3f} s "
+        f"over {args.runs} runs (min {min(times):.3f}, max {max(times):.3f}) |"
+    )
 
 
 if __name__ == "__main__":

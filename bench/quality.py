@@ -51,6 +51,9 @@ class Answer:
     correct: bool = False
     why: str = ""
     warnings: str = ""
+    # llama-server's counts, summed over the tool loop's model calls (a verify retry not included)
+    prompt_n: int = 0
+    predicted_n: int = 0
 
 
 def parses(command: str) -> bool:
@@ -108,6 +111,7 @@ def ask_i(
     )
     if variant is not None:
         eng.verify = variant.verify
+        eng.peek = variant.peek
         if variant.system_prompt is not None:
             prompt_mod.SYSTEM_PROMPT = variant.system_prompt  # the engine reads it per run
         if variant.examples is not None:
@@ -125,14 +129,18 @@ def ask_i(
     ms = (time.perf_counter() - started) * 1000
     reply = proposal.reply
     warnings = "; ".join(getattr(proposal, "warnings", []) or [])
+    counts = {
+        key: sum(int(t.get(key) or 0) for t in proposal.timings or [])
+        for key in ("prompt_n", "predicted_n")
+    }
     if proposal.kind == "command":
-        return Answer(task.id, "i", "command", reply["command"], ms, warnings=warnings)
+        return Answer(task.id, "i", "command", reply["command"], ms, warnings=warnings, **counts)
     if proposal.kind == "script":
         interp, body = reply["script"]["interpreter"], reply["script"]["body"]
         command = body if interp in ("bash", "sh") else f"{interp} -c {shlex.quote(body)}"
-        return Answer(task.id, "i", "script", command, ms, warnings=warnings)
+        return Answer(task.id, "i", "script", command, ms, warnings=warnings, **counts)
     text = next(iter(reply.values()))
-    return Answer(task.id, "i", proposal.kind, str(text)[:200], ms)
+    return Answer(task.id, "i", proposal.kind, str(text)[:200], ms, **counts)
 
 
 def variant_names() -> list[str]:

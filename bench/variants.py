@@ -16,6 +16,7 @@ class Variant:
     verify: bool
     note: str
     examples: int | None = None  # bank examples per request; None: as shipped
+    peek: bool = True  # first lines of the data files a request names, in its context
 
 
 # The system prompt before issue 13 (prompt version 3), as the "today" reference.
@@ -65,9 +66,17 @@ VARIANTS = {
     v.name: v
     for v in (
         Variant("shipped", None, True, "prompt v7, bank examples and verify before showing"),
-        Variant("today", PROMPT_V3, False, "prompt v3, no verification: i before issue 13", 0),
+        Variant(
+            "today",
+            PROMPT_V3,
+            False,
+            "prompt v3, no verification: i before issue 13",
+            examples=0,
+            peek=False,
+        ),
         Variant("noverify", None, False, "prompt v7 and bank examples, no verification"),
         Variant("nobank", None, True, "prompt v7 and verification, no bank examples", 0),
         Variant("bank2", None, True, "as shipped with 2 bank examples per request", 2),
+        Variant("nopeek", None, True, "as shipped, no first lines of data files", peek=False),
     )
 }

@@ -208,7 +208,7 @@ def _lines(text: str, home: str) -> list[str]:
 
 
 def _tokens(text: str, home: str) -> list[str]:
-    toks = re.split(r"[\s,;|\t]+", " ".join(_lines(text, home)))
+    toks = re.split(r"[\s,;:|\t]+", " ".join(_lines(text, home)))
     return [t.strip("\"'").removeprefix("./").rstrip("/") for t in toks if t.strip("\"'*")]
 
 

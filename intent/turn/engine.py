@@ -6,6 +6,7 @@ returns a `Proposal`. Confirming and running a proposal is `execute.settle`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Callable, Generator
@@ -16,11 +17,11 @@ from intent.backends.base import Backend
 from intent.errors import BackendUnavailable, InvalidReply, Refused, ReplyNotJSON
 from intent.explain.lookup import Docs
 from intent.guard import walk as safety
+from intent.turn import peek, readonly, schema, verify
 from intent.turn import prompt as prompt_mod
-from intent.turn import schema, verify
 from intent.turn.tools import Toolbox
 from intent.turn.verify import Problem
-from intent.vocab import Risk
+from intent.vocab import RISKS, Risk
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,8 @@ class Engine:
     # the conversation so far, ending with the user's last message: what `revise` continues
     messages: list[dict[str, str]] = field(default_factory=list)
     verify: bool = True
+    # the first line of the data files a request names goes into its context (`peek`)
+    peek: bool = True
     docs: Docs | None = None  # local documentation for the option check; None skips it
 
     def run(
@@ -132,6 +135,8 @@ class Engine:
         ctx: prompt_mod.RequestContext,
         history: list[dict[str, str]] | None = None,
     ) -> Generator[Event, None, Proposal]:
+        if self.peek and not ctx.peeks:
+            ctx = dataclasses.replace(ctx, peeks=peek.first_lines(request, self.toolbox))
         self.messages = [
             {"role": "system", "content": prompt_mod.system_message(ctx)},
             *(history or []),
@@ -210,7 +215,7 @@ class Engine:
             )
         warnings: list[str] = []
         if self.verify and ("command" in reply or "script" in reply):
-            reply, warnings, ms = yield from self._verified(reply, messages, steps)
+            reply, warnings, ms = yield from self._verified(reply, messages, steps, request)
             model_ms += ms
         proposal = proposal_for(reply, self.guard_context)
         proposal.warnings = warnings
@@ -228,12 +233,12 @@ class Engine:
         return budget - used - 200  # the tool result's own framing
 
     def _verified(
-        self, reply: dict[str, Any], messages: list[dict[str, str]], step: int
+        self, reply: dict[str, Any], messages: list[dict[str, str]], step: int, request: str = ""
     ) -> Generator[Event, None, tuple[dict[str, Any], list[str], float]]:
         """The reply whose command or script passes the machine's checks, after at most one
         retry that quotes the problem; else the better of the two, with what is still wrong."""
         reply = _repaired(reply)
-        found = self._problems(reply)
+        found = self._problems(reply, request)
         if not found:
             return reply, [], 0.0
         yield Retrying("; ".join(p.message for p in found))
@@ -260,15 +265,23 @@ class Engine:
         if "command" not in second and "script" not in second:
             return reply, [p.message for p in found], ms
         second = _repaired(second)
-        still = self._problems(second)
-        if len(still) <= len(found):
+        still = self._problems(second, request)
+        # as many problems as before is no gain when the new answer is also riskier
+        if len(still) < len(found) or (
+            len(still) == len(found) and self._risk(second) <= self._risk(reply)
+        ):
             return second, [p.message for p in still], ms
         return reply, [p.message for p in found], ms
 
-    def _problems(self, reply: dict[str, Any]) -> list[Problem]:
+    def _risk(self, reply: dict[str, Any]) -> int:
+        return RISKS.index(proposal_for(reply, self.guard_context).risk or "safe")
+
+    def _problems(self, reply: dict[str, Any], request: str = "") -> list[Problem]:
         if "command" in reply:
-            return verify.problems(reply["command"], self.docs, self.guard_context.cwd)
-        return verify.script_problems(reply["script"]["interpreter"], reply["script"]["body"])
+            found = verify.problems(reply["command"], self.docs, self.guard_context.cwd)
+        else:
+            found = verify.script_problems(reply["script"]["interpreter"], reply["script"]["body"])
+        return found or readonly.unasked_change(reply, request, self.guard_context)
 
     def _ask_valid(
         self,

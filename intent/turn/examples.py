@@ -45,6 +45,8 @@ BANK: tuple[Example, ...] = (
     Example("show the newest files in Downloads first", "ls -lt ~/Downloads"),
     Example("show the permissions and owner of config.yml", "ls -l config.yml"),
     Example("when was setup.cfg last modified", "stat -c %y setup.cfg"),
+    Example("the day notes.md was last changed, as YYYY-MM-DD", "date -r notes.md +%F"),
+    Example("the exact size of video.mp4 in bytes", "stat -c %s video.mp4"),
     # ln
     Example("create a hard link backup.db for data.db", "ln data.db backup.db"),
     Example("point the symlink current at releases/v2 instead", "ln -sfn releases/v2 current"),
@@ -60,6 +62,7 @@ BANK: tuple[Example, ...] = (
             "mkdir -p restore && tar -xzf backup.tar.gz -C restore"),
     Example("list what is inside site.zip", "unzip -l site.zip"),
     Example("what files are in the tarball dist.tgz", "tar -tzf dist.tgz"),
+    Example("take only src/main.c out of code.tar.gz", "tar -xzf code.tar.gz src/main.c"),
     Example("gzip data.csv but keep the original", "gzip -k data.csv"),
     Example("zip the docs folder into docs.zip", "zip -r docs.zip docs"),
     # du / df
@@ -76,8 +79,11 @@ BANK: tuple[Example, ...] = (
     Example("print lines 20 to 30 of big.txt", "sed -n '20,30p' big.txt"),
     Example("replace foo with bar everywhere in config.ini", "sed -i 's/foo/bar/g' config.ini"),
     Example("delete the blank lines of list.txt in place", "sed -i '/^$/d' list.txt"),
+    Example("strip the spaces at the end of each line of app.py, in the file",
+            "sed -i 's/[[:space:]]*$//' app.py"),
     Example("print the second column of data.tsv", "awk -F'\\t' '{print $2}' data.tsv"),
-    Example("add up the third column of sales.csv", "awk -F, '{s+=$3} END {print s}' sales.csv"),
+    Example("add up the third column of sales.csv, below its header line",
+            "awk -F, 'NR>1 {s+=$3} END {print s}' sales.csv"),
     # sort / uniq / head / tail
     Example("count how often each line occurs in ips.txt, most common first",
             "sort ips.txt | uniq -c | sort -rn"),
@@ -133,14 +139,19 @@ BANK: tuple[Example, ...] = (
     Example("run /opt/sync.sh at 18:00 on weekdays from my crontab",
             "(crontab -l; echo '0 18 * * 1-5 /opt/sync.sh') | crontab -"),
     Example("list my cron jobs", "crontab -l"),
+    Example("delete my whole crontab", "crontab -r"),
     # ssh / scp
-    Example("log in to db1 as root", "ssh root@db1"),
-    Example("connect to server.example as admin on port 2222", "ssh -p 2222 admin@server.example"),
-    Example("copy site.tar.gz to /var/www on host web1", "scp site.tar.gz web1:/var/www/"),
+    Example("log in to db1", "ssh db1"),
+    Example("connect to server.example on port 2222", "ssh -p 2222 server.example"),
+    Example("check the free disk space of host db2 over ssh", "ssh db2 df -h"),
+    Example("copy site.tar.gz to /var/www on host web1 as user deploy",
+            "scp site.tar.gz deploy@web1:/var/www/"),
     Example("fetch the photos folder from host nas into here", "scp -r nas:photos ."),
     # chmod / chown
     Example("make run.sh executable", "chmod +x run.sh"),
     Example("make secrets.txt readable and writable only by me", "chmod 600 secrets.txt"),
+    Example("take away write access from others on notes.md", "chmod o-w notes.md"),
+    Example("let everyone read all of site, recursively", "chmod -R a+r site"),
     Example("give www and everything in it to the user web", "chown -R web www"),
 )
 # fmt: on

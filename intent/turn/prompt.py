@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
 import platform
 import secrets
@@ -125,6 +126,8 @@ class RequestContext:
     intentrc: str = ""
     stdin_excerpt: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # (name, first line) of data files the request names: see `engine.peeks`
+    peeks: tuple[tuple[str, str], ...] = ()
     # a fresh random word per call closes the data frames: text inside cannot guess it
     boundary: str = field(default_factory=lambda: secrets.token_hex(8))
 
@@ -142,6 +145,8 @@ class RequestContext:
         if self.stdin_excerpt:
             lines += self._framed("piped input", "STDIN", self.stdin_excerpt)
         lines += [f"- {n}" for n in self.notes]
+        # file text is data: as a JSON string it is one line, and cannot close its own quotes
+        lines += [f"- first line of {name}: {json.dumps(line)}" for name, line in self.peeks]
         return "\n".join(lines)
 
     def _framed(self, what: str, tag: str, text: str) -> list[str]:

@@ -23,6 +23,7 @@ from intent import process
 from intent.explain.lookup import Docs, header_lines
 from intent.explain.walk import Explainer
 from intent.guard.parser import parse
+from intent.turn import find_expr
 
 # words bash runs without looking on PATH
 _BUILTINS = set(
@@ -84,11 +85,13 @@ class Problem:
 
 def repair(command: str) -> str:
     """`find … -exec cmd {}` missing its `\\;` (often ending in a stray `"`): add it. A
-    crontab pipeline that would drop the existing table: group it. A backspace or form feed
-    where the model wrote `\\b` or `\\f` in JSON (a regex word boundary became the control
-    character): the two characters it meant."""
+    crontab pipeline that would drop the existing table: group it. A second `find P` inside
+    one find expression: drop it. A backspace or form feed where the model wrote `\\b` or
+    `\\f` in JSON (a regex word boundary became the control character): the two characters
+    it meant."""
     command = _escapes_restored(command)
     command = _crontab_grouped(command)
+    command = _second_find_joined(command)
     if ("-exec" not in command and "-ok" not in command) or not _encodable(command):
         return command
     if not any(_find_lacks_terminator(argv) for argv in _argvs(command)) and _parses(command):
@@ -104,6 +107,25 @@ def _escapes_restored(command: str) -> str:
         return command
     fixed = command.replace("\b", "\\b").replace("\f", "\\f")
     return fixed if _encodable(fixed) and _parses(fixed) else command
+
+
+# `find . -type d -empty -o find . -type f -empty`: the second `find .` repeated in one expression
+_SECOND_FIND = re.compile(r"^(find\s+(\S+)\s+.*?\s(?:-o|-or)\s+)find\s+(\S+)\s+(?=-)")
+
+
+def _second_find_joined(command: str) -> str:
+    """`find P A -o find P B` (find rejects the second `find`) is meant as `find P A -o B`:
+    the repeated `find P` is dropped, only when both name the same starting point and find's
+    shape is then right."""
+    m = _SECOND_FIND.match(command.strip())
+    if not m or m.group(2) != m.group(3):
+        return command
+    fixed = m.group(1) + command.strip()[m.end() :]
+    if not _parses(fixed) or any(
+        argv and argv[0] == "find" and find_expr.problem(argv) for argv in _argvs(fixed)
+    ):
+        return command
+    return fixed
 
 
 # `crontab -l; echo 'LINE' | crontab -`: one echo of one quoted line, nothing else
@@ -139,6 +161,8 @@ def problems(command: str, docs: Docs | None, cwd: str | None = None) -> list[Pr
     for argv in _argvs(command):
         if _find_lacks_terminator(argv):
             found.append(Problem("a find -exec has no terminator: end it with \\; or +"))
+        elif argv and argv[0] == "find" and find_expr.problem(argv):
+            found.append(Problem(find_expr.problem(argv)))
     moved = False  # a cd/pushd earlier in the line: names are no longer relative to cwd
     for n, cmd in enumerate(script.commands):
         if not cmd.words:

@@ -1,0 +1,49 @@
+"""The first line of each data file a request names, for the user message. "The average age in
+data/users.csv" needs to know that age is the second column and that a header line must be
+skipped; "requests per status code in access.log" needs the log's format. Without it the model
+guesses the column (`$3`) and sums the header.
+
+Only tables (.csv, .tsv) always, other files only when the request is about their columns or
+fields: each line costs about 30 prompt tokens, two seconds on a small CPU. Read through the
+toolbox, so the model's own read rules hold (credential stores refused by resolved path,
+regular files only, a time bound, secrets redacted). The line is untrusted data: it goes into
+the prompt as a JSON string, never to the terminal or a shell.
+"""
+
+from __future__ import annotations
+
+import re
+
+from intent.turn.tools import Toolbox
+
+MAX_FILES = 2
+LINE_CAP = 160
+_TABLE = re.compile(r"\.(?:csv|tsv)$", re.IGNORECASE)
+_ABOUT_FIELDS = re.compile(r"\b(?:columns?|fields?|header|per)\b", re.IGNORECASE)
+# a first line that says nothing about the rest
+_WHOLE = re.compile(r"\.(?:json|ya?ml|toml|xml|html?)$", re.IGNORECASE)
+# a word that names a file: it has an extension or a directory part
+_NAME = re.compile(r"(?<![\w~/.-])(~?[\w./-]*\w\.\w+|~?[\w.-]*/[\w./-]*\w)(?![\w/])")
+
+
+def named_files(request: str) -> list[str]:
+    """The data files `request` names, in order, at most MAX_FILES."""
+    about_fields = bool(_ABOUT_FIELDS.search(request))
+    names = [
+        n
+        for n in _NAME.findall(request)
+        if _TABLE.search(n) or (about_fields and not _WHOLE.search(n))
+    ]
+    return list(dict.fromkeys(names))[:MAX_FILES]
+
+
+def first_lines(request: str, toolbox: Toolbox) -> tuple[tuple[str, str], ...]:
+    """(name, first line) for each data file the request names that can be read as text."""
+    found = []
+    for name in named_files(request):
+        text = toolbox.call("head_file", {"path": name, "lines": 1})
+        line = text.split("\n", 1)[0]
+        if not line.strip() or text.startswith("error:") or "\0" in line or "\ufffd" in line:
+            continue
+        found.append((name, line[:LINE_CAP]))
+    return tuple(found)

@@ -1,0 +1,203 @@
+"""Checks that read the request as well as the answer: the shape of a find expression, a
+request only to look answered with a change, and the first line of the data files it names."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+from conftest import command_reply as cmd
+
+from intent.backends.mock import MockBackend
+from intent.guard import walk as safety
+from intent.turn import find_expr, peek, prompt, readonly, tools, verify
+from intent.turn.engine import Engine, Retrying
+
+
+def drive(engine: Engine, request: str, cwd: Path):
+    events = []
+    gen = engine.run(request, prompt.gather(cwd))
+    while True:
+        try:
+            events.append(next(gen))
+        except StopIteration as stop:
+            return stop.value, events
+
+
+# -- find expressions ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("command", "stray"),
+    [
+        # a model's "empty files and empty directories", seen in the benchmark
+        ("find . -type d -empty -o find . -type f -empty", "find"),
+        ("find . -name '*.py' .", "."),
+        ("find -L src -type f -name x src", "src"),
+        ("find . \\( -name a -o -name b \\) -print extra", "extra"),
+    ],
+)
+def test_a_word_where_find_expects_a_test_is_a_problem(command: str, stray: str) -> None:
+    found = find_expr.problem(shlex.split(command))
+    assert found.startswith(f"find has `{stray}` where it expects")
+    assert [p.message for p in verify.problems(command, None)] == [found]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "find . -empty",
+        "find a b -maxdepth 1 -type f -name '*.txt'",
+        "find -L /x -name a -o -name b",
+        "find . \\( -name a -o -name b \\) -print",
+        "find . -name x -exec rm {} \\; -print",
+        "find . -name x -exec grep -l foo {} +",
+        "find . -newermt 2024-01-01 -printf '%p\\n'",
+        "find . -size +1M -fprintf out.txt '%p'",
+        "find . -perm -o+w ! -type l",
+        "find -D tree . -regextype posix-extended -regex '.*x'",
+        # an option the table does not know may take the next word: not a problem here
+        "find . -futurething value -name x",
+    ],
+)
+def test_a_sound_find_expression_is_left_alone(command: str) -> None:
+    assert find_expr.problem(shlex.split(command)) == ""
+
+
+@pytest.mark.parametrize(
+    ("command", "fixed"),
+    [
+        (
+            "find . -type d -empty -o find . -type f -empty",
+            "find . -type d -empty -o -type f -empty",
+        ),
+        ("find src -name a -or find src -name b -print", "find src -name a -or -name b -print"),
+        # different starting points: two searches were meant, nothing to guess
+        ("find a -empty -o find b -empty", "find a -empty -o find b -empty"),
+        ("find . -empty", "find . -empty"),
+    ],
+)
+def test_a_repeated_find_in_one_expression_is_dropped(command: str, fixed: str) -> None:
+    assert verify.repair(command) == fixed
+    if fixed != command:
+        assert verify.problems(fixed, None) == []
+
+
+# -- a request only to look ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("request_text", "command", "flagged"),
+    [
+        (
+            "print logs/app.log with ERROR replaced by ALERT",
+            "sed -i 's/ERROR/ALERT/g' logs/app.log",
+            True,
+        ),
+        ("show the files here", "ls > listing.txt", True),
+        ("find the .tmp files", "find . -name '*.tmp' -delete", True),
+        (
+            "print logs/app.log with ERROR replaced by ALERT",
+            "sed 's/ERROR/ALERT/g' logs/app.log",
+            False,
+        ),
+        # the request asks for the change
+        ("replace ERROR by ALERT in logs/app.log", "sed -i 's/ERROR/ALERT/g' logs/app.log", False),
+        ("find the .tmp files and delete them", "find . -name '*.tmp' -delete", False),
+        ("show the files, and save the list into listing.txt", "ls > listing.txt", False),
+        ("count the lines in place", "sed -i 1d x", False),
+    ],
+)
+def test_a_change_for_a_request_only_to_look_is_a_problem(
+    request_text: str, command: str, flagged: bool
+) -> None:
+    found = readonly.unasked_change(cmd(command), request_text, safety.Context())
+    assert bool(found) == flagged
+    if flagged:
+        assert "changes files" in found[0].message
+
+
+def test_a_python_script_is_not_judged_by_the_shell_guard() -> None:
+    reply = {
+        "script": {"interpreter": "python3", "body": "open('x','w')"},
+        "description": "d",
+        "risk": "mutates",
+    }
+    assert readonly.unasked_change(reply, "show x", safety.Context()) == []
+
+
+def test_the_engine_spends_its_retry_on_a_change_nobody_asked_for(tmp_path: Path) -> None:
+    (tmp_path / "app.log").write_text("ERROR x\n")
+    backend = MockBackend(
+        [cmd("sed -i 's/ERROR/ALERT/g' app.log"), cmd("sed 's/ERROR/ALERT/g' app.log")]
+    )
+    proposal, events = drive(
+        Engine(backend, tools.Toolbox(tmp_path)),
+        "print app.log with ERROR replaced by ALERT",
+        tmp_path,
+    )
+    assert proposal.reply["command"] == "sed 's/ERROR/ALERT/g' app.log"
+    assert any(isinstance(e, Retrying) for e in events)
+    assert "asks only to print something" in backend.calls[1][-1]["content"]
+
+
+def test_a_retry_as_wrong_as_the_first_answer_and_riskier_is_not_taken(tmp_path: Path) -> None:
+    # seen in the benchmark: the retry for a second `find` added a recursive delete
+    first = "find a -empty -o find b -empty"
+    backend = MockBackend([cmd(first), cmd("find a b -empty -exec rm -rf {} +")])
+    proposal, events = drive(
+        Engine(backend, tools.Toolbox(tmp_path)), "find the empty things in a and b", tmp_path
+    )
+    assert any(isinstance(e, Retrying) for e in events)
+    assert proposal.reply["command"] == first
+    assert proposal.risk == "safe"
+    assert proposal.warnings and "where it expects" in proposal.warnings[0]
+
+
+# -- first lines of the data files a request names ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("request_text", "names"),
+    [
+        ("compute the average age in data/users.csv", ["data/users.csv"]),
+        (
+            "print the name and city columns of users.tsv and b.csv and c.csv",
+            ["users.tsv", "b.csv"],
+        ),
+        ("count the requests per HTTP status code in logs/access.log", ["logs/access.log"]),
+        ("print the third field of /etc/passwd", ["/etc/passwd"]),
+        # not about columns: a log or a text file costs tokens and says nothing
+        ("show the lines of logs/app.log with ERROR", []),
+        ("print the value of the name field in data/config.json", []),
+        ("find large files", []),
+    ],
+)
+def test_the_data_files_a_request_names(request_text: str, names: list[str]) -> None:
+    assert peek.named_files(request_text) == names
+
+
+def test_first_lines_go_into_the_context_as_json_strings(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "users.csv").write_text('name,age,"city\x1b[2J"\nann,31,Berlin\n')
+    backend = MockBackend([cmd("awk -F, 'NR>1 {s+=$2; n++} END {print s/n}' data/users.csv")])
+    drive(
+        Engine(backend, tools.Toolbox(tmp_path)),
+        "compute the average age in data/users.csv",
+        tmp_path,
+    )
+    user = backend.calls[0][-1]["content"]
+    assert '- first line of data/users.csv: "name,age,\\"city\\u001b[2J\\""' in user
+    assert "\x1b" not in user and "ann,31" not in user
+
+
+def test_a_credential_or_binary_file_is_not_peeked(tmp_path: Path) -> None:
+    (tmp_path / ".ssh").mkdir()
+    (tmp_path / ".ssh" / "keys.csv").write_text("secret,key\n")
+    (tmp_path / "blob.csv").write_bytes(b"\x00\x01\xff\xfe\n")
+    (tmp_path / "link.csv").symlink_to(tmp_path / ".ssh" / "keys.csv")
+    box = tools.Toolbox(tmp_path)
+    assert peek.first_lines("sum .ssh/keys.csv and link.csv", box) == ()
+    assert peek.first_lines("the columns of blob.csv", box) == ()
+    assert peek.first_lines("the columns of missing.csv", box) == ()
