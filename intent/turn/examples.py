@@ -81,7 +81,10 @@ BANK: tuple[Example, ...] = (
     Example("delete the blank lines of list.txt in place", "sed -i '/^$/d' list.txt"),
     Example("strip the spaces at the end of each line of app.py, in the file",
             "sed -i 's/[[:space:]]*$//' app.py"),
-    Example("print the second column of data.tsv", "awk -F'\\t' '{print $2}' data.tsv"),
+    Example("print the fourth column of people.csv", "cut -d, -f4 people.csv"),
+    Example("print the second field of the tab-separated data.tsv", "cut -f2 data.tsv"),
+    Example("the mean of the price column of items.csv, skipping its header",
+            "awk -F, 'NR>1 {s+=$2; n++} END {print s/n}' items.csv"),
     Example("add up the third column of sales.csv, below its header line",
             "awk -F, 'NR>1 {s+=$3} END {print s}' sales.csv"),
     # sort / uniq / head / tail
