@@ -238,6 +238,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", help="catalog id or GGUF path (default: the configured model)")
     ap.add_argument("-k", action="append", default=[], help="only tasks whose id contains this")
     ap.add_argument("--limit", type=int, default=0, help="at most this many tasks")
+    ap.add_argument(
+        "--skip", type=int, default=0, help="leave out the first N tasks (a held-out sample)"
+    )
     ap.add_argument("--only", choices=("i", "baseline"), help="ask only one side")
     ap.add_argument("--json", type=Path, help="write every answer and the summary here")
     ap.add_argument("--selftest", action="store_true", help="check the tasks, ask no model")
@@ -255,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         return report(args.report)
     tasks = [t for t in all_tasks() if not args.k or any(k in t.id for k in args.k)]
-    tasks = spread(tasks)
+    tasks = spread(tasks)[args.skip :]
     if args.limit:
         tasks = tasks[: args.limit]
     if not tasks:

@@ -8,6 +8,7 @@ outright are not run at all.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import io
@@ -128,6 +129,10 @@ def run(task: Task, command: str, shown_at: Path, scratch: Path) -> Run:
         timed_out = True
         os.killpg(proc.pid, signal.SIGKILL)
         raw, _ = proc.communicate()
+    # what the prelude or the command left in the background (a listener, a `sleep`) goes too:
+    # without bwrap's pid namespace it would outlive the task and be seen by the next one
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
     text = raw.decode(errors="replace")
     if not BWRAP:
         text = text.replace(str(scratch), str(shown_at))

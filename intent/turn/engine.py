@@ -17,7 +17,7 @@ from intent.backends.base import Backend
 from intent.errors import BackendUnavailable, InvalidReply, Refused, ReplyNotJSON
 from intent.explain.lookup import Docs
 from intent.guard import walk as safety
-from intent.turn import peek, readonly, schema, verify
+from intent.turn import cronline, peek, readonly, schema, verify
 from intent.turn import prompt as prompt_mod
 from intent.turn.tools import Toolbox
 from intent.turn.verify import Problem
@@ -237,7 +237,7 @@ class Engine:
     ) -> Generator[Event, None, tuple[dict[str, Any], list[str], float]]:
         """The reply whose command or script passes the machine's checks, after at most one
         retry that quotes the problem; else the better of the two, with what is still wrong."""
-        reply = _repaired(reply)
+        reply = readonly.repaired(_repaired(reply), request, self.guard_context)
         found = self._problems(reply, request)
         if not found:
             return reply, [], 0.0
@@ -281,7 +281,14 @@ class Engine:
             found = verify.problems(reply["command"], self.docs, self.guard_context.cwd)
         else:
             found = verify.script_problems(reply["script"]["interpreter"], reply["script"]["body"])
-        return found or readonly.unasked_change(reply, request, self.guard_context)
+        if found:
+            return found
+        schedule = cronline.problem(reply.get("command", ""), request)
+        return (
+            [Problem(schedule)]
+            if schedule
+            else readonly.unasked_change(reply, request, self.guard_context)
+        )
 
     def _ask_valid(
         self,
@@ -357,6 +364,12 @@ def _asks_instead(reply: dict[str, Any], request: str) -> bool:
 
 
 def _repaired(reply: dict[str, Any]) -> dict[str, Any]:
+    script = reply.get("script")
+    if script and verify.shell_in_python(script["interpreter"], script["body"]):
+        # a shell command labelled python3: shown and guarded as the command it is
+        reply = {"command": reply["script"]["body"].strip()} | {
+            k: v for k, v in reply.items() if k != "script"
+        }
     if "command" not in reply:
         return reply
     fixed = verify.repair(reply["command"])

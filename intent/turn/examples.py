@@ -55,6 +55,7 @@ BANK: tuple[Example, ...] = (
     Example("copy report.pdf into the archive folder", "cp report.pdf archive/"),
     Example("move every .png here into images", "mv *.png images/"),
     Example("copy the src folder to src.bak", "cp -r src src.bak"),
+    Example("delete the files in cache except keep.txt", "find cache -type f ! -name keep.txt -delete"),
     Example("remove the build folder and everything in it", "rm -rf build"),
     # tar / gzip / zip
     Example("pack the logs folder into logs.tar.gz", "tar -czf logs.tar.gz logs"),
@@ -64,6 +65,7 @@ BANK: tuple[Example, ...] = (
     Example("what files are in the tarball dist.tgz", "tar -tzf dist.tgz"),
     Example("take only src/main.c out of code.tar.gz", "tar -xzf code.tar.gz src/main.c"),
     Example("gzip data.csv but keep the original", "gzip -k data.csv"),
+    Example("compress each .txt file in notes with gzip", "gzip notes/*.txt"),
     Example("zip the docs folder into docs.zip", "zip -r docs.zip docs"),
     # du / df
     Example("how much space does each folder here use", "du -sh */"),
@@ -79,7 +81,7 @@ BANK: tuple[Example, ...] = (
     Example("print lines 20 to 30 of big.txt", "sed -n '20,30p' big.txt"),
     Example("replace foo with bar everywhere in config.ini", "sed -i 's/foo/bar/g' config.ini"),
     Example("delete the blank lines of list.txt in place", "sed -i '/^$/d' list.txt"),
-    Example("strip the spaces at the end of each line of app.py, in the file",
+    Example("strip trailing whitespace of each line of app.py, in the file",
             "sed -i 's/[[:space:]]*$//' app.py"),
     Example("print the fourth column of people.csv", "cut -d, -f4 people.csv"),
     Example("print the second field of the tab-separated data.tsv", "cut -f2 data.tsv"),
@@ -112,6 +114,7 @@ BANK: tuple[Example, ...] = (
     Example("what time is it in UTC", "date -u"),
     Example("today's date as year-month-day", "date +%F"),
     Example("the date 10 days from now", "date -d '+10 days' +%F"),
+    Example("the date two weeks ago", "date -d '2 weeks ago' +%F"),
     # ps / kill
     Example("stop every process called node", "pkill -x node"),
     Example("force kill all processes named java", "pkill -9 -x java"),

@@ -2,7 +2,8 @@
 
 "print app.log with ERROR replaced by ALERT" got `sed -i 's/ERROR/ALERT/g' app.log`: the guard
 rates it `mutates` and the user would be asked, but the answer is still wrong, and a user who
-only wanted to look might confirm it without reading. The engine spends one retry on it.
+only wanted to look might confirm it without reading. A lone `sed -i` is repaired (the -i
+dropped); anything else costs the engine one retry.
 """
 
 from __future__ import annotations
@@ -24,13 +25,35 @@ _CHANGE_WORDS = re.compile(
 )
 
 
+# `sed -i 's/a/b/' FILE`: the edit in place of a request to print the edited text
+_SED_IN_PLACE = re.compile(r"^sed\s+(?:-i|--in-place)\s+(?=['\"-])")
+
+
+def _asks_only_to_look(request: str) -> bool:
+    words = request.lower().split()
+    return bool(words) and words[0] in _SHOW_WORDS and not _CHANGE_WORDS.search(request)
+
+
+def repaired(reply: dict[str, Any], request: str, context: safety.Context) -> dict[str, Any]:
+    """A request to print something answered with `sed -i` (the model's habit): the same sed
+    without -i prints what was asked and changes nothing. Only a lone sed command, and only
+    when the result is rated read-only."""
+    command = reply.get("command")
+    if not command or not _asks_only_to_look(request) or not _SED_IN_PLACE.match(command):
+        return reply
+    fixed = _SED_IN_PLACE.sub("sed ", command, count=1)
+    if safety.assess(fixed, context=context).risk != "safe":
+        return reply
+    return {**reply, "command": fixed}
+
+
 def unasked_change(reply: dict[str, Any], request: str, context: safety.Context) -> list[Problem]:
     """A request only to see something ("print app.log with ERROR replaced by ALERT") answered
     with a command the guard rates as changing files (`sed -i`): worth one retry, since
     running it would change what the user only wanted to look at."""
-    words = request.lower().split()
-    if not words or words[0] not in _SHOW_WORDS or _CHANGE_WORDS.search(request):
+    if not _asks_only_to_look(request):
         return []
+    words = request.lower().split()
     if "script" in reply and reply["script"]["interpreter"] not in ("bash", "sh"):
         return []
     text = reply["command"] if "command" in reply else reply["script"]["body"]

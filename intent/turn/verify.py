@@ -13,6 +13,7 @@ import ast
 import builtins
 import os
 import re
+import shlex
 import shutil
 import stat
 import warnings
@@ -182,7 +183,7 @@ def problems(command: str, docs: Docs | None, cwd: str | None = None) -> list[Pr
             found += _tar_directory_missing(cmd.argv, cwd)
     if docs is not None and not found:
         found += _unknown_options(command, docs)
-    return found
+    return list(dict.fromkeys(found))  # `crontab -l; … | crontab -`: one problem, said once
 
 
 def _tar_directory_missing(argv: list[str], cwd: str) -> list[Problem]:
@@ -231,6 +232,24 @@ def script_problems(interpreter: str, body: str) -> list[Problem]:
     elif interpreter in ("bash", "sh") and _encodable(body) and not _parses(body, interpreter):
         return [Problem(f"it is not valid shell syntax ({interpreter} -n rejects it)")]
     return []
+
+
+def shell_in_python(interpreter: str, body: str) -> bool:
+    """A python3 "script" that is one shell command (`jq . data/items.json`, which Python
+    reads as `jq.data / items.json`): its first word is a command on PATH that the script
+    never defines, and the line parses as shell. Such a reply is meant as a command."""
+    if interpreter != "python3" or "\n" in body.strip() or not _encodable(body):
+        return False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(body)
+        first = shlex.split(body)[0] if body.strip() else ""
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return (
+        first in _undefined_names(tree) and shutil.which(first) is not None and _parses(body)
+    )
 
 
 def _undefined_names(tree: ast.AST) -> list[str]:

@@ -130,7 +130,7 @@ def test_a_python_script_is_not_judged_by_the_shell_guard() -> None:
 def test_the_engine_spends_its_retry_on_a_change_nobody_asked_for(tmp_path: Path) -> None:
     (tmp_path / "app.log").write_text("ERROR x\n")
     backend = MockBackend(
-        [cmd("sed -i 's/ERROR/ALERT/g' app.log"), cmd("sed 's/ERROR/ALERT/g' app.log")]
+        [cmd("sed 's/ERROR/ALERT/g' app.log > app.log.new"), cmd("sed 's/ERROR/ALERT/g' app.log")]
     )
     proposal, events = drive(
         Engine(backend, tools.Toolbox(tmp_path)),
@@ -153,6 +153,70 @@ def test_a_retry_as_wrong_as_the_first_answer_and_riskier_is_not_taken(tmp_path:
     assert proposal.reply["command"] == first
     assert proposal.risk == "safe"
     assert proposal.warnings and "where it expects" in proposal.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("request_text", "command", "fixed"),
+    [
+        (
+            "print logs/app.log with ERROR replaced by ALERT",
+            "sed -i 's/ERROR/ALERT/g' logs/app.log",
+            "sed 's/ERROR/ALERT/g' logs/app.log",
+        ),
+        ("show a.txt without blank lines", "sed -i -e '/^$/d' a.txt", "sed -e '/^$/d' a.txt"),
+        # asked for the edit: left alone
+        ("replace ERROR by ALERT in app.log", "sed -i 's/ERROR/ALERT/' app.log", None),
+        # a backup suffix, or more than sed: not this repair's to guess
+        ("print app.log with x as y", "sed -i.bak 's/x/y/' app.log", None),
+        ("print app.log with x as y", "sed -i 's/x/y/' app.log && rm app.log", None),
+    ],
+)
+def test_sed_in_place_for_a_request_to_print_loses_its_i(
+    request_text: str, command: str, fixed: str | None
+) -> None:
+    reply = {"command": command, "description": "d", "risk": "mutates"}
+    got = readonly.repaired(reply, request_text, safety.Context())
+    assert got["command"] == (fixed or command)
+
+
+def test_the_engine_repairs_sed_in_place_without_a_model_call(tmp_path: Path) -> None:
+    (tmp_path / "app.log").write_text("ERROR x\n")
+    backend = MockBackend([cmd("sed -i 's/ERROR/ALERT/g' app.log")])
+    proposal, events = drive(
+        Engine(backend, tools.Toolbox(tmp_path)),
+        "print app.log with ERROR replaced by ALERT",
+        tmp_path,
+    )
+    assert proposal.reply["command"] == "sed 's/ERROR/ALERT/g' app.log"
+    assert proposal.risk == "safe"
+    assert len(backend.calls) == 1 and not any(isinstance(e, Retrying) for e in events)
+
+
+@pytest.mark.parametrize(
+    ("body", "command"),
+    [
+        ("jq . data/items.json", True),
+        ("ls -la", True),
+        # real Python, or a name that is no command here
+        ("print(len(open('a').read()))", False),
+        ("frobnicate . x", False),
+        ("import json; print(json.load(open('a')))", False),
+    ],
+)
+def test_a_shell_command_labelled_python_is_recognised(body: str, command: bool) -> None:
+    assert verify.shell_in_python("python3", body) is command
+    assert verify.shell_in_python("bash", body) is False
+
+
+def test_the_engine_shows_a_shell_command_labelled_python_as_a_command(tmp_path: Path) -> None:
+    script = {"script": {"interpreter": "python3", "body": "jq . data/items.json"}}
+    backend = MockBackend([{**script, "description": "d", "risk": "safe"}])
+    proposal, events = drive(
+        Engine(backend, tools.Toolbox(tmp_path)), "pretty-print data/items.json", tmp_path
+    )
+    assert proposal.kind == "command"
+    assert proposal.reply["command"] == "jq . data/items.json"
+    assert len(backend.calls) == 1
 
 
 # -- first lines of the data files a request names ----------------------------------------

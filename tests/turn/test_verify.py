@@ -309,8 +309,9 @@ def test_a_script_is_checked_for_its_language_without_running_it(
 
 
 def test_a_script_that_is_not_its_language_costs_one_retry(tmp_path: Path) -> None:
+    # two lines: not one shell command the engine could take as it is (that one is repaired)
     script = {
-        "script": {"interpreter": "python3", "body": "jq . items.json"},
+        "script": {"interpreter": "python3", "body": "jq . items.json\nprint(1)"},
         "description": "x",
         "risk": "safe",
     }

@@ -1,0 +1,76 @@
+"""The schedule of the crontab line a command installs: its fields, and the request's words."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import command_reply as cmd
+
+from intent.backends.mock import MockBackend
+from intent.turn import cronline, prompt, tools
+from intent.turn.engine import Engine, Retrying
+
+
+def add(line: str) -> str:
+    return f"(crontab -l; echo '{line}') | crontab -"
+
+
+@pytest.mark.parametrize(
+    ("request_text", "line", "wrong"),
+    [
+        # seen in the benchmark: Mondays only
+        ("add a cron job running r.sh at 9:30 on weekdays", "30 9 * * 1 r.sh", "weekdays"),
+        ("run r.sh at 9:30 on weekdays", "30 9 * * 1-5 r.sh", ""),
+        ("run r.sh at 9:30 every weekday", "30 9 * * mon-fri r.sh", ""),
+        ("run r.sh on weekends at noon", "0 12 * * 1-5 r.sh", "weekend"),
+        ("run r.sh on weekends at noon", "0 12 * * 6,0 r.sh", ""),
+        ("schedule s.sh every 15 minutes", "15 * * * * s.sh", "every 15 minutes"),
+        ("schedule s.sh every 15 minutes", "*/15 * * * * s.sh", ""),
+        ("schedule s.sh every 2 hours", "0 */2 * * * s.sh", ""),
+        ("schedule s.sh every 2 hours", "0 2 * * * s.sh", "every 2 hours"),
+        # the line itself
+        ("run b.sh daily at 3", "0 3 * * b.sh", "needs five time fields"),
+        ("run b.sh daily at 3", "0 24 * * * b.sh", "`24` is not a valid hour"),
+        ("run b.sh daily at 3", "60 3 * * * b.sh", "`60` is not a valid minute"),
+        ("run b.sh in january", "0 3 1 jan * b.sh", ""),
+        ("run b.sh at boot", "@reboot b.sh", ""),
+    ],
+)
+def test_a_schedule_is_checked_against_its_fields_and_the_request(
+    request_text: str, line: str, wrong: str
+) -> None:
+    found = cronline.problem(add(line), request_text)
+    assert (found == "") if not wrong else wrong in found
+
+
+def test_only_a_line_piped_into_crontab_is_read() -> None:
+    assert cronline.installed_lines("echo '30 9 * * 1 r.sh'") == []
+    assert cronline.installed_lines(add("30 9 * * 1 r.sh")) == ["30 9 * * 1 r.sh"]
+    assert cronline.installed_lines('echo "0 3 * * * b.sh" | crontab -') == ["0 3 * * * b.sh"]
+    assert cronline.problem("crontab -l", "on weekdays") == ""
+
+
+def test_the_engine_retries_a_schedule_that_misses_the_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # this check comes after "is crontab installed": a stand-in, where cron is not
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "crontab").write_text("#!/bin/sh\n")
+    (bin_dir / "crontab").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    backend = MockBackend([cmd(add("30 9 * * 1 r.sh")), cmd(add("30 9 * * 1-5 r.sh"))])
+    gen = Engine(backend, tools.Toolbox(tmp_path)).run(
+        "add a cron job running r.sh at 9:30 on weekdays", prompt.gather(tmp_path)
+    )
+    events = []
+    try:
+        while True:
+            events.append(next(gen))
+    except StopIteration as stop:
+        proposal = stop.value
+    assert proposal.reply["command"] == add("30 9 * * 1-5 r.sh")
+    assert any(isinstance(e, Retrying) for e in events)
+    assert "`1-5` in the day-of-week field" in backend.calls[1][-1]["content"]
