@@ -23,6 +23,8 @@ _WEEKDAYS = re.compile(
     r"\b(?:on\s+)?(?:week\s?days|every\s+weekday|monday\s+(?:to|through)\s+friday)\b", re.I
 )
 _WEEKENDS = re.compile(r"\b(?:on\s+)?(?:week\s?ends?|saturdays?\s+and\s+sundays?)\b", re.I)
+_WEEKDAY_FIELDS = ("1-5", "mon-fri")
+_WEEKEND_FIELDS = ("0,6", "6,0", "6-7", "6,7", "sat,sun", "sun,sat")
 _EVERY = re.compile(r"\bevery\s+(\d+)\s+(minute|hour)s?\b", re.I)
 
 
@@ -55,6 +57,38 @@ def problem(command: str, request: str) -> str:
     return ""
 
 
+def repaired(command: str, request: str) -> str:
+    """`command` with the fields of each installed line that the request's own words fix
+    set to them (weekdays: `1-5`; weekends: `6,0`; every N minutes or hours: `*/N`): the
+    model often copies such a field from an example. Only a line whose fields are valid,
+    written with single spaces (so it is replaced exactly)."""
+    fixed = command
+    for line in installed_lines(command):
+        fields = line.split(" ")
+        if (
+            len(fields) < 6
+            or "" in fields
+            or any(not _valid(f, n) for n, f in enumerate(fields[:5]))
+        ):
+            continue  # the retry says what is wrong with it
+        wanted = _wanted(fields[:5], request) + fields[5:]
+        if wanted != fields:
+            fixed = fixed.replace(line, " ".join(wanted), 1)
+    return fixed
+
+
+def _wanted(fields: list[str], request: str) -> list[str]:
+    wanted = list(fields)
+    if _WEEKDAYS.search(request) and fields[4].lower() not in _WEEKDAY_FIELDS:
+        wanted[4] = "1-5"
+    elif _WEEKENDS.search(request) and fields[4].lower() not in _WEEKEND_FIELDS:
+        wanted[4] = "6,0"
+    m = _EVERY.search(request)
+    if m:
+        wanted[0 if m.group(2).lower() == "minute" else 1] = f"*/{m.group(1)}"
+    return wanted
+
+
 def _valid(field: str, n: int) -> bool:
     low, high = _RANGES[n]
     names = _NAMES.get(n, [])
@@ -76,16 +110,15 @@ def _valid(field: str, n: int) -> bool:
 
 
 def _against_request(fields: list[str], request: str) -> str:
-    dow = fields[4].lower()
-    if _WEEKDAYS.search(request) and dow not in ("1-5", "mon-fri"):
-        return f"weekdays are Monday to Friday: `1-5` in the day-of-week field (this line has `{fields[4]}`)"
-    if _WEEKENDS.search(request) and dow not in ("0,6", "6,0", "6-7", "sat,sun", "sun,sat", "6,7"):
-        return f"the weekend is Saturday and Sunday: `6,0` in the day-of-week field (this line has `{fields[4]}`)"
-    m = _EVERY.search(request)
-    if m:
-        n, unit = m.group(1), m.group(2).lower()
-        field = fields[0] if unit == "minute" else fields[1]
-        if field != f"*/{n}":
-            where = "minute" if unit == "minute" else "hour"
-            return f"every {n} {unit}s is `*/{n}` in the {where} field (this line has `{field}`)"
+    wanted = _wanted(fields, request)
+    for n, (field, want) in enumerate(zip(fields, wanted, strict=True)):
+        if field == want:
+            continue
+        if n == 4 and want == "1-5":
+            return f"weekdays are Monday to Friday: `1-5` in the day-of-week field (this line has `{field}`)"
+        if n == 4:
+            return f"the weekend is Saturday and Sunday: `6,0` in the day-of-week field (this line has `{field}`)"
+        unit = "minute" if n == 0 else "hour"
+        every = f"every {want.removeprefix('*/')} {unit}s"
+        return f"{every} is `{want}` in the {unit} field (this line has `{field}`)"
     return ""

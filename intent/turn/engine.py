@@ -237,7 +237,7 @@ class Engine:
     ) -> Generator[Event, None, tuple[dict[str, Any], list[str], float]]:
         """The reply whose command or script passes the machine's checks, after at most one
         retry that quotes the problem; else the better of the two, with what is still wrong."""
-        reply = readonly.repaired(_repaired(reply), request, self.guard_context)
+        reply = self._request_repaired(_repaired(reply), request)
         found = self._problems(reply, request)
         if not found:
             return reply, [], 0.0
@@ -272,6 +272,16 @@ class Engine:
         ):
             return second, [p.message for p in still], ms
         return reply, [p.message for p in found], ms
+
+    def _request_repaired(self, reply: dict[str, Any], request: str) -> dict[str, Any]:
+        """Repairs that read the request too: a lone `sed -i` for a request to print, a
+        crontab field the request's words fix (`on weekdays` is `1-5`)."""
+        reply = readonly.repaired(reply, request, self.guard_context)
+        if "command" in reply:
+            fixed = cronline.repaired(reply["command"], request)
+            if fixed != reply["command"]:
+                reply = {**reply, "command": fixed}
+        return reply
 
     def _risk(self, reply: dict[str, Any]) -> int:
         return RISKS.index(proposal_for(reply, self.guard_context).risk or "safe")
@@ -365,8 +375,9 @@ def _asks_instead(reply: dict[str, Any], request: str) -> bool:
 
 def _repaired(reply: dict[str, Any]) -> dict[str, Any]:
     script = reply.get("script")
-    if script and verify.shell_in_python(script["interpreter"], script["body"]):
-        # a shell command labelled python3: shown and guarded as the command it is
+    if script and verify.is_one_command(script["interpreter"], script["body"]):
+        # a one-line bash script, or a shell command labelled python3: shown, checked and
+        # guarded as the command it is
         reply = {"command": reply["script"]["body"].strip()} | {
             k: v for k, v in reply.items() if k != "script"
         }

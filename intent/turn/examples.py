@@ -123,6 +123,7 @@ BANK: tuple[Example, ...] = (
     # ss / lsof
     Example("list listening TCP ports and their programs", "ss -ltnp"),
     Example("which program listens on port 5432", "ss -ltnp 'sport = :5432'"),
+    Example("stop whatever is listening on TCP port 8080", "fuser -k 8080/tcp"),
     Example("which files does process 1234 have open", "lsof -p 1234"),
     # git
     Example("the last 5 commits, one per line", "git log --oneline -5"),

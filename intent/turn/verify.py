@@ -234,6 +234,14 @@ def script_problems(interpreter: str, body: str) -> list[Problem]:
     return []
 
 
+def is_one_command(interpreter: str, body: str) -> bool:
+    """A script reply that is one shell command line: a one-line bash or sh script, or a
+    shell command labelled python3 (`shell_in_python`)."""
+    if interpreter in ("bash", "sh"):
+        return bool(body.strip()) and "\n" not in body.strip() and _encodable(body)
+    return shell_in_python(interpreter, body)
+
+
 def shell_in_python(interpreter: str, body: str) -> bool:
     """A python3 "script" that is one shell command (`jq . data/items.json`, which Python
     reads as `jq.data / items.json`): its first word is a command on PATH that the script
@@ -247,9 +255,7 @@ def shell_in_python(interpreter: str, body: str) -> bool:
         first = shlex.split(body)[0] if body.strip() else ""
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
-    return (
-        first in _undefined_names(tree) and shutil.which(first) is not None and _parses(body)
-    )
+    return first in _undefined_names(tree) and shutil.which(first) is not None and _parses(body)
 
 
 def _undefined_names(tree: ast.AST) -> list[str]:

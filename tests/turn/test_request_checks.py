@@ -208,6 +208,37 @@ def test_a_shell_command_labelled_python_is_recognised(body: str, command: bool)
     assert verify.shell_in_python("bash", body) is False
 
 
+@pytest.mark.parametrize(
+    ("interpreter", "body", "command"),
+    [
+        ("bash", "sed -i 's/a/b/' f", True),
+        ("sh", "  ls -la  \n", True),
+        ("bash", "for f in *; do\n  echo $f\ndone", False),
+        ("bash", "", False),
+        ("node", "ls", False),
+        ("python3", "jq . x.json", True),
+    ],
+)
+def test_a_one_line_script_is_one_command(interpreter: str, body: str, command: bool) -> None:
+    assert verify.is_one_command(interpreter, body) is command
+
+
+def test_a_one_line_bash_script_for_a_print_request_is_repaired_as_a_command(
+    tmp_path: Path,
+) -> None:
+    # seen in the benchmark: the sed -i came as a bash script, and the retry kept it
+    script = {"script": {"interpreter": "bash", "body": "sed -i 's/ERROR/ALERT/g' app.log"}}
+    backend = MockBackend([{**script, "description": "d", "risk": "mutates"}])
+    proposal, _ = drive(
+        Engine(backend, tools.Toolbox(tmp_path)),
+        "print app.log with ERROR replaced by ALERT",
+        tmp_path,
+    )
+    assert proposal.kind == "command"
+    assert proposal.reply["command"] == "sed 's/ERROR/ALERT/g' app.log"
+    assert len(backend.calls) == 1
+
+
 def test_the_engine_shows_a_shell_command_labelled_python_as_a_command(tmp_path: Path) -> None:
     script = {"script": {"interpreter": "python3", "body": "jq . data/items.json"}}
     backend = MockBackend([{**script, "description": "d", "risk": "safe"}])
