@@ -180,6 +180,16 @@ def kill_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: in
     acc.raise_to("mutates", f"{name}: stops processes (mutates)")
 
 
+def fuser_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
+    """`fuser 8080/tcp` only names the processes; -k (alone or in a bundle: `-vk`) kills them."""
+    for a in args:
+        if a == "--":
+            break
+        if a in ("-k", "--kill") or (a.startswith("-") and not a.startswith("--") and "k" in a):
+            acc.raise_to("mutates", "fuser -k: stops the processes using it (mutates)")
+            return
+
+
 HANDLERS: dict[str, Rule] = {
     **{n: table_checked for n in TABLES},
     "find": find_rule,
@@ -197,4 +207,5 @@ HANDLERS: dict[str, Rule] = {
     "unzip": unzip_rule,
     "pkill": kill_rule,
     "killall": kill_rule,
+    "fuser": fuser_rule,
 }
