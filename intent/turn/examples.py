@@ -148,7 +148,8 @@ BANK: tuple[Example, ...] = (
     Example("list my cron jobs", "crontab -l"),
     Example("delete my whole crontab", "crontab -r"),
     # ssh / scp
-    Example("log in to db1", "ssh db1"),
+    Example("ssh into db1", "ssh db1"),
+    Example("ssh to web2 with the key ~/.ssh/work_ed25519", "ssh -i ~/.ssh/work_ed25519 web2"),
     Example("connect to server.example on port 2222", "ssh -p 2222 server.example"),
     Example("check the free disk space of host db2 over ssh", "ssh db2 df -h"),
     Example("copy site.tar.gz to /var/www on host web1 as user deploy",
@@ -166,8 +167,10 @@ BANK: tuple[Example, ...] = (
 _STOP = frozenset(
     "a an the of in on at to for from by with and or all every each my me i is are be it this "
     "that these those here there what which how show list get give make into one its than "
-    "then instead using project current".split()
+    "then instead using project current as".split()
 )
+
+_HOST_ENDINGS = frozenset("com org net io dev local lan internal example".split())
 
 # words people use for the same thing, mapped to one
 # fmt: off
@@ -189,6 +192,7 @@ _SAME = {
     "owner": "ownership",
     "upload": "copy", "transfer": "copy",
     "fetch": "download",
+    "connect": "ssh", "login": "ssh",
     "occurrence": "often", "frequent": "often", "frequency": "often",
 }
 # fmt: on
@@ -207,6 +211,8 @@ def _words(text: str) -> list[str]:
     for w in re.findall(r"[a-z0-9][a-z0-9+_-]*(?:\.[a-z0-9]+)*", text.lower()):
         if "." in w:
             w = w.rsplit(".", 1)[1]  # a file name says only its kind: app.log -> log
+            if w in _HOST_ENDINGS:
+                continue  # a host name says nothing about the command: db.example.com
         if w.isdigit():
             continue
         w = _SAME.get(_stem(w), _stem(w))

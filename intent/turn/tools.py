@@ -137,7 +137,12 @@ class Toolbox:
         p = p if p.is_absolute() else self.cwd / p
         resolved = Path(os.path.realpath(p))
         if is_credential(p) or is_credential(resolved):
-            raise ToolError(f"{path} is (or leads to) a credential store or key file; not read")
+            # the request is not wrong for naming one (`ssh -i ~/.ssh/key host` is fine): only
+            # its contents stay out of the conversation
+            raise ToolError(
+                f"{path} is (or leads to) a credential store or key file: its contents are "
+                "not read, but a command may still name it"
+            )
         if PROC_SECRET.match(str(resolved)) or PROC_SECRET.match(os.path.normpath(p)):
             raise ToolError(f"{path} holds a process's environment or memory; not read")
         return resolved
