@@ -99,9 +99,9 @@ def test_a_small_run_with_a_real_model_scores_both_sides(
             "--model",
             str(real_parts.model),
             "--limit",
-            "6",
+            "10",
             "--chunk",
-            "6",
+            "10",
             "--json",
             str(out),
             "-q",
@@ -109,9 +109,9 @@ def test_a_small_run_with_a_real_model_scores_both_sides(
     )
     assert code == 0
     result = json.loads(out.read_text())
-    assert [r["tasks"] for r in result["summary"]] == [6, 6]
+    assert [r["tasks"] for r in result["summary"]] == [10, 10]
     answers = result["answers"]
-    assert len(answers) == 12 and {a["who"] for a in answers} == {"i", "baseline"}
+    assert len(answers) == 20 and {a["who"] for a in answers} == {"i", "baseline"}
     for a in answers:
         assert a["kind"] in ("command", "script", "inform", "clarify", "refuse", "error")
         if a["kind"] in ("command", "script") and not a["correct"]:

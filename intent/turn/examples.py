@@ -149,6 +149,7 @@ BANK: tuple[Example, ...] = (
     Example("delete my whole crontab", "crontab -r"),
     # ssh / scp
     Example("ssh into db1", "ssh db1"),
+    Example("ssh to web1 as the user admin", "ssh admin@web1"),
     Example("ssh to web2 with the key ~/.ssh/work_ed25519", "ssh -i ~/.ssh/work_ed25519 web2"),
     Example("connect to server.example on port 2222", "ssh -p 2222 server.example"),
     Example("check the free disk space of host db2 over ssh", "ssh db2 df -h"),
