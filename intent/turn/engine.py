@@ -17,7 +17,7 @@ from intent.backends.base import Backend
 from intent.errors import BackendUnavailable, InvalidReply, Refused, ReplyNotJSON
 from intent.explain.lookup import Docs
 from intent.guard import walk as safety
-from intent.turn import cronline, peek, readonly, schema, verify
+from intent.turn import cronline, peek, readonly, repair, schema, verify
 from intent.turn import prompt as prompt_mod
 from intent.turn.tools import Toolbox
 from intent.turn.verify import Problem
@@ -237,7 +237,7 @@ class Engine:
     ) -> Generator[Event, None, tuple[dict[str, Any], list[str], float]]:
         """The reply whose command or script passes the machine's checks, after at most one
         retry that quotes the problem; else the better of the two, with what is still wrong."""
-        reply = self._request_repaired(_repaired(reply), request)
+        reply = repair.reply(reply, request, self.guard_context)
         found = self._problems(reply, request)
         if not found:
             return reply, [], 0.0
@@ -264,7 +264,7 @@ class Engine:
             return reply, [p.message for p in found], 0.0
         if "command" not in second and "script" not in second:
             return reply, [p.message for p in found], ms
-        second = _repaired(second)
+        second = repair.reply(second, request, self.guard_context)
         still = self._problems(second, request)
         # as many problems as before is no gain when the new answer is also riskier
         if len(still) < len(found) or (
@@ -272,16 +272,6 @@ class Engine:
         ):
             return second, [p.message for p in still], ms
         return reply, [p.message for p in found], ms
-
-    def _request_repaired(self, reply: dict[str, Any], request: str) -> dict[str, Any]:
-        """Repairs that read the request too: a lone `sed -i` for a request to print, a
-        crontab field the request's words fix (`on weekdays` is `1-5`)."""
-        reply = readonly.repaired(reply, request, self.guard_context)
-        if "command" in reply:
-            fixed = cronline.repaired(reply["command"], request)
-            if fixed != reply["command"]:
-                reply = {**reply, "command": fixed}
-        return reply
 
     def _risk(self, reply: dict[str, Any]) -> int:
         return RISKS.index(proposal_for(reply, self.guard_context).risk or "safe")
@@ -371,20 +361,6 @@ def _asks_instead(reply: dict[str, Any], request: str) -> bool:
         return False
     words = request.lower().split()
     return not (request.endswith("?") or (words and words[0] in _QUESTION_WORDS))
-
-
-def _repaired(reply: dict[str, Any]) -> dict[str, Any]:
-    script = reply.get("script")
-    if script and verify.is_one_command(script["interpreter"], script["body"]):
-        # a one-line bash script, or a shell command labelled python3: shown, checked and
-        # guarded as the command it is
-        reply = {"command": reply["script"]["body"].strip()} | {
-            k: v for k, v in reply.items() if k != "script"
-        }
-    if "command" not in reply:
-        return reply
-    fixed = verify.repair(reply["command"])
-    return reply if fixed == reply["command"] else {**reply, "command": fixed}
 
 
 def _correction(text: str, error: InvalidReply) -> list[dict[str, str]]:

@@ -3,8 +3,7 @@
 `bash -n`, the guard's parser, whether each utility is installed, and whether each option
 appears in the utility's local documentation (the lookup `i explain` uses). A problem found
 here costs the engine one retry that quotes it; a command still failing is shown with a warning.
-`repair` fixes the one mistake seen often enough to fix without asking: a `find -exec` whose
-terminator the JSON grammar turned into a stray quote.
+Mistakes seen often enough to fix without asking are fixed first, in `turn/repair.py`.
 """
 
 from __future__ import annotations
@@ -33,9 +32,6 @@ _BUILTINS = set(
     logout mapfile popd printf pushd pwd read readarray readonly return set shift shopt source
     suspend test times trap true type typeset ulimit umask unalias unset wait . : [ [[ ]] { } !
     if then else elif fi for in do done while until case esac function select time coproc""".split()
-)
-_EXEC = re.compile(
-    r"(-(?:exec|execdir|ok|okdir)\s(?:[^|&;]*?\s)?\{\})\s*(?:\\?\")?\s*(?=$|\|{1,2}|&&|>)"
 )
 MAX_OPTION_LIST = 500
 # utilities that read the files they are given and fail on a directory; for the first three the
@@ -84,83 +80,19 @@ class Problem:
     docs: str = ""  # the utility's option list, short, for the retry
 
 
-def repair(command: str) -> str:
-    """`find … -exec cmd {}` missing its `\\;` (often ending in a stray `"`): add it. A
-    crontab pipeline that would drop the existing table: group it. A second `find P` inside
-    one find expression: drop it. A backspace or form feed where the model wrote `\\b` or
-    `\\f` in JSON (a regex word boundary became the control character): the two characters
-    it meant."""
-    command = _escapes_restored(command)
-    command = _crontab_grouped(command)
-    command = _second_find_joined(command)
-    if ("-exec" not in command and "-ok" not in command) or not _encodable(command):
-        return command
-    if not any(_find_lacks_terminator(argv) for argv in _argvs(command)) and _parses(command):
-        return command
-    fixed = _EXEC.sub(
-        lambda m: m.group(1) + " \\;" + (" " if m.end() < len(command) else ""), command, count=1
-    )
-    return fixed if fixed != command and _parses(fixed) else command
-
-
-def _escapes_restored(command: str) -> str:
-    if "\b" not in command and "\f" not in command:
-        return command
-    fixed = command.replace("\b", "\\b").replace("\f", "\\f")
-    return fixed if _encodable(fixed) and _parses(fixed) else command
-
-
-# `find . -type d -empty -o find . -type f -empty`: the second `find .` repeated in one expression
-_SECOND_FIND = re.compile(r"^(find\s+(\S+)\s+.*?\s(?:-o|-or)\s+)find\s+(\S+)\s+(?=-)")
-
-
-def _second_find_joined(command: str) -> str:
-    """`find P A -o find P B` (find rejects the second `find`) is meant as `find P A -o B`:
-    the repeated `find P` is dropped, only when both name the same starting point and find's
-    shape is then right."""
-    m = _SECOND_FIND.match(command.strip())
-    if not m or m.group(2) != m.group(3):
-        return command
-    fixed = m.group(1) + command.strip()[m.end() :]
-    if not _parses(fixed) or any(
-        argv and argv[0] == "find" and find_expr.problem(argv) for argv in _argvs(fixed)
-    ):
-        return command
-    return fixed
-
-
-# `crontab -l; echo 'LINE' | crontab -`: one echo of one quoted line, nothing else
-_CRONTAB_LOST = re.compile(
-    r"^crontab -l(\s+2>\s*/dev/null)?\s*(?:;|&&)\s*"
-    r"(echo (?:'[^']*'|\"[^\"$`\\]*\"))\s*\|\s*crontab -$"
-)
-
-
-def _crontab_grouped(command: str) -> str:
-    """`crontab -l; echo LINE | crontab -` installs only LINE (the old table goes to the
-    terminal, and is lost): the two must be grouped, `(crontab -l; echo LINE) | crontab -`.
-    Only a single echo of one quoted line is regrouped, so nothing else can be pulled into
-    what crontab installs."""
-    m = _CRONTAB_LOST.match(command.strip())
-    if not m:
-        return command
-    fixed = f"(crontab -l{m.group(1) or ''}; {m.group(2)}) | crontab -"
-    return fixed if _parses(fixed) else command
-
-
 def problems(command: str, docs: Docs | None, cwd: str | None = None) -> list[Problem]:
     """What is wrong with `command` on this machine, most basic first; empty when nothing is.
     With `cwd`, a file reader handed a directory there (`grep error logs`) is a problem too."""
-    if not _encodable(command):
+    if not encodable(command):
         return []  # nothing to check against this machine: the run step refuses it (exit 4)
-    if not _parses(command):
+    if not parses(command):
         return [Problem("it is not valid shell syntax (bash -n rejects it)")]
     script = parse(command)
     if script.errors:
         return [Problem(f"it does not parse: {script.errors[0]}")]
     found: list[Problem] = []
-    for argv in _argvs(command):
-        if _find_lacks_terminator(argv):
+    for argv in argvs(command):
+        if find_lacks_terminator(argv):
             found.append(Problem("a find -exec has no terminator: end it with \\; or +"))
         elif argv and argv[0] == "find" and find_expr.problem(argv):
             found.append(Problem(find_expr.problem(argv)))
@@ -229,7 +161,7 @@ def script_problems(interpreter: str, body: str) -> list[Problem]:
             return [
                 Problem(f"the Python script uses {', '.join(unknown)}, defined nowhere in it{hint}")
             ]
-    elif interpreter in ("bash", "sh") and _encodable(body) and not _parses(body, interpreter):
+    elif interpreter in ("bash", "sh") and encodable(body) and not parses(body, interpreter):
         return [Problem(f"it is not valid shell syntax ({interpreter} -n rejects it)")]
     return []
 
@@ -238,7 +170,7 @@ def is_one_command(interpreter: str, body: str) -> bool:
     """A script reply that is one shell command line: a one-line bash or sh script, or a
     shell command labelled python3 (`shell_in_python`)."""
     if interpreter in ("bash", "sh"):
-        return bool(body.strip()) and "\n" not in body.strip() and _encodable(body)
+        return bool(body.strip()) and "\n" not in body.strip() and encodable(body)
     return shell_in_python(interpreter, body)
 
 
@@ -246,7 +178,7 @@ def shell_in_python(interpreter: str, body: str) -> bool:
     """A python3 "script" that is one shell command (`jq . data/items.json`, which Python
     reads as `jq.data / items.json`): its first word is a command on PATH that the script
     never defines, and the line parses as shell. Such a reply is meant as a command."""
-    if interpreter != "python3" or "\n" in body.strip() or not _encodable(body):
+    if interpreter != "python3" or "\n" in body.strip() or not encodable(body):
         return False
     try:
         with warnings.catch_warnings():
@@ -255,7 +187,7 @@ def shell_in_python(interpreter: str, body: str) -> bool:
         first = shlex.split(body)[0] if body.strip() else ""
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
-    return first in _undefined_names(tree) and shutil.which(first) is not None and _parses(body)
+    return first in _undefined_names(tree) and shutil.which(first) is not None and parses(body)
 
 
 def _undefined_names(tree: ast.AST) -> list[str]:
@@ -434,11 +366,11 @@ def _option_list(utility: str, text: str) -> str:
     return f"{utility} options: {listed}" if listed else ""
 
 
-def _argvs(command: str) -> list[list[str]]:
+def argvs(command: str) -> list[list[str]]:
     return [c.argv for c in parse(command).commands]
 
 
-def _find_lacks_terminator(argv: list[str]) -> bool:
+def find_lacks_terminator(argv: list[str]) -> bool:
     if not argv or argv[0] != "find":
         return False
     open_exec = False
@@ -450,7 +382,7 @@ def _find_lacks_terminator(argv: list[str]) -> bool:
     return open_exec
 
 
-def _parses(command: str, shell: str = "bash") -> bool:
+def parses(command: str, shell: str = "bash") -> bool:
     """`bash -n` (with extglob, which a script may switch on: `-n` runs no `shopt`), or `sh -n`
     for an sh script (dash, which rejects bash's arrays and process substitution)."""
     argv = (
@@ -464,7 +396,7 @@ def _parses(command: str, shell: str = "bash") -> bool:
         return True  # no shell to ask: the guard's parser still checks it
 
 
-def _encodable(command: str) -> bool:
+def encodable(command: str) -> bool:
     """A lone surrogate cannot become an argv for `bash -n` (or anything else)."""
     try:
         command.encode()

@@ -11,7 +11,7 @@ from conftest import command_reply as cmd
 
 from intent.backends.mock import MockBackend
 from intent.guard import walk as safety
-from intent.turn import find_expr, peek, prompt, readonly, tools, verify
+from intent.turn import find_expr, peek, prompt, readonly, repair, tools, verify
 from intent.turn.engine import Engine, Retrying
 
 
@@ -79,7 +79,7 @@ def test_a_sound_find_expression_is_left_alone(command: str) -> None:
     ],
 )
 def test_a_repeated_find_in_one_expression_is_dropped(command: str, fixed: str) -> None:
-    assert verify.repair(command) == fixed
+    assert repair.command(command) == fixed
     if fixed != command:
         assert verify.problems(fixed, None) == []
 

@@ -10,7 +10,7 @@ from conftest import command_reply as cmd
 from intent import safety
 from intent.backends.mock import MockBackend
 from intent.explain.lookup import Docs
-from intent.turn import prompt, schema, tools, verify
+from intent.turn import prompt, repair, schema, tools, verify
 from intent.turn.engine import Engine, Retrying
 
 
@@ -34,7 +34,7 @@ def drive(engine: Engine, request: str, cwd: Path):
     ],
 )
 def test_a_find_exec_without_terminator_is_repaired(broken: str, fixed: str) -> None:
-    assert verify.repair(broken) == fixed
+    assert repair.command(broken) == fixed
     assert verify.problems(fixed, None) == []
 
 
@@ -42,7 +42,7 @@ def test_a_find_exec_without_terminator_is_repaired(broken: str, fixed: str) -> 
     "command", ["find . -exec ls {} \\;", "find . -exec ls {} +", "ls -l", "echo '{} \"'"]
 )
 def test_a_sound_command_is_left_alone(command: str) -> None:
-    assert verify.repair(command) == command
+    assert repair.command(command) == command
 
 
 def test_problems_name_syntax_missing_utilities_and_undocumented_options() -> None:
@@ -80,7 +80,7 @@ def test_a_command_still_failing_is_shown_with_a_warning(tmp_path: Path) -> None
 )
 def test_a_control_character_from_a_json_escape_is_restored(written: str, meant: str) -> None:
     """The model writes `\\b` in JSON for a regex word boundary; JSON reads a backspace."""
-    assert verify.repair(written) == meant
+    assert repair.command(written) == meant
 
 
 def test_the_repair_needs_no_model_call(tmp_path: Path) -> None:
@@ -199,7 +199,7 @@ def test_without_verification_a_question_is_taken_as_it_comes(tmp_path: Path) ->
 )
 def test_a_crontab_pipeline_that_would_drop_the_table_is_grouped(lossy: str) -> None:
     assert (
-        verify.repair(lossy)
+        repair.command(lossy)
         == "(crontab -l; echo '0 3 * * * /usr/local/bin/backup.sh') | crontab -"
     )
 

@@ -1,0 +1,103 @@
+"""Mistakes in a model's answer seen often enough to fix without asking it again.
+
+Each repair is deterministic, narrow, and checked: the fixed command must parse (and, where
+it applies, pass the check that found the mistake), else the answer is left as it was for
+`verify` to report. The engine repairs an answer before checking it; every repaired command
+still goes through the guard. Repairs that read the request (a lone `sed -i` for a request to
+print, a crontab field the request's words fix) live with their checks, in `readonly` and
+`cronline`, and are applied here in `reply`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from intent.guard import walk as safety
+from intent.turn import cronline, find_expr, readonly
+from intent.turn.verify import argvs, encodable, find_lacks_terminator, is_one_command, parses
+
+_EXEC = re.compile(
+    r"(-(?:exec|execdir|ok|okdir)\s(?:[^|&;]*?\s)?\{\})\s*(?:\\?\")?\s*(?=$|\|{1,2}|&&|>)"
+)
+
+
+def reply(answer: dict[str, Any], request: str, context: safety.Context) -> dict[str, Any]:
+    """`answer` (a validated reply) with every repair that applies. A one-line bash script,
+    or a shell command labelled python3, becomes the command it is first, so it is repaired,
+    checked and guarded as one."""
+    script = answer.get("script")
+    if script and is_one_command(script["interpreter"], script["body"]):
+        answer = {"command": script["body"].strip()} | {
+            k: v for k, v in answer.items() if k != "script"
+        }
+    if "command" not in answer:
+        return answer
+    fixed = cronline.repaired(command(answer["command"]), request)
+    if fixed != answer["command"]:
+        answer = {**answer, "command": fixed}
+    return readonly.repaired(answer, request, context)
+
+
+def command(command: str) -> str:
+    """`find … -exec cmd {}` missing its `\\;` (often ending in a stray `"`): add it. A
+    crontab pipeline that would drop the existing table: group it. A second `find P` inside
+    one find expression: drop it. A backspace or form feed where the model wrote `\\b` or
+    `\\f` in JSON (a regex word boundary became the control character): the two characters
+    it meant."""
+    command = _escapes_restored(command)
+    command = _crontab_grouped(command)
+    command = _second_find_joined(command)
+    if ("-exec" not in command and "-ok" not in command) or not encodable(command):
+        return command
+    if not any(find_lacks_terminator(argv) for argv in argvs(command)) and parses(command):
+        return command
+    fixed = _EXEC.sub(
+        lambda m: m.group(1) + " \\;" + (" " if m.end() < len(command) else ""), command, count=1
+    )
+    return fixed if fixed != command and parses(fixed) else command
+
+
+def _escapes_restored(command: str) -> str:
+    if "\b" not in command and "\f" not in command:
+        return command
+    fixed = command.replace("\b", "\\b").replace("\f", "\\f")
+    return fixed if encodable(fixed) and parses(fixed) else command
+
+
+# `find . -type d -empty -o find . -type f -empty`: the second `find .` repeated in one expression
+_SECOND_FIND = re.compile(r"^(find\s+(\S+)\s+.*?\s(?:-o|-or)\s+)find\s+(\S+)\s+(?=-)")
+
+
+def _second_find_joined(command: str) -> str:
+    """`find P A -o find P B` (find rejects the second `find`) is meant as `find P A -o B`:
+    the repeated `find P` is dropped, only when both name the same starting point and find's
+    shape is then right."""
+    m = _SECOND_FIND.match(command.strip())
+    if not m or m.group(2) != m.group(3):
+        return command
+    fixed = m.group(1) + command.strip()[m.end() :]
+    if not parses(fixed) or any(
+        argv and argv[0] == "find" and find_expr.problem(argv) for argv in argvs(fixed)
+    ):
+        return command
+    return fixed
+
+
+# `crontab -l; echo 'LINE' | crontab -`: one echo of one quoted line, nothing else
+_CRONTAB_LOST = re.compile(
+    r"^crontab -l(\s+2>\s*/dev/null)?\s*(?:;|&&)\s*"
+    r"(echo (?:'[^']*'|\"[^\"$`\\]*\"))\s*\|\s*crontab -$"
+)
+
+
+def _crontab_grouped(command: str) -> str:
+    """`crontab -l; echo LINE | crontab -` installs only LINE (the old table goes to the
+    terminal, and is lost): the two must be grouped, `(crontab -l; echo LINE) | crontab -`.
+    Only a single echo of one quoted line is regrouped, so nothing else can be pulled into
+    what crontab installs."""
+    m = _CRONTAB_LOST.match(command.strip())
+    if not m:
+        return command
+    fixed = f"(crontab -l{m.group(1) or ''}; {m.group(2)}) | crontab -"
+    return fixed if parses(fixed) else command
