@@ -162,6 +162,8 @@ def command_argv(proposal: Proposal) -> list[str]:
         raise Refused(
             "the command holds text that cannot be encoded (a lone surrogate); not run."
         ) from None
+    if "\0" in text:
+        raise Refused("the command holds a NUL character, which no argv can carry; not run.")
     if proposal.kind == "script":
         interp = proposal.reply["script"]["interpreter"]
         if interp not in INTERPRETER_ARGV:

@@ -23,6 +23,7 @@ _WEEKDAYS = re.compile(
     r"\b(?:on\s+)?(?:week\s?days|every\s+weekday|monday\s+(?:to|through)\s+friday)\b", re.I
 )
 _WEEKENDS = re.compile(r"\b(?:on\s+)?(?:week\s?ends?|saturdays?\s+and\s+sundays?)\b", re.I)
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: `'¹'.isdigit()` is true, and int() rejects it
 _WEEKDAY_FIELDS = ("1-5", "mon-fri")
 _WEEKEND_FIELDS = ("0,6", "6,0", "6-7", "6,7", "sat,sun", "sun,sat")
 _EVERY = re.compile(r"\bevery\s+(\d+)\s+(minute|hour)s?\b", re.I)
@@ -30,10 +31,22 @@ _EVERY = re.compile(r"\bevery\s+(\d+)\s+(minute|hour)s?\b", re.I)
 
 def installed_lines(command: str) -> list[str]:
     """The schedule lines `command` pipes into `crontab -` with echo, as written."""
-    if not re.search(r"\|\s*crontab\s+-\s*(?:$|[;&|)])", command):
+    return [line for line, _ in _installed(command)]
+
+
+def _installed(command: str) -> list[tuple[str, int]]:
+    """Each installed line and where it starts in `command`: only echoes before the last
+    pipe into `crontab -` (an `&& echo 'added'` after it installs nothing)."""
+    pipes = list(re.finditer(r"\|\s*crontab\s+-\s*(?:$|[;&|)])", command))
+    if not pipes:
         return []
-    lines = [a or b for a, b in _ECHOED.findall(command)]
-    return [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    found = []
+    for m in _ECHOED.finditer(command[: pipes[-1].start()]):
+        group = 1 if m.group(1) is not None else 2
+        line = m.group(group)
+        if line.strip() and not line.lstrip().startswith("#"):
+            found.append((line, m.start(group)))
+    return found
 
 
 def problem(command: str, request: str) -> str:
@@ -61,9 +74,9 @@ def repaired(command: str, request: str) -> str:
     """`command` with the fields of each installed line that the request's own words fix
     set to them (weekdays: `1-5`; weekends: `6,0`; every N minutes or hours: `*/N`): the
     model often copies such a field from an example. Only a line whose fields are valid,
-    written with single spaces (so it is replaced exactly)."""
+    written with single spaces, and replaced where it stands (nothing else is touched)."""
     fixed = command
-    for line in installed_lines(command):
+    for line, start in reversed(_installed(command)):  # from the end: earlier spans hold
         fields = line.split(" ")
         if (
             len(fields) < 6
@@ -73,19 +86,30 @@ def repaired(command: str, request: str) -> str:
             continue  # the retry says what is wrong with it
         wanted = _wanted(fields[:5], request) + fields[5:]
         if wanted != fields:
-            fixed = fixed.replace(line, " ".join(wanted), 1)
+            fixed = fixed[:start] + " ".join(wanted) + fixed[start + len(line) :]
     return fixed
 
 
 def _wanted(fields: list[str], request: str) -> list[str]:
+    """The fields with what the request's words fix. Both weekdays and weekends named (two
+    lines, one each?) fix nothing; "every N" only when */N means it (N divides 60 or 24:
+    `*/45` also fires at :00)."""
     wanted = list(fields)
-    if _WEEKDAYS.search(request) and fields[4].lower() not in _WEEKDAY_FIELDS:
+    weekdays, weekends = _WEEKDAYS.search(request), _WEEKENDS.search(request)
+    if weekdays and not weekends and fields[4].lower() not in _WEEKDAY_FIELDS:
         wanted[4] = "1-5"
-    elif _WEEKENDS.search(request) and fields[4].lower() not in _WEEKEND_FIELDS:
+    elif weekends and not weekdays and fields[4].lower() not in _WEEKEND_FIELDS:
         wanted[4] = "6,0"
     m = _EVERY.search(request)
     if m:
-        wanted[0 if m.group(2).lower() == "minute" else 1] = f"*/{m.group(1)}"
+        n, minutes = int(m.group(1)), m.group(2).lower() == "minute"
+        if 0 < n < (60 if minutes else 24) and (60 if minutes else 24) % n == 0:
+            if minutes:
+                wanted[0] = f"*/{n}"
+            else:
+                wanted[1] = f"*/{n}"
+                if fields[0] == "*":
+                    wanted[0] = "0"  # `* */2` runs every minute of those hours
     return wanted
 
 
@@ -94,7 +118,7 @@ def _valid(field: str, n: int) -> bool:
     names = _NAMES.get(n, [])
     for part in field.lower().split(","):
         base, _, step = part.partition("/")
-        if step and not step.isdigit():
+        if step and not _DIGITS.fullmatch(step):
             return False
         if base == "*":
             continue
@@ -104,7 +128,7 @@ def _valid(field: str, n: int) -> bool:
         for end in ends:
             if end in names:
                 continue
-            if not end.isdigit() or not low <= int(end) <= high:
+            if not _DIGITS.fullmatch(end) or not low <= int(end) <= high:
                 return False
     return True
 
@@ -118,6 +142,8 @@ def _against_request(fields: list[str], request: str) -> str:
             return f"weekdays are Monday to Friday: `1-5` in the day-of-week field (this line has `{field}`)"
         if n == 4:
             return f"the weekend is Saturday and Sunday: `6,0` in the day-of-week field (this line has `{field}`)"
+        if n == 0 and want == "0":
+            return "a schedule every N hours runs at minute `0` of them, not every minute (`*`)"
         unit = "minute" if n == 0 else "hour"
         every = f"every {want.removeprefix('*/')} {unit}s"
         return f"{every} is `{want}` in the {unit} field (this line has `{field}`)"

@@ -4,7 +4,8 @@ skipped; "requests per status code in access.log" needs the log's format. Withou
 guesses the column (`$3`) and sums the header.
 
 Only tables (.csv, .tsv) always, other files only when the request is about their columns or
-fields: each line costs about 30 prompt tokens, two seconds on a small CPU. Read through the
+fields: each line costs about 30 prompt tokens, two seconds on a small CPU. Only files under the
+working directory (after symlinks): this read happens before the model asks. Read through the
 toolbox, so the model's own read rules hold (credential stores refused by resolved path,
 regular files only, a time bound, secrets redacted). The line is untrusted data: it goes into
 the prompt as a JSON string, never to the terminal or a shell.
@@ -13,6 +14,7 @@ the prompt as a JSON string, never to the terminal or a shell.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from intent.turn.tools import Toolbox
 
@@ -41,9 +43,21 @@ def first_lines(request: str, toolbox: Toolbox) -> tuple[tuple[str, str], ...]:
     """(name, first line) for each data file the request names that can be read as text."""
     found = []
     for name in named_files(request):
+        if not _below(toolbox.cwd, name):
+            continue  # read before the model asks: only what the working directory holds
         text = toolbox.call("head_file", {"path": name, "lines": 1})
         line = text.split("\n", 1)[0]
         if not line.strip() or text.startswith("error:") or "\0" in line or "\ufffd" in line:
             continue
         found.append((name, line[:LINE_CAP]))
     return tuple(found)
+
+
+def _below(cwd: Path, name: str) -> bool:
+    """`name` leads (after every symlink) to a file under `cwd`: not /etc/shadow, not a link
+    out to a key file or /proc. The model may still ask for other files with its tools."""
+    try:
+        root = cwd.resolve()
+        return (root / name).resolve().is_relative_to(root) and not name.startswith("~")
+    except (OSError, RuntimeError, ValueError):
+        return False

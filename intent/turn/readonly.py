@@ -18,9 +18,12 @@ from intent.turn.verify import Problem
 _SHOW_WORDS = frozenset("print show display list count find which what how compute".split())
 # ... unless it also asks for a change
 _CHANGE_WORDS = re.compile(
-    r"\b(?:delete|remove|rm|move|rename|copy|edit|editing|change|compress|gzip|zip|tar|extract|"
-    r"unpack|write|save|store|create|make|kill|stop|install|set|add|update|fix|clean|truncate|"
-    r"overwrite|sort them|into|in[ -]place|to a file)\b",
+    r"\b(?:delete|remove|rm|rmdir|move|rename|copy|edit|editing|change|compress|gzip|zip|tar|"
+    r"extract|unpack|archive|write|save|store|create|make|mkdir|touch|link|kill|stop|install|"
+    r"set|add|append|replace|update|fix|clean|truncate|overwrite|chmod|chown|chgrp|into|"
+    r"in[ -]place|to a file)\b"
+    # "find the .sh files and chmod +x them": a second verb acting on what was found
+    r"|\band\s+(?:then\s+)?\S+(?:\s+\S+)?\s+(?:them|it|each|all of them)\b",
     re.IGNORECASE,
 )
 

@@ -11,6 +11,7 @@ print, a crontab field the request's words fix) live with their checks, in `read
 from __future__ import annotations
 
 import re
+import shlex
 from typing import Any
 
 from intent.guard import walk as safety
@@ -52,10 +53,20 @@ def command(command: str) -> str:
         return command
     if not any(find_lacks_terminator(argv) for argv in argvs(command)) and parses(command):
         return command
-    fixed = _EXEC.sub(
-        lambda m: m.group(1) + " \\;" + (" " if m.end() < len(command) else ""), command, count=1
-    )
+    m = _EXEC.search(command)
+    if m is None or not _outside_quotes(command[: m.end(1)]):
+        return command  # a `{}` inside quotes: adding `\;` there would change the words
+    fixed = command[: m.end(1)] + " \\;" + (" " if m.end() < len(command) else "")
+    fixed += command[m.end() :]
     return fixed if fixed != command and parses(fixed) else command
+
+
+def _outside_quotes(prefix: str) -> bool:
+    try:
+        shlex.split(prefix)
+    except ValueError:  # "No closing quotation"
+        return False
+    return True
 
 
 def _escapes_restored(command: str) -> str:
@@ -76,6 +87,9 @@ def _second_find_joined(command: str) -> str:
     m = _SECOND_FIND.match(command.strip())
     if not m or m.group(2) != m.group(3):
         return command
+    whole = argvs(command)
+    if len(whole) != 1 or not find_expr.problem(whole[0]):
+        return command  # one find, which find itself would reject: nothing else is touched
     fixed = m.group(1) + command.strip()[m.end() :]
     if not parses(fixed) or any(
         argv and argv[0] == "find" and find_expr.problem(argv) for argv in argvs(fixed)

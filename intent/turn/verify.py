@@ -166,11 +166,19 @@ def script_problems(interpreter: str, body: str) -> list[Problem]:
     return []
 
 
+# a command's own length limit (schema.py): a script body may be longer
+_COMMAND_MAX = 2000
+
+
 def is_one_command(interpreter: str, body: str) -> bool:
-    """A script reply that is one shell command line: a one-line bash or sh script, or a
+    """A script reply that is one shell command line: a one-line bash script (a command runs
+    with `bash -c` too; an sh one is left alone, dash reads `echo 'a\\tb'` differently), or a
     shell command labelled python3 (`shell_in_python`)."""
-    if interpreter in ("bash", "sh"):
-        return bool(body.strip()) and "\n" not in body.strip() and encodable(body)
+    line = body.strip()
+    if not line or "\n" in line or len(line) > _COMMAND_MAX or not encodable(line):
+        return False
+    if interpreter == "bash":
+        return True
     return shell_in_python(interpreter, body)
 
 
@@ -385,6 +393,8 @@ def find_lacks_terminator(argv: list[str]) -> bool:
 def parses(command: str, shell: str = "bash") -> bool:
     """`bash -n` (with extglob, which a script may switch on: `-n` runs no `shopt`), or `sh -n`
     for an sh script (dash, which rejects bash's arrays and process substitution)."""
+    if not encodable(command):
+        return False  # no argv can carry it, so no shell could run it
     argv = (
         ["bash", "-O", "extglob", "-n", "-c", command]
         if shell == "bash"
@@ -397,9 +407,9 @@ def parses(command: str, shell: str = "bash") -> bool:
 
 
 def encodable(command: str) -> bool:
-    """A lone surrogate cannot become an argv for `bash -n` (or anything else)."""
+    """A lone surrogate or a NUL cannot become an argv for `bash -n` (or anything else)."""
     try:
         command.encode()
     except UnicodeEncodeError:
         return False
-    return True
+    return "\0" not in command

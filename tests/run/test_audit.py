@@ -129,3 +129,16 @@ def test_surrogate_in_the_command_itself_is_refused_not_a_crash(run_i, intent_ho
     assert audit.read(intent_home / "state" / "audit.jsonl")[0]["exit_code"] == 4
     raw_out = run_i("--backend", "mock", "--raw", "say", script=[raw])
     assert raw_out.code == 0 and raw_out.stdout == "echo \\ud800\n"
+
+
+def test_a_nul_in_the_command_is_refused_not_a_crash(run_i) -> None:
+    # found by review: a NUL passed the schema, then the spawn raised ValueError
+    r = run_i(
+        "--backend",
+        "mock",
+        "--yes",
+        "--json",
+        "say",
+        script=[json.dumps(command_reply("echo a\0b"))],
+    )
+    assert r.code == 4 and "NUL" in r.json()["error"]

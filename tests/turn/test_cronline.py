@@ -94,3 +94,38 @@ def test_the_engine_sets_the_weekdays_without_a_model_call(
     assert proposal.reply["command"] == add("30 9 * * 1-5 r.sh")
     assert len(backend.calls) == 1 and not any(isinstance(e, Retrying) for e in events)
     assert proposal.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("request_text", "command", "fixed"),
+    [
+        # both named: one line each, already right; nothing is swapped (found by review)
+        (
+            "run a.sh at 9 on weekdays and at 11 on weekends",
+            "(crontab -l; echo '0 9 * * 1-5 /a.sh'; echo '0 11 * * 6,0 /a.sh') | crontab -",
+            None,
+        ),
+        # */45 fires at :00 and :45, */90 hourly: not what "every N" says, so not written
+        ("run s.sh every 45 minutes", add("0 * * * * s.sh"), None),
+        ("run s.sh every 90 minutes", add("0 * * * * s.sh"), None),
+        # every N hours at minute 0, not every minute of those hours
+        ("run s.sh every 2 hours", add("* 3 * * * s.sh"), add("0 */2 * * * s.sh")),
+        # text outside the installed line is not touched, an echo after the pipe is not read
+        (
+            "run r.sh at 9:30 on weekdays",
+            "(crontab -l | grep -v '30 9 * * 1 /r.sh'; echo '30 9 * * 1 /r.sh') | crontab -",
+            "(crontab -l | grep -v '30 9 * * 1 /r.sh'; echo '30 9 * * 1-5 /r.sh') | crontab -",
+        ),
+        ("run b.sh daily at 3", add("0 3 * * * b.sh") + " && echo 'cron job added'", None),
+    ],
+)
+def test_repairs_only_what_the_request_fixes(
+    request_text: str, command: str, fixed: str | None
+) -> None:
+    assert cronline.repaired(command, request_text) == (fixed or command)
+    assert cronline.problem(fixed or command, request_text) == ""
+
+
+def test_odd_digits_are_invalid_not_a_crash() -> None:
+    assert "not a valid minute" in cronline.problem(add("¹ * * * * /r.sh"), "run r.sh")
+    assert cronline.repaired(add("¹ * * * * /r.sh"), "every 5 minutes") == add("¹ * * * * /r.sh")

@@ -212,7 +212,10 @@ def test_a_shell_command_labelled_python_is_recognised(body: str, command: bool)
     ("interpreter", "body", "command"),
     [
         ("bash", "sed -i 's/a/b/' f", True),
-        ("sh", "  ls -la  \n", True),
+        ("bash", "  ls -la  \n", True),
+        # dash reads echo's backslashes differently from the bash a command runs in
+        ("sh", "echo 'a\\tb'", False),
+        ("bash", "x" * 2001, False),
         ("bash", "for f in *; do\n  echo $f\ndone", False),
         ("bash", "", False),
         ("node", "ls", False),
@@ -296,3 +299,50 @@ def test_a_credential_or_binary_file_is_not_peeked(tmp_path: Path) -> None:
     assert peek.first_lines("sum .ssh/keys.csv and link.csv", box) == ()
     assert peek.first_lines("the columns of blob.csv", box) == ()
     assert peek.first_lines("the columns of missing.csv", box) == ()
+
+
+def test_only_files_under_the_working_directory_are_peeked(tmp_path: Path) -> None:
+    # found by review: a link out to a key file, /etc/shadow when run as root
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "id.csv").write_text("[12,34,56]\n")
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "data.csv").symlink_to(outside / "id.csv")
+    (here / "ok.csv").write_text("a,b\n")
+    box = tools.Toolbox(here)
+    assert peek.first_lines("average of column 2 of data.csv", box) == ()
+    assert peek.first_lines(f"the columns of {outside}/id.csv", box) == ()
+    assert peek.first_lines("count users per shell in /etc/passwd", box) == ()
+    assert peek.first_lines("sum ok.csv", box) == (("ok.csv", "a,b"),)
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "find the .sh files and chmod +x them",
+        "find config.ini and replace 8080 with 9090 in it",
+        "list the logs and then delete them",
+    ],
+)
+def test_a_request_that_also_asks_for_a_change_is_not_look_only(request_text: str) -> None:
+    reply = {"command": "sed -i 's/8080/9090/' config.ini", "description": "d", "risk": "mutates"}
+    assert readonly.repaired(reply, request_text, safety.Context()) == reply
+    assert readonly.unasked_change(reply, request_text, safety.Context()) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # a `{}` inside quotes: a `\;` there would change the words (found by review)
+        'find . -name "*.tmp" -exec sh -c "echo {}" && rm -rf ~/x " ;',
+        # a NUL: no argv carries it; nothing to repair and no crash
+        "find . -name x\0 -exec rm {} \\;",
+        # valid commands with `-o find` in their words are not touched
+        "find . -name 'a -o find . -b' -print",
+        "find . -name a | xargs echo -o find . -name b",
+    ],
+)
+def test_repairs_leave_what_they_cannot_be_sure_of(command: str) -> None:
+    assert repair.command(command) == command
+    verify.problems(command, None)  # no exception either
