@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -120,3 +121,16 @@ def command_reply(command: str, risk: str = "safe", **extra: str) -> dict:
         "expected_runtime": "instant",
         "confidence": "high",
     }
+
+
+def drive(engine: Any, request: str, cwd: Path, intentrc: str = "") -> tuple[Any, list[Any]]:
+    """Run one turn of `engine` in `cwd` to its proposal: (proposal, the events it yielded)."""
+    from intent.turn import prompt
+
+    events = []
+    gen = engine.run(request, prompt.gather(cwd, intentrc=intentrc))
+    while True:
+        try:
+            events.append(next(gen))
+        except StopIteration as stop:
+            return stop.value, events

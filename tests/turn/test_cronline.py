@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from conftest import command_reply as cmd
+from conftest import drive
 
 from intent.backends.mock import MockBackend
-from intent.turn import cronline, prompt, tools
+from intent.turn import cronline, tools
 from intent.turn.engine import Engine, Retrying
 
 
@@ -72,28 +73,39 @@ def test_a_field_the_request_fixes_is_set(request_text: str, line: str, fixed: s
         assert cronline.problem(add(fixed), request_text) == ""
 
 
-def test_the_engine_sets_the_weekdays_without_a_model_call(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # every check comes after "is crontab installed": a stand-in, where cron is not
+@pytest.fixture
+def crontab_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crontab stand-in on PATH: every check comes after "is crontab installed", and this
+    machine may have no cron."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "crontab").write_text("#!/bin/sh\n")
     (bin_dir / "crontab").chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+
+
+def test_the_engine_sets_the_weekdays_without_a_model_call(
+    tmp_path: Path, crontab_here: None
+) -> None:
     backend = MockBackend([cmd(add("30 9 * * 1 r.sh"))])
-    gen = Engine(backend, tools.Toolbox(tmp_path)).run(
-        "add a cron job running r.sh at 9:30 on weekdays", prompt.gather(tmp_path)
+    proposal, events = drive(
+        Engine(backend, tools.Toolbox(tmp_path)),
+        "add a cron job running r.sh at 9:30 on weekdays",
+        tmp_path,
     )
-    events = []
-    try:
-        while True:
-            events.append(next(gen))
-    except StopIteration as stop:
-        proposal = stop.value
     assert proposal.reply["command"] == add("30 9 * * 1-5 r.sh")
     assert len(backend.calls) == 1 and not any(isinstance(e, Retrying) for e in events)
     assert proposal.warnings == []
+
+
+def test_the_engine_retries_an_invalid_field(tmp_path: Path, crontab_here: None) -> None:
+    backend = MockBackend([cmd(add("0 24 * * * b.sh")), cmd(add("0 0 * * * b.sh"))])
+    proposal, events = drive(
+        Engine(backend, tools.Toolbox(tmp_path)), "run b.sh every day at midnight", tmp_path
+    )
+    assert proposal.reply["command"] == add("0 0 * * * b.sh")
+    assert any(isinstance(e, Retrying) for e in events)
+    assert "`24` is not a valid hour field" in backend.calls[1][-1]["content"]
 
 
 @pytest.mark.parametrize(

@@ -7,21 +7,12 @@ from pathlib import Path
 
 import pytest
 from conftest import command_reply as cmd
+from conftest import drive
 
 from intent.backends.mock import MockBackend
 from intent.errors import InvalidReply, Refused
 from intent.turn import prompt, schema, tools
 from intent.turn.engine import Engine, ModelCalled, Retrying, ToolRan
-
-
-def drive(engine: Engine, request: str, cwd: Path, intentrc: str = ""):
-    events = []
-    gen = engine.run(request, prompt.gather(cwd, intentrc=intentrc))
-    while True:
-        try:
-            events.append(next(gen))
-        except StopIteration as stop:
-            return stop.value, events
 
 
 def test_tool_results_are_appended_and_history_grows(tmp_path: Path) -> None:

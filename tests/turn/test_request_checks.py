@@ -8,22 +8,12 @@ from pathlib import Path
 
 import pytest
 from conftest import command_reply as cmd
+from conftest import drive
 
 from intent.backends.mock import MockBackend
 from intent.guard import walk as safety
-from intent.turn import find_expr, peek, prompt, readonly, repair, tools, verify
+from intent.turn import find_expr, peek, readonly, repair, tools, verify
 from intent.turn.engine import Engine, Retrying
-
-
-def drive(engine: Engine, request: str, cwd: Path):
-    events = []
-    gen = engine.run(request, prompt.gather(cwd))
-    while True:
-        try:
-            events.append(next(gen))
-        except StopIteration as stop:
-            return stop.value, events
-
 
 # -- find expressions ---------------------------------------------------------------------
 

@@ -6,22 +6,13 @@ from pathlib import Path
 
 import pytest
 from conftest import command_reply as cmd
+from conftest import drive
 
 from intent import safety
 from intent.backends.mock import MockBackend
 from intent.explain.lookup import Docs
 from intent.turn import prompt, repair, schema, tools, verify
 from intent.turn.engine import Engine, Retrying
-
-
-def drive(engine: Engine, request: str, cwd: Path):
-    events = []
-    gen = engine.run(request, prompt.gather(cwd))
-    while True:
-        try:
-            events.append(next(gen))
-        except StopIteration as stop:
-            return stop.value, events
 
 
 @pytest.mark.parametrize(
