@@ -233,7 +233,7 @@ class Engine:
         return budget - used - 200  # the tool result's own framing
 
     def _verified(
-        self, reply: dict[str, Any], messages: list[dict[str, str]], step: int, request: str = ""
+        self, reply: dict[str, Any], messages: list[dict[str, str]], step: int, request: str
     ) -> Generator[Event, None, tuple[dict[str, Any], list[str], float]]:
         """The reply whose command or script passes the machine's checks, after at most one
         retry that quotes the problem; else the better of the two, with what is still wrong."""
@@ -276,7 +276,7 @@ class Engine:
     def _risk(self, reply: dict[str, Any]) -> int:
         return RISKS.index(proposal_for(reply, self.guard_context).risk or "safe")
 
-    def _problems(self, reply: dict[str, Any], request: str = "") -> list[Problem]:
+    def _problems(self, reply: dict[str, Any], request: str) -> list[Problem]:
         if "command" in reply:
             found = verify.problems(reply["command"], self.docs, self.guard_context.cwd)
         else:
