@@ -134,3 +134,66 @@ def drive(engine: Any, request: str, cwd: Path, intentrc: str = "") -> tuple[Any
             events.append(next(gen))
         except StopIteration as stop:
             return stop.value, events
+
+
+class Pty:
+    """A program on a pseudo-terminal of its own (its controlling terminal), read with timeouts:
+    the one driver for the tests that type at `i` or at a real shell."""
+
+    def __init__(self, argv: list[str], *, cwd: Path, env: dict[str, str]) -> None:
+        import pty
+
+        self.master, slave = pty.openpty()
+        self.proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=env,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            start_new_session=True,
+            preexec_fn=lambda: __import__("fcntl").ioctl(0, __import__("termios").TIOCSCTTY, 0),
+        )
+        os.close(slave)
+        self.seen = ""
+        self.pos = 0  # where the next `expect` starts looking
+
+    def expect(self, text: str, timeout: float = 15) -> str:
+        """Read until `text` appears after what earlier calls matched; returns the screen from
+        there up to and including it (`seen` keeps everything)."""
+        import select
+        import time
+
+        deadline = time.monotonic() + timeout
+        while text not in self.seen[self.pos :]:
+            left = deadline - time.monotonic()
+            assert left > 0, f"did not see {text!r}; screen: {self.seen[self.pos :][-3000:]!r}"
+            ready, _, _ = select.select([self.master], [], [], left)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 4096)
+                except OSError:
+                    chunk = b""
+                if not chunk:
+                    raise AssertionError(f"the program ended before {text!r}: {self.seen!r}")
+                self.seen += chunk.decode(errors="replace")
+        start = self.pos
+        self.pos = self.seen.index(text, start) + len(text)
+        return self.seen[start : self.pos]
+
+    def send(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def wait(self, timeout: float = 15) -> int:
+        code = self.proc.wait(timeout=timeout)
+        os.close(self.master)
+        return code
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            import signal
+
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=5)
+        with __import__("contextlib").suppress(OSError):
+            os.close(self.master)

@@ -73,6 +73,7 @@ class Turn:
     executed_command: str | None = None
     command_known: bool = False  # executed_command was recorded (it may be None: nothing ran)
     settled: bool = False  # settle returned (the turn was not cut short while deciding/running)
+    ran_in: str | None = None  # the calling shell that took the command (`i shell-init`)
     revisions: list[str] = field(default_factory=list)
     status: str | None = None
     exit_code: int | None = None
@@ -107,10 +108,13 @@ class Turn:
         if self.command_known:
             rec["executed_command"] = self.executed_command
         if self.settled:
-            rec["outcome"] = "finished"
+            # a command handed to the shell ends there: `i shell-report` appends its status
+            rec["outcome"] = "handed" if self.ran_in else "finished"
             if self.revisions:
                 rec["revisions"] = self.revisions
-        if self.exit_code is not None:
+        if self.ran_in:
+            rec["ran_in"] = self.ran_in
+        elif self.exit_code is not None:
             rec["exit_code"] = self.exit_code
         if self.outcome is not None:
             rec.update(

@@ -18,6 +18,7 @@ SUBCOMMANDS = (
     "history",
     "fix",
     "shell-init",
+    "shell-report",
     "trust",
     "version",
 )
@@ -79,6 +80,10 @@ def main(argv: list[str] | None = None) -> None:
     if args and args[0] in ("--version", "-V"):
         print(version_text())
         sys.exit(0)
+    if args and args[0] == "shell-report":  # after every command the shell function ran: light
+        from intent.run.shell_status import report
+
+        sys.exit(report(args[1:]))
     _import_plain_typer()
     from intent.cli import app
 

@@ -124,6 +124,7 @@ def _register() -> None:
     app.command("doctor")(doctor_cmd.doctor)
     app.command("init")(init_cmd.init)
     app.command("shell-init")(shell_cmd.shell_init)
+    app.command("shell-report", hidden=True)(shell_cmd.shell_report)
     app.command("trust")(trust_cmd.trust)
 
     @app.command("version")

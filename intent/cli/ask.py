@@ -23,7 +23,7 @@ from intent.errors import (
 from intent.explain.lookup import Docs
 from intent.guard import walk as safety
 from intent.models import catalog as models
-from intent.run import audit
+from intent.run import audit, handoff
 from intent.run import settle as execute
 from intent.settings import paths, trust
 from intent.settings.config import Config
@@ -80,6 +80,8 @@ def read_piped_stdin() -> bytes | None:
 def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | None = None) -> int:
     started = time.monotonic()
     cwd = Path.cwd()
+    # the shell function's channel is for this call only: no command or tool it starts sees it
+    shell_env = {k: os.environ.pop(k) for k in handoff.ENV if k in os.environ}
     env = dict(os.environ)
     p = paths.resolve(env)
     turn = Turn(prompt_text, str(cwd))
@@ -107,6 +109,11 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             stdin_data=piped,
         )
         execute.check_sandbox(mode)
+        channel = (
+            handoff.Channel.from_env(shell_env, turn.id)
+            if tty and not (mode.never_runs or opts.json or mode.sandbox or mode.read_only)
+            else None
+        )
         if opts.model and models.looks_like_path(opts.model):
             models.require_gguf_path(opts.model)  # a typo is a usage error, not a missing model
         choice = wiring.resolve_backend(opts.backend, p, config, env, model_flag=opts.model)
@@ -205,8 +212,12 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             # the server stays warm while the prompt waits (for `r`); the model is freed before
             # the user's command runs
             release=backend.close,
+            hand_off=channel,
         )
         turn.settled = True
+        if channel is not None and channel.place is not None:
+            _handed(channel, channel.place, settled, opts)
+            turn.ran_in = channel.shell if settled.status == "handed" else None
         if settled.decision in ("edited", "revised"):
             turn.response, turn.risk = proposal.reply, proposal.risk
         if settled.decision == "simulated":
@@ -295,6 +306,21 @@ def _propose(
     ):
         answer_cache.put(proposal.reply)
     return proposal, False
+
+
+def _handed(
+    channel: handoff.Channel, place: handoff.Place, settled: execute.Settled, opts: AskOptions
+) -> None:
+    """Say where the command ran (under -v); one that ran here still goes to the shell's
+    history, so Up-arrow recalls it either way."""
+    if opts.verbose:
+        render.note(f"i: {place.reason}")
+    if (
+        settled.status == "executed"
+        and settled.executed_command
+        and not place.reason.startswith("a script")
+    ):
+        channel.ran(settled.executed_command)
 
 
 def _waiting(line: str) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from intent import process
 from intent.errors import Cancelled, ConfirmationNeeded, Refused, SandboxUnavailable
 from intent.guard import walk as safety
+from intent.run.handoff import Channel
 from intent.turn.engine import Proposal, guard
 from intent.vocab import AUTORUN, INTERPRETER_ARGV
 
@@ -66,12 +67,14 @@ def settle(
     *,
     revise: Reviser | None = None,
     release: Callable[[], None] | None = None,
+    hand_off: Channel | None = None,
 ) -> Settled:
     """Confirm (with friction by risk) and run. `record` is called just before the command
     starts; when it raises (the audit log cannot be written) nothing runs. `revise` answers the
     `r` key; `release` is called once the prompt is over and before the command runs (it stops
     the model server, which stays warm while the prompt waits so a revision does not start it
-    again)."""
+    again). `hand_off` is the shell function's channel: a command it takes is recorded, then
+    written there for the calling shell to run, instead of run here."""
     if proposal.simulated:
         return Settled("proposed", "simulated", 3)
     if proposal.kind == "refuse":
@@ -135,6 +138,11 @@ def settle(
     if release is not None:
         release()
     argv = command_argv(proposal)
+    if hand_off is not None and hand_off.takes(proposal, decision):
+        if record is not None:
+            record(decision, proposal.command_text or "")
+        hand_off.give(proposal.command_text or "")
+        return Settled("handed", decision, 0, proposal.command_text)
     if mode.sandbox or mode.read_only:
         argv = sandboxed(argv, cwd, read_only=mode.read_only)
     if record is not None:
