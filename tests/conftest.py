@@ -140,10 +140,18 @@ class Pty:
     """A program on a pseudo-terminal of its own (its controlling terminal), read with timeouts:
     the one driver for the tests that type at `i` or at a real shell."""
 
-    def __init__(self, argv: list[str], *, cwd: Path, env: dict[str, str]) -> None:
+    def __init__(
+        self, argv: list[str], *, cwd: Path, env: dict[str, str], cols: int | None = None
+    ) -> None:
         import pty
 
         self.master, slave = pty.openpty()
+        if cols:  # line editors scroll a long line sideways in a narrow (or unsized) terminal
+            import fcntl
+            import struct
+            import termios
+
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, cols, 0, 0))
         self.proc = subprocess.Popen(
             argv,
             cwd=cwd,
