@@ -148,14 +148,15 @@ def _shell_state(text: str, script: parser.Script, shell: str) -> bool:
 
 
 def fish_accepts(text: str) -> bool:
-    """fish parses the command (`fish --no-execute`: nothing runs, no config is read)."""
+    """fish parses the command (`fish --no-execute`: nothing runs, no config is read). The text
+    goes on stdin: fish 3 exits 0 for a parse error in a `-c` string."""
     if re.search(r"\[\[|\$\(\(|\$\{|<<", text):
         return False  # bash-only syntax that fish may parse as plain words
     try:
-        r = process.run(["fish", "--no-config", "--no-execute", "-c", text], timeout=5)
+        r = process.run(["fish", "--no-config", "--no-execute"], stdin_text=text, timeout=5)
     except OSError:
         return False
-    return r.returncode == 0 and not r.timed_out
+    return r.returncode == 0 and not r.timed_out and not r.stderr.strip()
 
 
 class ChannelRefused(Exception):

@@ -69,10 +69,10 @@ class Shell(Pty):
         self.send(f"{line}; echo '<<'\"\"'END>>'\r")
         return self.expect(END, timeout).rsplit("\n", 1)[0]
 
-    def ask(self, request: str, *replies: dict) -> None:
+    def ask(self, request: str, *replies: dict, i: str = "i") -> None:
         """Type `i REQUEST` with the mock's replies ready; the caller answers the prompt."""
         self.script.write_text(json.dumps(list(replies)))
-        self.send(f"i {request}\r")
+        self.send(f"{i} {request}\r")
 
     def state(self) -> dict[str, str]:
         out = self.run(f'echo "rc={self.status} pwd=$PWD var=$VAR"')
@@ -160,5 +160,11 @@ def test_ctrl_c_a_refusal_and_a_proposed_exit_leave_the_shell_as_it_was(sh: Shel
     sh.expect("could end or change your shell")
     assert sh.state() == {"rc": "3", "pwd": str(sh.work), "var": ""}
     assert sh.proc.poll() is None
+    # `command i` is the program without the function: it runs the command in a child, as before
+    sh.ask("stay", reply(f"cd {sh.work / 'dest'}", "safe"), i="command i")
+    sh.expect("[Enter] run")
+    sh.send("\r")
+    assert "ran_in" not in sh.turn("stay", reported=True)
+    assert sh.state()["pwd"] == str(sh.work)
     assert not ran.exists()
     assert not list(sh.tmp.glob("intent.*"))
