@@ -5,6 +5,11 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
+# real bash, zsh and fish for the live shell tests (tests/cli/test_live_shell.py)
+shells=$(for s in bash zsh fish; do command -v "$s" >/dev/null || printf '%s ' "$s"; done)
+if [ -n "$shells" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $shells
+fi
 ./install.sh --dev --no-init --no-link
 py="$here/.venv/bin/python"
 i="$here/.venv/bin/i"

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import Pty
+from conftest import REAL_ENV, Pty
 from conftest import command_reply as reply
 
 from intent.run import audit
@@ -32,6 +32,8 @@ class Shell(Pty):
 
     def __init__(self, name: str, tmp: Path, intent_home: Path) -> None:
         if not shutil.which(name):
+            if REAL_ENV.get("INTENT_REAL_TESTS") == "required":
+                pytest.fail(f"{name} is not installed; tests/run.sh installs it")
             pytest.skip(f"{name} is not installed (tests/run.sh installs it)")
         self.name = name
         self.tmp = tmp
