@@ -110,7 +110,7 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         )
         execute.check_sandbox(mode)
         channel = (
-            handoff.Channel.from_env(shell_env, turn.id)
+            handoff.Channel.from_env(shell_env, turn.id, prompt_text)
             if tty and not (mode.never_runs or opts.json or mode.sandbox or mode.read_only)
             else None
         )
@@ -216,7 +216,7 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
         )
         turn.settled = True
         if channel is not None and channel.place is not None:
-            _handed(channel, channel.place, settled, opts)
+            _handed(channel, channel.place, settled, proposal.kind, opts)
             turn.ran_in = channel.shell if settled.status == "handed" else None
         if settled.decision in ("edited", "revised"):
             turn.response, turn.risk = proposal.reply, proposal.risk
@@ -309,17 +309,17 @@ def _propose(
 
 
 def _handed(
-    channel: handoff.Channel, place: handoff.Place, settled: execute.Settled, opts: AskOptions
+    channel: handoff.Channel,
+    place: handoff.Place,
+    settled: execute.Settled,
+    kind: str,
+    opts: AskOptions,
 ) -> None:
-    """Say where the command ran (under -v); one that ran here still goes to the shell's
-    history, so Up-arrow recalls it either way."""
+    """Say where the command ran (under -v); a command that ran here still goes to the shell's
+    history, so Up-arrow recalls it either way (a script's body would not run as a line)."""
     if opts.verbose:
         render.note(f"i: {place.reason}")
-    if (
-        settled.status == "executed"
-        and settled.executed_command
-        and not place.reason.startswith("a script")
-    ):
+    if settled.status == "executed" and settled.executed_command and kind == "command":
         channel.ran(settled.executed_command)
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from intent import process
+from intent.errors import IntentError
 from intent.guard import parser
 from intent.guard import walk as guard_walk
 from intent.turn.engine import Proposal
@@ -52,9 +53,6 @@ BREAKERS = frozenset(
         "continue",
         "trap",
         "ulimit",
-        "shopt",
-        "setopt",
-        "unsetopt",
         "emulate",
         "bind",
         "bindkey",
@@ -83,8 +81,9 @@ class Place:
     reason: str
 
 
-def place(proposal: Proposal, decision: str, shell: str) -> Place:
-    """Where a confirmed proposal runs when the shell function is there to take it."""
+def place(proposal: Proposal, decision: str, shell: str, request: str = "") -> Place:
+    """Where a confirmed proposal runs when the shell function is there to take it. `request`
+    is what the user asked for: a shell option it names may be changed in the shell."""
     if proposal.kind != "command":
         return Place(False, "a script runs in its interpreter, in a child")
     text = proposal.command_text or ""
@@ -94,10 +93,10 @@ def place(proposal: Proposal, decision: str, shell: str) -> Place:
     script = parser.parse(text)
     if script.errors:
         return Place(False, "the command does not parse cleanly: it runs in a child")
-    breaker = _breaker(script, shell)
+    breaker = _breaker(script, shell, request)
     if breaker:
         return Place(False, f"`{breaker}` could end or change your shell: it runs in a child")
-    if risk in AUTORUN and not _shell_state(text, script, shell):
+    if risk in AUTORUN and not _shell_state(text, script, shell, request):
         # what runs without a typed answer is confined; only shell state is worth the shell
         return Place(False, f"rated {risk} and run without a typed answer: it runs in a child")
     if shell == "fish" and not fish_accepts(text):
@@ -112,21 +111,46 @@ def _first(cmd: parser.Simple) -> tuple[str, list[str]]:
     return (argv[0], argv[1:]) if argv else ("", [])
 
 
-def _breaker(script: parser.Script, shell: str) -> str | None:
+def _asked_option(name: str, args: list[str], request: str) -> bool:
+    """An option change the request names (`set -o vi` for "use vi keys", `shopt -s globstar`
+    for "enable globstar"); single-letter flags (`set -e`) never count."""
+    if name == "set" and len(args) == 2 and args[0] in ("-o", "+o"):
+        options = args[1:]
+    elif name == "shopt" and len(args) > 1 and args[0] in ("-s", "-u"):
+        options = args[1:]
+    elif name in ("setopt", "unsetopt"):
+        options = args
+    else:
+        return False
+    asked = {w.replace("_", "") for w in re.findall(r"[a-z0-9_]+", request.lower())}
+    return bool(options) and all(
+        len(o) > 1 and o.lower().replace("_", "") in asked for o in options
+    )
+
+
+def _option_change(name: str, args: list[str], shell: str) -> bool:
+    if name == "set":  # fish's `set` sets variables; elsewhere options or positional parameters
+        return shell != "fish" and (not args or args[0][:1] in "-+")
+    return name in ("shopt", "setopt", "unsetopt")
+
+
+def _breaker(script: parser.Script, shell: str, request: str) -> str | None:
     if script.functions:
         return f"{script.functions[0]}()"
     for cmd in script.commands:
         name, args = _first(cmd)
+        if _option_change(name, args, shell):
+            if _asked_option(name, args, request):
+                continue
+            return " ".join([name, *args[:1]])
         if name in BREAKERS:
             return name
-        if name == "set" and shell != "fish" and (not args or args[0][:1] in "-+"):
-            return f"set {args[0]}" if args else "set"
         if name == "eval":
             return "eval"
     return None
 
 
-def _shell_state(text: str, script: parser.Script, shell: str) -> bool:
+def _shell_state(text: str, script: parser.Script, shell: str, request: str) -> bool:
     """A flat list (no pipes, groups, redirections, loops) of shell-state builtins and commands
     the guard rates safe on their own, with at least one shell-state builtin."""
     rebuilt: list[str] = []
@@ -134,9 +158,12 @@ def _shell_state(text: str, script: parser.Script, shell: str) -> bool:
     for cmd in script.commands:
         if cmd.op_after not in ("&&", "||", ";", "\n", "") or cmd.redirects or cmd.heredoc_bodies:
             return False
-        name = _first(cmd)[0]
+        name, args = _first(cmd)
         words = [w.raw for w in cmd.assignments] + [w.raw for w in cmd.words]
         rebuilt += [*words, cmd.op_after]
+        if _option_change(name, args, shell) and _asked_option(name, args, request):
+            state = True  # an option the request names: shell state it asked for
+            continue
         if guard_walk.assess(" ".join(words)).risk != "safe":
             return False  # each part, substitutions included, must be read-only on its own
         if name in SOURCING or (cmd.assignments and cmd.words):
@@ -166,14 +193,15 @@ class ChannelRefused(Exception):
 class Channel:
     """The directory the shell function made for this call, checked before anything is written."""
 
-    def __init__(self, directory: Path, shell: str, turn_id: str) -> None:
+    def __init__(self, directory: Path, shell: str, turn_id: str, request: str = "") -> None:
         self.directory = directory
         self.shell = shell
         self.turn_id = turn_id
+        self.request = request
         self.place: Place | None = None
 
     @classmethod
-    def from_env(cls, env: dict[str, str], turn_id: str) -> Channel | None:
+    def from_env(cls, env: dict[str, str], turn_id: str, request: str = "") -> Channel | None:
         """The channel named in the environment, or None (no function, or a bad channel)."""
         where = env.get(ENV[0])
         shell = env.get(ENV[1], "")
@@ -184,21 +212,30 @@ class Channel:
             check_private(directory, want_dir=True)
         except ChannelRefused:
             return None
-        return cls(directory, shell, turn_id)
+        return cls(directory, shell, turn_id, request)
 
     def takes(self, proposal: Proposal, decision: str) -> bool:
         """True when the calling shell should run this confirmed proposal (see `place`)."""
-        self.place = place(proposal, decision, self.shell)
+        self.place = place(proposal, decision, self.shell, self.request)
         return self.place.shell
 
     def give(self, command: str) -> None:
         """Hand the command to the shell; the audit record was written before this."""
-        _write_private(self.directory / "id", self.turn_id)
-        _write_private(self.directory / "run", command)
+        try:
+            _write_private(self.directory / "id", self.turn_id)
+            _write_private(self.directory / "run", command)
+        except OSError as exc:
+            raise IntentError(
+                f"could not hand the command to the shell ({exc.strerror}); nothing was run.",
+                hint="Run it with `command i ...` to run it in a child.",
+            ) from None
 
     def ran(self, command: str) -> None:
         """A command that ran in a child: the function only adds it to the shell's history."""
-        _write_private(self.directory / "history", command)
+        try:
+            _write_private(self.directory / "history", command)
+        except OSError:
+            pass  # the command ran; only the history line is lost
 
 
 def check_private(path: Path, *, want_dir: bool) -> None:

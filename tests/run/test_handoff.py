@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from intent.errors import IntentError
 from intent.guard import walk as safety
 from intent.run import audit, handoff, shell_status
 from intent.run.settle import Decision, Mode, settle
@@ -70,6 +71,19 @@ def test_what_runs_in_the_calling_shell(command: str, decision: str, in_shell: b
     assert where.shell is in_shell, where.reason
 
 
+def test_an_option_change_runs_in_the_shell_only_when_the_request_names_it() -> None:
+    def shell(command: str, request: str, sh: str = "bash") -> bool:
+        return handoff.place(proposal(command), "confirmed", sh, request).shell
+
+    assert shell("set -o vi", "use vi keys in my shell")
+    assert shell("shopt -s globstar", "enable globstar")
+    assert shell("setopt auto_cd", "turn on autocd", "zsh")
+    assert not shell("set -o vi", "list files")
+    assert not shell("set -e", "exit on error")  # single letters never count
+    assert not shell("shopt -s globstar && set -o vi", "enable globstar")
+    assert not shell("shopt -s globstar && exit", "enable globstar")
+
+
 def test_a_script_runs_in_its_interpreter() -> None:
     reply = {
         "script": {"interpreter": "python3", "body": "import os; os.chdir('/tmp')"},
@@ -121,14 +135,14 @@ def test_the_command_is_written_0600_once_and_never_through_a_symlink(tmp_path: 
     assert (d / "run").read_text() == "cd /tmp"
     assert (d / "id").read_text() == "20260101000000-abcdef"
     assert (d / "run").stat().st_mode & 0o777 == 0o600
-    with pytest.raises(FileExistsError):
+    with pytest.raises(IntentError, match="nothing was run"):
         channel.give("rm -rf ~")  # a second write never replaces what the shell will run
+    assert (d / "run").read_text() == "cd /tmp"
     other = tmp_path / "other"
     other.mkdir(mode=0o700)
     (other / "target").write_text("")
     (other / "history").symlink_to(other / "target")
-    with pytest.raises(OSError):
-        handoff.Channel(other, "bash", "x").ran("ls")
+    handoff.Channel(other, "bash", "x").ran("ls")
     assert (other / "target").read_text() == ""
 
 
