@@ -38,6 +38,8 @@ def test_shell_init_prints_a_binding(run_i, name: str) -> None:
     assert r.code == 0 and "i --raw" in r.stdout
     if name == "zsh":
         assert "noglob" in r.stdout
+    # the function: a private directory for the hand-off, the status reported back
+    assert "mktemp -d" in r.stdout and "shell-report" in r.stdout and "-perm 600" in r.stdout
 
 
 def test_shell_init_unknown_shell(run_i) -> None:
