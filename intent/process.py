@@ -50,7 +50,9 @@ def run(
     `pass_fds` stay open in the child (a confinement's seccomp program); with `output_cap` the
     program is killed once it has printed that many bytes (a confined `--help` may not flood)."""
     if output_cap is not None:
-        return _run_capped(argv, timeout=timeout, env=env, cwd=cwd, pass_fds=pass_fds, cap=output_cap)
+        return _run_capped(
+            argv, timeout=timeout, env=env, cwd=cwd, pass_fds=pass_fds, cap=output_cap
+        )
     try:
         proc = subprocess.run(
             list(argv),

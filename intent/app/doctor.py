@@ -240,14 +240,39 @@ def check_trust(p: paths.Paths) -> Check:
     )
 
 
-def check_sandbox() -> Check:
-    tool = "sandbox-exec" if sys.platform == "darwin" else "bwrap"
-    where = shutil.which(tool)
+def check_sandbox(cfg: config_mod.Config | None = None) -> Check:
+    """The confinement: whether what runs unasked (Enter, -y) runs in the read-only view here,
+    which the `confine` setting makes of it, and how to fix it when it does not work."""
+    from intent import confine
+
+    mode = cfg.get("confine") if cfg is not None else "auto"
+    st = confine.status()
+    if mode == "never":
+        return Check(
+            "confinement",
+            True,
+            "off (confine = never): Enter and -y run unconfined",
+            "i config set confine auto",
+            optional=True,
+        )
+    if st.works:
+        return Check(
+            "confinement",
+            True,
+            f"{st.reason}: Enter and -y run in a read-only view (confine = {mode})",
+        )
+    if mode == "always":
+        return Check(
+            "confinement",
+            False,
+            f"{st.reason}; confine = always, so nothing runs unasked (exit 6)",
+            st.fix or None,
+        )
     return Check(
-        "sandbox",
-        True,
-        f"{tool} at {where}" if where else f"{tool} not installed (needed only for --sandbox)",
-        None if where else "apt-get install bubblewrap",
+        "confinement",
+        False,
+        f"{st.reason}; Enter and -y run unconfined (confine = auto)",
+        st.fix or None,
         optional=True,
     )
 
@@ -339,7 +364,7 @@ def run(*, quick: bool, fix: bool, on_check: Callable[[Check], None] | None = No
 
         for c in doctor_remote.checks(choice, p, cfg, quick=quick):
             add(c)
-        add(check_sandbox())
+        add(check_sandbox(cfg))
         add(check_shell())
         return checks
     add(check_binary(runtime.SERVER, p, cfg))
@@ -347,7 +372,7 @@ def run(*, quick: bool, fix: bool, on_check: Callable[[Check], None] | None = No
     add(check_model(p, cfg))
     add(check_resources(p, cfg))
     add(check_stale(p, fix))
-    add(check_sandbox())
+    add(check_sandbox(cfg))
     add(check_trust(p))
     add(check_shell())
     if not quick:

@@ -74,6 +74,8 @@ class Turn:
     command_known: bool = False  # executed_command was recorded (it may be None: nothing ran)
     settled: bool = False  # settle returned (the turn was not cut short while deciding/running)
     revisions: list[str] = field(default_factory=list)
+    confined: bool = False  # the command ran in the read-only view (intent/confine.py)
+    events: list[str] = field(default_factory=list)  # "tried_to_write": the view stopped a write
     status: str | None = None
     exit_code: int | None = None
     outcome: CommandOutcome | None = None
@@ -110,6 +112,9 @@ class Turn:
             rec["outcome"] = "finished"
             if self.revisions:
                 rec["revisions"] = self.revisions
+            rec["confined"] = self.confined
+        if self.events:
+            rec["events"] = self.events
         if self.exit_code is not None:
             rec["exit_code"] = self.exit_code
         if self.outcome is not None:
@@ -156,5 +161,8 @@ class Turn:
             obj["executed"] = self.outcome is not None
             if self.outcome is not None:
                 obj["stdout"] = self.outcome.stdout or ""
+                obj["confined"] = self.confined
+                if self.events:
+                    obj["events"] = self.events
         encoded: dict[str, Any] = redact_obj(audit.encodable_obj(obj))
         return encoded

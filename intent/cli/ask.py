@@ -105,6 +105,7 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             timeout=timeout,
             capture_stdout=opts.json,
             stdin_data=piped,
+            confine=config.get("confine"),
         )
         execute.check_sandbox(mode)
         if opts.model and models.looks_like_path(opts.model):
@@ -205,8 +206,11 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             # the server stays warm while the prompt waits (for `r`); the model is freed before
             # the user's command runs
             release=backend.close,
+            notify=render.note,
+            offer=render.offer_unconfined,
+            record_event=lambda event: turn.events.append(event),
         )
-        turn.settled = True
+        turn.settled, turn.confined = True, settled.confined
         if settled.decision in ("edited", "revised"):
             turn.response, turn.risk = proposal.reply, proposal.risk
         if settled.decision == "simulated":

@@ -258,6 +258,13 @@ def confirm(p: Proposal) -> Decision:
         )
 
 
+def offer_unconfined(p: Proposal) -> bool:
+    """After a confined run tried to write: run it again outside the view, at `mutates`
+    friction (a typed y; Enter, n or Ctrl-D leave it)."""
+    answer = _read("  run it again without the read-only view? it may change files [y/N]: ")
+    return answer is not None and answer.strip().lower() in ("y", "yes")
+
+
 def copy(text: str) -> None:
     """Put the command on the clipboard: a clipboard program, else the terminal (OSC 52)."""
     tool = clipboard.copy(text, os.environ)
