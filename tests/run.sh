@@ -5,6 +5,16 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
+# bubblewrap: the confinement of what runs unasked is tested with the real thing (issue 23)
+if ! command -v bwrap >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> installing bubblewrap"
+    apt-get install -y -qq bubblewrap >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq bubblewrap >/dev/null; }
+  else
+    echo "==> note: bubblewrap (bwrap) is missing; the confinement tests will fail (apt-get install bubblewrap)"
+  fi
+fi
 ./install.sh --dev --no-init --no-link
 py="$here/.venv/bin/python"
 i="$here/.venv/bin/i"
