@@ -239,6 +239,18 @@ def tried_to_write(exit_code: int, stderr: str) -> bool:
     return bool(WRITE_REFUSED.search(stderr))  # whatever it exited with: it may hide failure
 
 
+# Programs that usually need a credential store, a socket or an agent the view hides: when one
+# of them fails confined, the user is told why it may have failed (and may run it unconfined).
+CREDENTIAL_USERS = re.compile(
+    r"(?<![\w.-])(?:docker|podman|kubectl|helm|gh|hub|aws|gcloud|gsutil|az|ssh|scp|sftp|rsync|"
+    r"git|gpg|pass|vault|terraform|doctl|flyctl|heroku|op|npm|pip|twine|psql|mysql)(?![\w.-])"
+)
+
+
+def may_need_credentials(command: str) -> bool:
+    return bool(CREDENTIAL_USERS.search(command))
+
+
 def hidden(home: Path | None = None) -> list[Path]:
     """The credential stores that exist on this machine (only those can be covered)."""
     home = home or Path.home()

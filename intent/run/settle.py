@@ -153,14 +153,23 @@ def settle(
         record(decision, proposal.command_text or "")
     outcome = _run(argv, mode, cwd, confined=confined)
     tried = confined and confine.tried_to_write(outcome.exit_code, outcome.stderr_tail)
-    if tried:
+    hid = (
+        confined
+        and not tried
+        and outcome.exit_code not in (0, 130)
+        and confine.may_need_credentials(proposal.command_text or "")
+    )
+    if tried or hid:
         if notify is not None:
             notify(
                 f"i: rated {proposal.risk}, but it tried to change files; the read-only view "
                 "stopped it (nothing was changed)."
+                if tried
+                else "i: it failed in the read-only view, which hides credential stores and "
+                "service sockets (~/.ssh, ~/.aws, ~/.kube, docker.sock ...); it may need one."
             )
         if record_event is not None:
-            record_event("tried_to_write")
+            record_event("tried_to_write" if tried else "failed_confined")
         if mode.tty and not outcome.interrupted and offer is not None and offer(proposal):
             decision = "unconfined"
             if record is not None:

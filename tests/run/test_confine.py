@@ -229,3 +229,22 @@ def test_doctor_says_which_applies(bwrap, run_i) -> None:
     out = run_i("doctor", "--quick", "--json")
     checks = {c["name"]: c for c in json.loads(out.stdout)["checks"]}
     assert checks["confinement"]["ok"] and "read-only view" in checks["confinement"]["detail"]
+
+
+def test_a_tool_that_needs_a_hidden_store_is_explained(bwrap, world, intent_home) -> None:
+    docker = Path(world["WORK"]) / "bin" / "docker"
+    docker.write_text('#!/bin/sh\ncat "$HOME/.docker/config.json" || exit 1\necho containers\n')
+    docker.chmod(0o755)
+    config = Path(world["HOME"]) / ".docker" / "config.json"
+    config.parent.mkdir()
+    config.write_text('{"auths": {}}')
+    t = Terminal(["list containers"], [reply("docker ps")], Path(world["WORK"]), env=world)
+    t.expect("[Enter] run")
+    t.send("\r")
+    t.expect("hides credential stores")
+    t.expect("without the read-only view")
+    t.send("y\r")
+    t.expect("containers")
+    assert t.wait() == 0
+    last = _audit(intent_home)[-1]
+    assert "failed_confined" in last["events"] and last["decision"] == "unconfined"
