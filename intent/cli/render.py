@@ -84,11 +84,15 @@ def echo(text: object = "") -> None:
     typer.echo(text)
 
 
-def traceback() -> None:
-    """The traceback of the exception being handled, on stderr (for -v on an internal error)."""
+def traceback(exc: BaseException | None = None) -> None:
+    """The traceback of `exc` (or of the exception being handled), on stderr (for -v on an
+    internal error)."""
     import traceback as tb
 
-    tb.print_exc()
+    if exc is None:
+        tb.print_exc()
+    else:
+        tb.print_exception(exc)
 
 
 def read_line(question: str) -> str:

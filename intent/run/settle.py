@@ -302,4 +302,14 @@ def check_sandbox(mode: Mode) -> None:
             )
 
 
-__all__ = ["Decision", "Mode", "Settled", "settle", "check_sandbox"]
+settle_proposal = settle  # the name the ask use case reads, beside its own `settle` step
+
+__all__ = [
+    "Decision",
+    "Mode",
+    "Reviser",
+    "Settled",
+    "settle",
+    "settle_proposal",
+    "check_sandbox",
+]
