@@ -4,11 +4,12 @@ Two uses, one mechanism (bubblewrap on Linux, `sandbox-exec` on macOS):
 
 - `read_only(argv, cwd)`: a command the user let run with Enter or `-y` (rated `safe` or
   `network`). The whole file system is mounted read-only, `/tmp` is private and empty, the
-  credential stores are hidden, `/dev` is a minimal one that still holds the terminal. PID and
-  network namespaces are shared: `ps`, `ss` and `ip addr` see this machine, `curl` reaches it.
+  credential stores are hidden, `/dev` is a minimal one that still holds the terminal, no
+  capabilities. The network is shared and so is the view of processes: `ps`, `ss` and `ip addr`
+  see this machine, `curl` reaches it (see `_bwrap` for why processes are seen, not reached).
 - `probe(argv, cwd)`: a program `i` itself starts with text that came from somewhere untrusted
-  before the user confirmed anything (`NAME --help` for the documentation, `bash -n` on a reply).
-  Read-only as above, and also no network and a PID namespace of its own.
+  before the user confirmed anything (`NAME --help` for the documentation). Read-only as above,
+  and no network.
 
 This module builds argv prefixes and answers whether the confinement works here; it starts
 nothing itself but the one-time check (`status`), through `process`.
@@ -118,7 +119,7 @@ def status() -> Status:
             "bubblewrap (bwrap) was not found",
             "install it: apt-get install bubblewrap (dnf/pacman: bubblewrap)",
         )
-    res = process.run([*_bwrap(tool, Path("/"), network=False, pid=True), "true"], timeout=5)
+    res = process.run([*_bwrap(tool, Path("/"), network=False), "true"], timeout=5)
     if res.returncode != 0:
         why = _line(res.stderr) or f"exit {res.returncode}"
         fix = (
@@ -150,7 +151,7 @@ class Confined:
 @contextlib.contextmanager
 def read_only(argv: Sequence[str], cwd: Path) -> Iterator[Confined]:
     """`argv` in a read-only view of this machine (network and processes shared)."""
-    with _confined(argv, cwd, network=True, pid=False) as confined:
+    with _confined(argv, cwd, network=True) as confined:
         yield confined
 
 
@@ -161,19 +162,19 @@ def probe(argv: Sequence[str], cwd: Path) -> Iterator[Confined | None]:
     if not status().works:
         yield None
         return
-    with _confined(argv, cwd, network=False, pid=True) as confined:
+    with _confined(argv, cwd, network=False) as confined:
         yield confined
 
 
 @contextlib.contextmanager
-def _confined(argv: Sequence[str], cwd: Path, *, network: bool, pid: bool) -> Iterator[Confined]:
+def _confined(argv: Sequence[str], cwd: Path, *, network: bool) -> Iterator[Confined]:
     st = status()
     if not st.works:
         raise RuntimeError(st.reason)
     if st.tool == "sandbox-exec":
         yield Confined(["sandbox-exec", "-p", _darwin_profile(cwd, network=network), *argv])
         return
-    prefix = _bwrap(shutil.which("bwrap") or "bwrap", cwd, network=network, pid=pid)
+    prefix = _bwrap(shutil.which("bwrap") or "bwrap", cwd, network=network)
     confined = Confined(prefix)
     program = seccomp_program()
     if program is not None:
@@ -251,6 +252,73 @@ def may_need_credentials(command: str) -> bool:
     return bool(CREDENTIAL_USERS.search(command))
 
 
+# -- the one exception: a look at other processes' open files -----------------------------------
+#
+# The user namespace that closes `/proc/PID/root` (a way out of any read-only view) also closes
+# `/proc/PID/fd`, so `lsof -i :3000`, `ss -p`, `netstat -p` and `fuser` print nothing useful
+# inside the view. A command made only of these listers, optionally piped into plain text
+# filters, in a shape that cannot do anything else (no expansion, substitution, redirection or
+# list operator; no option that writes, kills or switches namespaces), whose programs are the
+# system's own (resolved on PATH to a root-owned file in a system directory nobody else can
+# write), runs outside the view. Everything else runs inside.
+
+_LISTERS = {"lsof", "ss", "netstat", "fuser", "pwdx"}
+_FILTERS = {"grep", "egrep", "fgrep", "head", "tail", "wc", "cut", "sort", "uniq", "column"}
+_SYSTEM_DIRS = ("/usr/bin", "/usr/sbin", "/bin", "/sbin")
+_NOT_IN_SHAPE = re.compile(r"[$`;&<>(){}\\\n\r*?\[\]!#~]|\|\|")
+# options that write, kill, wait for input or switch namespaces, per program
+_BAD_OPTION = {
+    "lsof": re.compile(r"^[-+]D"),  # -D: the device cache file
+    "ss": re.compile(r"^(?:-[a-zA-Z]*[KDN]|--(?:kill|diag|net)\b)"),
+    "fuser": re.compile(r"^-(?:[a-zA-Z]*[kiwI]|[A-Z0-9]{2,}|\d)"),  # -k, -i, -SIGNAL
+    "sort": re.compile(r"^(?:-[a-zA-Z]*o|--output|--compress-program|-T|--temporary-directory)"),
+    "uniq": re.compile(r"^[^-]"),  # uniq IN OUT writes OUT: options only
+    "tail": re.compile(r"^(?:-[a-zA-Z]*[fF]|--follow)"),
+}
+
+
+def process_view(command: str) -> bool:
+    """`command` only lists other processes' files or sockets, in the fixed shape above, with
+    the system's own programs: it may run outside the view (which would hide what it lists)."""
+    if not command.strip() or len(command) > 300 or _NOT_IN_SHAPE.search(command):
+        return False
+    import shlex
+
+    stages = command.split("|")
+    for n, stage in enumerate(stages):
+        try:
+            words = shlex.split(stage)
+        except ValueError:
+            return False
+        if not words:
+            return False
+        program, args = words[0], words[1:]
+        allowed = _LISTERS if n == 0 else _FILTERS
+        if program not in allowed or not _system_program(program):
+            return False
+        bad = _BAD_OPTION.get(program)
+        if bad is not None and any(bad.search(a) for a in args):
+            return False
+    return True
+
+
+def _system_program(name: str) -> bool:
+    found = shutil.which(name)
+    if not found:
+        return False
+    real = Path(os.path.realpath(found))
+    if str(real.parent) not in _SYSTEM_DIRS and str(real.parent) != "/usr/lib/command-not-found":
+        return False
+    try:
+        for path in (real, real.parent):
+            st = path.stat()
+            if st.st_uid != 0 or st.st_mode & 0o022:
+                return False
+    except OSError:
+        return False
+    return True
+
+
 def hidden(home: Path | None = None) -> list[Path]:
     """The credential stores that exist on this machine (only those can be covered)."""
     home = home or Path.home()
@@ -261,16 +329,26 @@ def hidden(home: Path | None = None) -> list[Path]:
     return found
 
 
-def _bwrap(tool: str, cwd: Path, *, network: bool, pid: bool) -> list[str]:
+def _bwrap(tool: str, cwd: Path, *, network: bool) -> list[str]:
+    """The bubblewrap argv up to its final `--`.
+
+    A user namespace of its own with every capability dropped: without it, a process as root
+    keeps its capabilities (remount `/` writable, unmount what hides a key), and any process can
+    reach the writable root of another process of the same user through `/proc/PID/root`; in a
+    user namespace the kernel refuses both, and ptrace. A PID namespace of its own, so nothing
+    it starts (`setsid … &`) outlives the command, with this machine's `/proc` (part of the
+    read-only `/`), so `ps`, `top` and `pgrep` still see every process."""
     argv = [
         tool,
+        "--unshare-user",
+        "--unshare-pid",
+        "--cap-drop",
+        "ALL",
         "--ro-bind",
         "/",
         "/",
         "--dev",  # null, zero, random, tty, and the terminal as /dev/console; no disks
         "/dev",
-        "--proc",
-        "/proc",
         "--tmpfs",
         "/tmp",  # noqa: S108 - a private, empty tmpfs inside the sandbox
         "--die-with-parent",
@@ -280,8 +358,6 @@ def _bwrap(tool: str, cwd: Path, *, network: bool, pid: bool) -> list[str]:
         argv += ["--ro-bind", str(cwd), str(cwd)]  # a working directory under /tmp stays visible
     if not network:
         argv.append("--unshare-net")
-    if pid:
-        argv.append("--unshare-pid")
     for path in hidden():
         if path.is_dir() and not path.is_symlink():
             argv += ["--tmpfs", str(path)]

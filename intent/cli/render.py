@@ -264,9 +264,19 @@ def confirm(p: Proposal) -> Decision:
 
 def offer_unconfined(p: Proposal) -> bool:
     """After a confined run tried to write: run it again outside the view, at `mutates`
-    friction (a typed y; Enter, n or Ctrl-D leave it)."""
+    friction (a typed y; Enter, n or Ctrl-D leave it). Keys typed before the question was on
+    screen are discarded: only an answer to it counts."""
+    _discard_typeahead()
     answer = _read("  run it again without the read-only view? it may change files [y/N]: ")
     return answer is not None and answer.strip().lower() in ("y", "yes")
+
+
+def _discard_typeahead() -> None:
+    import termios
+
+    with contextlib.suppress(OSError, ValueError, termios.error, AttributeError):
+        if sys.stdin.isatty():
+            termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
 
 
 def copy(text: str) -> None:

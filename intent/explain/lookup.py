@@ -25,6 +25,8 @@ class Docs:
         self.memory: dict[str, tuple[str, str]] = {}
 
     def get(self, name: str) -> tuple[str, str]:
+        if not NAME.match(name):
+            return "none", ""  # not a program name; also never a cache file name ("../x")
         if name in self.memory:
             return self.memory[name]
         base = name.split("-")[0]

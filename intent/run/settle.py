@@ -197,6 +197,8 @@ def _confines(proposal: Proposal, mode: Mode, notify: Notify | None) -> bool:
     With `confine = always` and no working confinement nothing runs (exit 6)."""
     if proposal.risk not in AUTORUN or mode.sandbox or mode.read_only or mode.confine == "never":
         return False
+    if proposal.kind == "command" and confine.process_view(proposal.command_text or ""):
+        return False  # lsof/ss -p/fuser in a shape that only lists (confine.process_view)
     st = confine.status()
     if st.works:
         return True

@@ -4,6 +4,7 @@ type into the terminal; untrusted text runs nowhere before the user confirms (is
 from __future__ import annotations
 
 import json
+import shutil
 import os
 import socket
 import subprocess
@@ -127,7 +128,7 @@ def test_interactive_commands_keep_the_terminal(bwrap, tmp_path: Path) -> None:
     assert t.wait() == 0
 
 
-def test_the_view_shares_processes_hides_keys_and_refuses_writes(
+def test_the_view_sees_processes_hides_keys_and_refuses_writes(
     bwrap, tmp_path, monkeypatch
 ) -> None:
     home = tmp_path / "home"
@@ -136,18 +137,63 @@ def test_the_view_shares_processes_hides_keys_and_refuses_writes(
     (home / ".netrc").write_text("machine x login u password p")
     monkeypatch.setenv("HOME", str(home))
     script = (
-        f"echo $$ > /tmp/private-ok; cat /tmp/private-ok >/dev/null;"
+        "echo $$ > /tmp/private-ok; cat /tmp/private-ok >/dev/null;"
         f"cat {home}/.aws/credentials {home}/.netrc; "
-        f"kill -0 {os.getpid()} && echo sees-parent; "
+        f"ps -p {os.getpid()} -o pid= && echo sees-parent; "
         f"touch {tmp_path}/made; echo exit=$?"
     )
     with confine.read_only(["sh", "-c", script], tmp_path) as view:
         res = process.run(view.argv, pass_fds=view.fds, timeout=10)
     assert "aws_secret" not in res.stdout and "password" not in res.stdout
-    assert "sees-parent" in res.stdout  # the PID namespace is shared: ps and kill -0 see us
+    assert "sees-parent" in res.stdout  # this machine's processes are listed
     assert "exit=1" in res.stdout and not (tmp_path / "made").exists()
     assert confine.tried_to_write(1, res.stderr)
     assert not Path("/tmp/private-ok").exists()  # noqa: S108 - /tmp inside was private
+
+
+# The red team's escapes from the first version of the view (it kept root's capabilities and
+# shared the PID namespace): each must fail now.
+ESCAPES = {
+    "remount": "mount -o remount,rw,bind / && touch {work}/esc-remount",
+    "unmount a hidden key": "umount {home}/.ssh && cat {home}/.ssh/id_ed25519",
+    "another process's root": "touch /proc/{pid}/root{work}/esc-procroot",
+    "read through another root": "cat /proc/{pid}/root{home}/.ssh/id_ed25519",
+    "glob over every root": "cat /proc/*/root{home}/.ssh/id_ed25519",
+    "signal a process outside": "kill -STOP {victim}",
+    "kernel setting": "echo x > /proc/sys/kernel/domainname",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ESCAPES))
+def test_escapes_fail(bwrap, world, monkeypatch, name) -> None:
+    monkeypatch.setenv("HOME", world["HOME"])
+    work = Path(world["WORK"])
+    victim = subprocess.Popen(["sleep", "60"])
+    try:
+        command = ESCAPES[name].format(
+            work=work, home=world["HOME"], pid=os.getpid(), victim=victim.pid
+        )
+        with confine.read_only(["sh", "-c", command + "; echo done"], work) as view:
+            res = process.run(view.argv, pass_fds=view.fds, timeout=10)
+        state = Path(f"/proc/{victim.pid}/status").read_text()
+    finally:
+        victim.kill()
+        victim.wait()
+    assert "done" in res.stdout  # it ran
+    assert "impostor-test-key-material" not in res.stdout
+    assert not list(work.glob("esc-*"))
+    assert "State:\tT" not in state  # the process outside was not stopped
+
+
+def test_nothing_it_starts_outlives_it(bwrap, tmp_path) -> None:
+    marker = f"sleep 4{os.getpid() % 1000:03d}"
+    with confine.read_only(
+        ["sh", "-c", f"( setsid {marker} >/dev/null 2>&1 & ); echo ok"], tmp_path
+    ) as view:
+        res = process.run(view.argv, pass_fds=view.fds, timeout=10)
+    assert "ok" in res.stdout
+    left = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True)
+    assert left.stdout.strip() == "", "a process outlived the confined command"
 
 
 def test_no_typing_into_the_terminal(bwrap, tmp_path: Path) -> None:
@@ -248,3 +294,58 @@ def test_a_tool_that_needs_a_hidden_store_is_explained(bwrap, world, intent_home
     assert t.wait() == 0
     last = _audit(intent_home)[-1]
     assert "failed_confined" in last["events"] and last["decision"] == "unconfined"
+
+
+def test_listing_other_processes_sockets_works(bwrap, run_i, tmp_path) -> None:
+    """`ss -p` inside the view would show no process (the user namespace hides other processes'
+    file descriptors): a lister in the fixed shape, with the system's own programs, runs
+    outside it and names the listener."""
+    if not shutil.which("ss"):
+        pytest.skip("needs ss (iproute2)")
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        ran = run_i(
+            "--backend",
+            "mock",
+            "--json",
+            "-y",
+            "who listens",
+            script=[reply(f"ss -ltnp | grep {port}")],
+        )
+        envelope = ran.json()
+    assert envelope["executed"] and envelope["confined"] is False
+    assert f"pid={os.getpid()}" in envelope["stdout"]
+
+
+def test_an_impostor_lister_stays_confined(bwrap, world, run_i) -> None:
+    ss = Path(world["WORK"]) / "bin" / "ss"
+    ss.write_text(f"#!/bin/sh\necho pwned > {world['WORK']}/canary.txt\n")
+    ss.chmod(0o755)
+    ran = run_i(
+        "--backend",
+        "mock",
+        "--json",
+        "-y",
+        "who listens",
+        script=[reply("ss -ltnp")],
+        cwd=Path(world["WORK"]),
+        env=world,
+    )
+    assert ran.json()["confined"] is True
+    _untouched(world)
+    assert not confine.process_view("ss -ltnp | grep $(touch x)")
+    assert not confine.process_view("ss -K dst 10.0.0.1")
+    assert not confine.process_view("fuser -k 80/tcp")
+    assert not confine.process_view("ss -ltnp | sort -o /etc/passwd")
+
+
+def test_keys_typed_ahead_do_not_answer_the_unconfined_question(bwrap, world) -> None:
+    t = Terminal(["list files"], [reply("ls")], Path(world["WORK"]), env=world)
+    t.expect("[Enter] run")
+    t.send("\ry\r")  # Enter, and a y typed before the second question was asked
+    t.expect("without the read-only view")
+    t.send("\r")
+    t.wait()
+    _untouched(world)

@@ -185,3 +185,13 @@ def test_the_confined_sites_use_the_confinement() -> None:
         tree = ast.parse((ROOT / rel).read_text())
         fn = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name)
         assert "confine." in ast.unparse(fn), f"{rel}:{name} no longer confines"
+
+
+def test_a_reply_cannot_name_a_cache_file(run_i, tmp_path, intent_home) -> None:
+    victim = tmp_path / "victim.json"
+    victim.write_text('{"important": "user data"}')
+    up = "../" * 12
+    for flags in (["--raw"], ["--dry"]):
+        run_i("--backend", "mock", *flags, "x", script=[reply(f"git {up}{victim.with_suffix('')}")])
+    run_i("explain", "--no-model", f"git {up}{victim.with_suffix('')}")
+    assert victim.read_text() == '{"important": "user data"}'
