@@ -4,8 +4,8 @@ type into the terminal; untrusted text runs nowhere before the user confirms (is
 from __future__ import annotations
 
 import json
-import shutil
 import os
+import shutil
 import socket
 import subprocess
 import sys
