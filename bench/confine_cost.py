@@ -67,11 +67,14 @@ def main() -> int:
             "added_ms": round(boxed - plain, 1),
             "runs": args.runs,
         }
-        print(f"{name:9} unconfined {plain:6.1f} ms  confined {boxed:6.1f} ms  "
-              f"added {boxed - plain:5.1f} ms  (median of {args.runs}; {command})")
+        print(
+            f"{name:9} unconfined {plain:6.1f} ms  confined {boxed:6.1f} ms  "
+            f"added {boxed - plain:5.1f} ms  (median of {args.runs}; {command})"
+        )
     if args.json:
-        args.json.write_text(json.dumps({"tool": st.reason, "cpus": os.cpu_count(),
-                                         "results": results}, indent=2))
+        args.json.write_text(
+            json.dumps({"tool": st.reason, "cpus": os.cpu_count(), "results": results}, indent=2)
+        )
     return 0
 
 

@@ -7,33 +7,18 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from intent import process
 from intent.app import servers, wiring
+from intent.app.checks import Check
 from intent.errors import IntentError
 from intent.llamacpp import find as runtime
 from intent.llamacpp import gguf
 from intent.models import catalog as models
+from intent.reply import schema
 from intent.settings import config as config_mod
 from intent.settings import paths, shell
-from intent.turn import schema
-
-
-@dataclass
-class Check:
-    name: str
-    ok: bool
-    detail: str
-    fix: str | None = None
-    optional: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d.pop("optional")
-        return d
 
 
 def _existing(path: Path) -> Path:

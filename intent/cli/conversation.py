@@ -5,15 +5,19 @@ is the ask use case's, in app/ask.py)."""
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from intent.cli import render
 from intent.errors import IntentError
 from intent.redact import redact
 from intent.turn import engine
 
-if TYPE_CHECKING:
-    from intent.cli.ask import AskOptions
+
+class AskOptions(Protocol):
+    """The flags this module reads (cli/ask.AskOptions has them)."""
+
+    quiet: bool
+    verbose: bool
 
 
 def drive(

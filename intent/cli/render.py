@@ -12,9 +12,9 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from intent.cli import partial
 from intent.run import clipboard
 from intent.run.settle import Decision
-from intent.turn import partial
 from intent.turn.engine import Proposal
 from intent.vocab import Risk
 

@@ -57,7 +57,7 @@ class AnswerCache:
             return None
         if time.time() - data.get("saved", 0) > TTL_S or not isinstance(data.get("reply"), dict):
             return None
-        from intent.turn import schema
+        from intent.reply import schema
 
         try:
             return schema.validate(data["reply"])

@@ -13,7 +13,7 @@ from fake_llm import streamed
 
 from intent.backends.openai_compat import OpenAICompat, normalise_base_url
 from intent.errors import BackendUnavailable
-from intent.turn.schema import RESPONSE_SCHEMA
+from intent.reply.schema import RESPONSE_SCHEMA
 
 ANSWER = '{"stdout_to_user": "hi"}'
 NOW = 1_700_000_000.0
