@@ -39,9 +39,10 @@ from intent.backends.one_shot import OneShot  # noqa: E402
 from intent.errors import IntentError  # noqa: E402
 from intent.llamacpp import find as runtime  # noqa: E402
 from intent.models import catalog as models  # noqa: E402
+from intent.reply import schema  # noqa: E402
 from intent.settings import paths  # noqa: E402
 from intent.settings.config import Config  # noqa: E402
-from intent.turn import prompt, schema, tools  # noqa: E402
+from intent.turn import prompt, tools  # noqa: E402
 from intent.turn.engine import Engine  # noqa: E402
 
 

@@ -43,8 +43,16 @@ def run(
     env: Mapping[str, str] | None = None,
     cwd: Path | str | None = None,
     stdin_text: str | None = None,
+    pass_fds: Sequence[int] = (),
+    output_cap: int | None = None,
 ) -> Result:
-    """Run a program to completion and capture its output. Missing programs raise OSError."""
+    """Run a program to completion and capture its output. Missing programs raise OSError.
+    `pass_fds` stay open in the child (a confinement's seccomp program); with `output_cap` the
+    program is killed once it has printed that many bytes (a confined `--help` may not flood)."""
+    if output_cap is not None:
+        return _run_capped(
+            argv, timeout=timeout, env=env, cwd=cwd, pass_fds=pass_fds, cap=output_cap
+        )
     try:
         proc = subprocess.run(
             list(argv),
@@ -57,10 +65,61 @@ def run(
             env=dict(env) if env is not None else None,
             cwd=cwd,
             start_new_session=True,
+            pass_fds=tuple(pass_fds),
         )
     except subprocess.TimeoutExpired as exc:
         return Result(tuple(argv), -9, _text(exc.stdout), _text(exc.stderr), timed_out=True)
     return Result(tuple(argv), proc.returncode, proc.stdout, proc.stderr)
+
+
+def _run_capped(
+    argv: Sequence[str],
+    *,
+    timeout: float,
+    env: Mapping[str, str] | None,
+    cwd: Path | str | None,
+    pass_fds: Sequence[int],
+    cap: int,
+) -> Result:
+    import selectors
+
+    proc = subprocess.Popen(
+        list(argv),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(env) if env is not None else None,
+        cwd=cwd,
+        start_new_session=True,
+        pass_fds=tuple(pass_fds),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    buffers = {proc.stdout: bytearray(), proc.stderr: bytearray()}
+    deadline = time.monotonic() + timeout
+    timed_out = False
+    with selectors.DefaultSelector() as sel:
+        for stream in buffers:
+            sel.register(stream, selectors.EVENT_READ)
+        while sel.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                break
+            for key, _ in sel.select(left):
+                chunk = os.read(key.fd, 65536)
+                if not chunk:
+                    sel.unregister(key.fileobj)
+                    continue
+                buffers[key.fileobj].extend(chunk)  # type: ignore[index]
+            if sum(map(len, buffers.values())) > cap:
+                break
+    if proc.poll() is None:
+        kill_group(proc, grace=0.2)
+    proc.wait()
+    for stream in buffers:
+        stream.close()
+    out, err = (bytes(b[:cap]).decode(errors="replace") for b in buffers.values())
+    return Result(tuple(argv), -9 if timed_out else proc.returncode, out, err, timed_out=timed_out)
 
 
 def stream(
@@ -241,6 +300,7 @@ def run_user_command(
     stdin_data: bytes | None = None,
     capture_stdout: bool = False,
     cwd: Path | str | None = None,
+    pass_fds: Sequence[int] = (),
 ) -> CommandOutcome:
     """Run the confirmed command in its own process group with inherited stdio.
 
@@ -257,6 +317,7 @@ def run_user_command(
         stderr=subprocess.PIPE,
         cwd=cwd,
         process_group=0,
+        pass_fds=tuple(pass_fds),
     )
     restore = _hand_terminal_to(proc.pid)
     tail = bytearray()

@@ -5,6 +5,16 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
+# bubblewrap: the confinement of what runs unasked is tested with the real thing (issue 23)
+if ! command -v bwrap >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> installing bubblewrap"
+    apt-get install -y -qq bubblewrap >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq bubblewrap >/dev/null; }
+  else
+    echo "==> note: bubblewrap (bwrap) is missing; the confinement tests will fail (apt-get install bubblewrap)"
+  fi
+fi
 # real bash, zsh and fish for the live shell tests (tests/cli/test_live_shell.py)
 shells=$(for s in bash zsh fish; do command -v "$s" >/dev/null || printf '%s ' "$s"; done)
 if [ -n "$shells" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

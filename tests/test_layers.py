@@ -90,3 +90,88 @@ def test_the_checks_see_what_they_forbid() -> None:
     assert _prints(ast.parse("print(1)\ntyper.echo(2)\nsys.stderr.buffer.write(b'')\nx = input()"))
     assert len(_spawns(ast.parse("import subprocess\nos.execvp('a', [])\nos.system('x')"))) == 3
     assert _prints(_modules()["cli/render.py"]) and _spawns(_modules()["process.py"])
+
+
+# The house's floors, lowest first: a package may import from its own floor or those below,
+# never from above. `reply` (the model contract) sits below both `turn` and `backends`, so the
+# two cannot import each other again.
+FLOORS = [
+    {
+        "__init__",
+        "errors",
+        "vocab",
+        "process",
+        "redact",
+        "digest",
+        "confine",
+        "reply",
+        "guard",
+        "safety",
+    },
+    {"settings", "models", "llamacpp", "explain"},
+    {"backends"},
+    {"turn"},
+    {"run"},
+    {"app"},
+    {"cli", "__main__"},
+]
+
+
+def _package(rel: str) -> str:
+    first = rel.split("/")[0]
+    return first.removesuffix(".py")
+
+
+def _floor(package: str) -> int:
+    return next(n for n, floor in enumerate(FLOORS) if package in floor)
+
+
+def _imports(tree: ast.AST) -> set[str]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("intent"):
+            parts = node.module.split(".")
+            found |= {parts[1]} if len(parts) > 1 else {a.name for a in node.names}
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("intent.")}
+    return found
+
+
+def test_no_package_imports_from_a_floor_above_it() -> None:
+    upward = []
+    for rel, tree in _modules().items():
+        here = _package(rel)
+        for target in _imports(tree):
+            if target in ("__version__",):
+                continue
+            if _floor(target) > _floor(here):
+                upward.append(f"{rel} imports intent.{target}")
+    assert upward == []
+
+
+def test_no_two_files_import_each_other() -> None:
+    modules = {
+        "intent." + rel.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+        for rel in _modules()
+    }
+    names = {}
+    for rel, tree in _modules().items():
+        dotted = "intent." + rel.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+        targets = set()
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.startswith("intent")
+            ):
+                # `from intent.guard import parser` imports the module intent.guard.parser (and
+                # runs the package's __init__, which is not a circle of files)
+                subs = {f"{node.module}.{a.name}" for a in node.names}
+                targets |= (subs & modules) or {node.module}
+            elif isinstance(node, ast.Import):
+                targets |= {a.name for a in node.names}
+        names[dotted] = targets
+    circles = sorted(
+        f"{a} <-> {b}" for a in names for b in names[a] if b in names and a < b and a in names[b]
+    )
+    assert circles == []

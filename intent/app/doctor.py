@@ -7,33 +7,18 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from intent import process
 from intent.app import servers, wiring
+from intent.app.checks import Check
 from intent.errors import IntentError
 from intent.llamacpp import find as runtime
 from intent.llamacpp import gguf
 from intent.models import catalog as models
+from intent.reply import schema
 from intent.settings import config as config_mod
 from intent.settings import paths, shell
-from intent.turn import schema
-
-
-@dataclass
-class Check:
-    name: str
-    ok: bool
-    detail: str
-    fix: str | None = None
-    optional: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d.pop("optional")
-        return d
 
 
 def _existing(path: Path) -> Path:
@@ -240,14 +225,39 @@ def check_trust(p: paths.Paths) -> Check:
     )
 
 
-def check_sandbox() -> Check:
-    tool = "sandbox-exec" if sys.platform == "darwin" else "bwrap"
-    where = shutil.which(tool)
+def check_sandbox(cfg: config_mod.Config | None = None) -> Check:
+    """The confinement: whether what runs unasked (Enter, -y) runs in the read-only view here,
+    which the `confine` setting makes of it, and how to fix it when it does not work."""
+    from intent import confine
+
+    mode = cfg.get("confine") if cfg is not None else "auto"
+    st = confine.status()
+    if mode == "never":
+        return Check(
+            "confinement",
+            True,
+            "off (confine = never): Enter and -y run unconfined",
+            "i config set confine auto",
+            optional=True,
+        )
+    if st.works:
+        return Check(
+            "confinement",
+            True,
+            f"{st.reason}: Enter and -y run in a read-only view (confine = {mode})",
+        )
+    if mode == "always":
+        return Check(
+            "confinement",
+            False,
+            f"{st.reason}; confine = always, so nothing runs unasked (exit 6)",
+            st.fix or None,
+        )
     return Check(
-        "sandbox",
-        True,
-        f"{tool} at {where}" if where else f"{tool} not installed (needed only for --sandbox)",
-        None if where else "apt-get install bubblewrap",
+        "confinement",
+        False,
+        f"{st.reason}; Enter and -y run unconfined (confine = auto)",
+        st.fix or None,
         optional=True,
     )
 
@@ -339,7 +349,7 @@ def run(*, quick: bool, fix: bool, on_check: Callable[[Check], None] | None = No
 
         for c in doctor_remote.checks(choice, p, cfg, quick=quick):
             add(c)
-        add(check_sandbox())
+        add(check_sandbox(cfg))
         add(check_shell())
         return checks
     add(check_binary(runtime.SERVER, p, cfg))
@@ -347,7 +357,7 @@ def run(*, quick: bool, fix: bool, on_check: Callable[[Check], None] | None = No
     add(check_model(p, cfg))
     add(check_resources(p, cfg))
     add(check_stale(p, fix))
-    add(check_sandbox())
+    add(check_sandbox(cfg))
     add(check_trust(p))
     add(check_shell())
     if not quick:

@@ -9,12 +9,12 @@ import time
 from typing import TYPE_CHECKING
 
 from intent.app import servers
-from intent.app.doctor import Check
+from intent.app.checks import Check
 from intent.app.wiring import Choice
 from intent.errors import IntentError
+from intent.reply import schema
 from intent.settings import config as config_mod
 from intent.settings import paths
-from intent.turn import schema
 
 if TYPE_CHECKING:
     from intent.backends.openai_compat import OpenAICompat

@@ -75,6 +75,8 @@ class Turn:
     settled: bool = False  # settle returned (the turn was not cut short while deciding/running)
     ran_in: str | None = None  # the calling shell that took the command (`i shell-init`)
     revisions: list[str] = field(default_factory=list)
+    confined: bool = False  # the command ran in the read-only view (intent/confine.py)
+    events: list[str] = field(default_factory=list)  # "tried_to_write": the view stopped a write
     status: str | None = None
     exit_code: int | None = None
     outcome: CommandOutcome | None = None
@@ -112,6 +114,9 @@ class Turn:
             rec["outcome"] = "handed" if self.ran_in else "finished"
             if self.revisions:
                 rec["revisions"] = self.revisions
+            rec["confined"] = self.confined
+        if self.events:
+            rec["events"] = self.events
         if self.ran_in:
             rec["ran_in"] = self.ran_in
         elif self.exit_code is not None:
@@ -160,5 +165,8 @@ class Turn:
             obj["executed"] = self.outcome is not None
             if self.outcome is not None:
                 obj["stdout"] = self.outcome.stdout or ""
+                obj["confined"] = self.confined
+                if self.events:
+                    obj["events"] = self.events
         encoded: dict[str, Any] = redact_obj(audit.encodable_obj(obj))
         return encoded

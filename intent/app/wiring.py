@@ -137,6 +137,7 @@ def build_backend(
     snaps = None
     if snapshots and config.get("kv_snapshot"):
         from intent.backends import snapshot
+        from intent.turn import prompt
 
-        snaps = snapshot.prepare(options, paths, config, model, probe)
+        snaps = snapshot.prepare(options, paths, config, model, probe, prompt.system_message())
     return LlamaServer(options, paths, snapshots=snaps), model.id

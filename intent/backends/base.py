@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -70,3 +71,13 @@ class Defaults:
 
     def prestart(self) -> None:
         return None
+
+
+_LOOP = re.compile(r"(.{1,16}?)\1+$", re.S)
+
+
+def looping(text: str, span: int = 96) -> bool:
+    """Whether the text ends in one short unit repeated over at least `span` characters
+    (`_test_test_test…`): a small model stuck in a loop, not a command anyone writes."""
+    match = _LOOP.search(text[-4 * span :])
+    return match is not None and len(match.group(0)) >= span

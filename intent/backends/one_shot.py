@@ -18,7 +18,7 @@ from intent import process
 from intent.backends import extract
 from intent.backends.base import DRY_LAST_N, DRY_MULTIPLIER, Completion, Defaults
 from intent.errors import BackendUnavailable
-from intent.turn import grammar
+from intent.reply import grammar
 
 
 def _constraint(schema: dict[str, Any]) -> list[str]:

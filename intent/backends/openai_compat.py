@@ -19,10 +19,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from intent.backends import capability, extract
-from intent.backends.base import DRY_LAST_N, DRY_MULTIPLIER, Completion, Defaults
-from intent.backends.llama_server import constraint, looping
+from intent.backends.base import DRY_LAST_N, DRY_MULTIPLIER, Completion, Defaults, looping
 from intent.backends.retry import RETRY_STATUSES, Backoff, BudgetSpent
 from intent.errors import BackendUnavailable
+from intent.reply.grammar import constraint
 
 # A constrained request a server refuses (400/422) is sent again in the next, looser mode.
 FALLBACK = {"grammar": "json_schema", "json_schema": "json_object", "json_object": "text"}

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from intent.errors import BackendUnavailable
 from intent.llamacpp import gguf
+from intent.reply import schema
 from intent.settings.config import Config
 from intent.settings.paths import Paths
-from intent.turn import prompt, schema
 
 if TYPE_CHECKING:
     from intent.backends.llama_server import LlamaServer, ServerOptions
@@ -182,9 +182,15 @@ def prune(directory: Path, max_bytes: int, *, keep: Path | None = None) -> None:
 
 
 def prepare(
-    options: ServerOptions, paths: Paths, config: Config, model: Resolved, probe: Probe
+    options: ServerOptions,
+    paths: Paths,
+    config: Config,
+    model: Resolved,
+    probe: Probe,
+    system_prompt: str,
 ) -> Snapshots | None:
-    """Decide from the GGUF header whether snapshots can work; adjust the server's flags."""
+    """Decide from the GGUF header whether snapshots can work; adjust the server's flags.
+    `system_prompt` is the byte-stable system message the snapshot holds (turn/prompt.py)."""
     try:
         header = gguf.read_header(options.model)
     except (OSError, gguf.NotGGUF):
@@ -206,7 +212,7 @@ def prepare(
         build_id=build_identity(options.binary, probe),
         ctx_size=options.ctx_size,
         cache_flags=[*cache_flags, *(a for a in options.load_args if a == "--no-repack")],
-        system_prompt=prompt.system_message(),
+        system_prompt=system_prompt,
         response_schema=schema.RESPONSE_SCHEMA,
     )
     return Snapshots(

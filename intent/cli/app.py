@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from intent.cli import SUBCOMMANDS, render, version_text
+from intent.errors import IntentError
 
 COMMANDS_EPILOG = (
     "Commands: i explain CMD · i doctor · i model list|pull|use|show|rm|where · "
@@ -150,6 +151,11 @@ def dispatch(args: list[str]) -> int:
         target(args=prog_args, prog_name="i", standalone_mode=True)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except IntentError as exc:  # the one boundary: every command's error, its message and code
+        render.error(exc.message, exc.hint)
+        if exc.detail and ("-v" in args or "--verbose" in args):
+            render.note(render.visible(exc.detail, newlines=True))
+        return exc.exit_code
     except KeyboardInterrupt:
         render.note("i: interrupted.")
         return 130

@@ -10,7 +10,7 @@ import typer
 
 from intent import process
 from intent.cli import render
-from intent.errors import IntentError, UsageError
+from intent.errors import IntentError
 from intent.settings import paths
 from intent.settings.config import KEYS, Config
 
@@ -21,18 +21,11 @@ def _config() -> Config:
     return Config(paths.resolve().config_file)
 
 
-def _fail(exc: IntentError) -> typer.Exit:
-    render.error(exc.message, exc.hint)
-    return typer.Exit(exc.exit_code)
-
-
 @app.command("get")
 def get(key: str) -> None:
     """Print one key's effective value."""
     if key not in KEYS:
-        raise _fail(
-            IntentError(f"unknown config key {key!r}; valid keys: {', '.join(KEYS)}")
-        ) from None
+        raise IntentError(f"unknown config key {key!r}; valid keys: {', '.join(KEYS)}")
     value = _config().get(key)
     render.echo(str(value).lower() if isinstance(value, bool) else value)
 
@@ -41,31 +34,20 @@ def get(key: str) -> None:
 def set_(key: str, value: str) -> None:
     """Set a key; the key and the value's type are checked."""
 
-    try:
-        stored = _config().set(key, value)
-    except UsageError as exc:
-        raise _fail(exc) from None
-    except IntentError as exc:
-        raise _fail(exc) from None
+    stored = _config().set(key, value)
     render.echo(f"{key} = {stored}")
 
 
 @app.command("unset")
 def unset(key: str) -> None:
     """Remove a key so its default applies again."""
-    try:
-        _config().unset(key)
-    except IntentError as exc:
-        raise _fail(exc) from None
+    _config().unset(key)
 
 
 @app.command("list")
 def list_(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Every key with its effective value and where it came from."""
-    try:
-        cfg = _config()
-    except IntentError as exc:
-        raise _fail(exc) from None
+    cfg = _config()
     if json_out:
         render.emit_json(cfg.as_dict())
         return

@@ -1,19 +1,23 @@
-"""The proposal as a conversation: drive the engine behind a spinner with the streamed
-command previewed, and revise a proposal on the same backend (the `r` key)."""
+"""The proposal as a conversation on the terminal: drive the engine behind a spinner with the
+streamed command previewed, and show the answer to a revision (the `r` key; the revision itself
+is the ask use case's, in app/ask.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from intent.cli import render
-from intent.errors import InvalidReply, Refused
+from intent.errors import IntentError
 from intent.redact import redact
 from intent.turn import engine
-from intent.turn import prompt as prompt_mod
 
-if TYPE_CHECKING:
-    from intent.cli.ask import AskOptions
+
+class AskOptions(Protocol):
+    """The flags this module reads (cli/ask.AskOptions has them)."""
+
+    quiet: bool
+    verbose: bool
 
 
 def drive(
@@ -42,33 +46,16 @@ def drive(
             preview.spinner = None
 
 
-def messages_for(
-    prompt_text: str, ctx: prompt_mod.RequestContext, history: list[dict[str, str]] | None
-) -> list[dict[str, str]]:
-    return [
-        {"role": "system", "content": prompt_mod.system_message(ctx)},
-        *(history or []),
-        {"role": "user", "content": prompt_mod.user_message(prompt_text, ctx)},
-    ]
-
-
-def revise(
-    eng: engine.Engine,
-    current: engine.Proposal,
-    feedback: str,
-    preview: render.Preview,
-    opts: AskOptions,
-) -> engine.Proposal | None:
-    """The `r` key: the same conversation, one more turn, on the same backend. A reply that is
-    not a new command is shown and the current proposal stays."""
-    try:
-        revised = drive(eng.revise(current, feedback), "revising…", preview, opts)
-    except (InvalidReply, Refused) as exc:
-        render.error(exc.message, "The proposal is unchanged.")
-        return None
+def show_revision(
+    revised: engine.Proposal | None, error: IntentError | None, opts: AskOptions
+) -> None:
+    """The `r` key's answer: a new proposal with its risk, or why the current one stays."""
+    if error is not None or revised is None:
+        render.error(error.message if error else "no answer", "The proposal is unchanged.")
+        return
     if revised.kind in ("command", "script"):
         render.proposal(revised, quiet=opts.quiet)
-        return revised
+        return
     text = {
         "inform": revised.reply.get("stdout_to_user"),
         "clarify": revised.reply.get("clarifying_question"),
@@ -77,7 +64,6 @@ def revise(
     shown = render.visible(text or "", newlines=True)
     render.note(f"? {shown}" if revised.kind == "clarify" else f"  {shown}")
     render.note("  (the proposal is unchanged)")
-    return None
 
 
 def verbose(event: Any) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from intent.app import doctor as doctor_mod
+from intent.app.checks import Check
 from intent.cli import render
 
 
@@ -20,7 +21,7 @@ def doctor(
 ) -> None:
     """Diagnose the install and print a fix for every problem."""
 
-    def show(c: doctor_mod.Check) -> None:
+    def show(c: Check) -> None:
         mark = render.paint("✓", "32") if c.ok else render.paint("✗", "31")
         render.echo(f"{mark} {c.name}: {c.detail}")
         if c.fix and (not c.ok or c.optional):

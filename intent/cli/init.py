@@ -13,7 +13,6 @@ import typer
 
 from intent.app import doctor
 from intent.cli import render
-from intent.errors import IntentError
 from intent.llamacpp import find as runtime
 from intent.llamacpp import install as runtime_install
 from intent.models import catalog as models
@@ -44,34 +43,30 @@ def init(
         steps.append(f"{label}: {time.monotonic() - started:.0f}s")
         return result
 
-    try:
-        entry, path, src = timed(
-            "model",
-            lambda: pull.pull(p, model, source=source, progress=render.progress_printer("model: ")),
+    entry, path, src = timed(
+        "model",
+        lambda: pull.pull(p, model, source=source, progress=render.progress_printer("model: ")),
+    )
+    cfg = Config(p.config_file)
+    if cfg.get("model") != entry.id:
+        cfg.set("model", entry.id)
+    found = runtime.find_binary(runtime.SERVER, p, cfg)
+    if found is not None and found.source != "managed" and os.access(found.path, os.X_OK):
+        runtime_note = f"runtime: {found.path} (found in {found.source}; nothing installed)"
+    else:
+        result = timed(
+            "runtime",
+            lambda: runtime_install.install(
+                p,
+                method=None,
+                host=runtime_install.Host.current(),
+                progress=render.progress_printer("runtime: "),
+                smoke_model=path,
+            ),
         )
-        cfg = Config(p.config_file)
-        if cfg.get("model") != entry.id:
-            cfg.set("model", entry.id)
-        found = runtime.find_binary(runtime.SERVER, p, cfg)
-        if found is not None and found.source != "managed" and os.access(found.path, os.X_OK):
-            runtime_note = f"runtime: {found.path} (found in {found.source}; nothing installed)"
-        else:
-            result = timed(
-                "runtime",
-                lambda: runtime_install.install(
-                    p,
-                    method=None,
-                    host=runtime_install.Host.current(),
-                    progress=render.progress_printer("runtime: "),
-                    smoke_model=path,
-                ),
-            )
-            runtime_note = (
-                f"runtime: {result.server} ({result.method}{', reused' if result.reused else ''})"
-            )
-    except IntentError as exc:
-        render.error(exc.message, exc.hint)
-        raise typer.Exit(exc.exit_code) from None
+        runtime_note = (
+            f"runtime: {result.server} ({result.method}{', reused' if result.reused else ''})"
+        )
     shell_name = Path(os.environ.get("SHELL", "")).name
     rc_note = "shell integration: not offered (unknown shell)"
     if shell_name in shell.SNIPPETS:

@@ -16,11 +16,6 @@ from intent.settings.config import Config
 app = typer.Typer(help="Manage GGUF models.", no_args_is_help=True)
 
 
-def _fail(exc: IntentError) -> typer.Exit:
-    render.error(exc.message, exc.hint)
-    return typer.Exit(exc.exit_code)
-
-
 def _current(p: paths.Paths) -> str:
     import os
 
@@ -38,14 +33,11 @@ def _server_models(p: paths.Paths, json_out: bool) -> bool:
 
     env = dict(os.environ)
     cfg = Config(p.config_file)
-    try:
-        choice = wiring.resolve_backend(None, p, cfg, env)
-        if choice.backend != "ollama":
-            return False
-        root, _ = ollama.host_url(env, cfg.get("ollama.base_url"))
-        found = ollama.installed(root)
-    except IntentError as exc:
-        raise _fail(exc) from None
+    choice = wiring.resolve_backend(None, p, cfg, env)
+    if choice.backend != "ollama":
+        return False
+    root, _ = ollama.host_url(env, cfg.get("ollama.base_url"))
+    found = ollama.installed(root)
     current = servers.remote_model(None, cfg, env, "ollama.model")[0]
     rows: list[dict[str, Any]] = [
         {
@@ -124,8 +116,6 @@ def pull_cmd(
         entry, path, src = pull.pull(
             p, ref, source=source, progress=render.progress_printer("model: "), force=force
         )
-    except IntentError as exc:
-        raise _fail(exc) from None
     except KeyboardInterrupt:
         render.error(
             "interrupted; no partial file was left in the models directory. Run the pull again to resume."
@@ -142,18 +132,15 @@ def pull_cmd(
 def use(ref: str) -> None:
     """Make a model the current one (pulls it first when needed)."""
     p = paths.resolve()
-    try:
-        if models.looks_like_path(ref):
-            path = str(models.require_gguf_path(ref))
-            Config(p.config_file).set("model", path)
-            render.echo(f"model = {path}")
-            return
-        entry = pull.lookup(p, ref)
-        if not models.model_path(p, entry).exists():
-            pull.pull(p, entry.id, progress=render.progress_printer("model: "))
-        Config(p.config_file).set("model", entry.id)
-    except IntentError as exc:
-        raise _fail(exc) from None
+    if models.looks_like_path(ref):
+        path = str(models.require_gguf_path(ref))
+        Config(p.config_file).set("model", path)
+        render.echo(f"model = {path}")
+        return
+    entry = pull.lookup(p, ref)
+    if not models.model_path(p, entry).exists():
+        pull.pull(p, entry.id, progress=render.progress_printer("model: "))
+    Config(p.config_file).set("model", entry.id)
     render.echo(f"model = {entry.id}")
 
 
@@ -167,13 +154,10 @@ def show(
     ref = ref or _current(p)
     entries = models.all_entries(p)
     if ref not in entries and models.looks_like_path(ref):
-        try:
-            _show_path(models.require_gguf_path(ref), json_out)
-        except IntentError as exc:
-            raise _fail(exc) from None
+        _show_path(models.require_gguf_path(ref), json_out)
         return
     if ref not in entries:
-        raise _fail(IntentError(f"unknown model {ref!r}; see `i model list`"))
+        raise IntentError(f"unknown model {ref!r}; see `i model list`")
     e = entries[ref]
     path = models.model_path(p, e)
     info = {
@@ -230,10 +214,7 @@ def rm(
     ] = False,
 ) -> None:
     """Delete a model's file."""
-    try:
-        removed = pull.remove(paths.resolve(), ref, purge=purge)
-    except IntentError as exc:
-        raise _fail(exc) from None
+    removed = pull.remove(paths.resolve(), ref, purge=purge)
     render.echo("\n".join(f"removed {f}" for f in removed) or f"{ref} was not installed")
 
 

@@ -12,9 +12,9 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from intent.cli import partial
 from intent.run import clipboard
 from intent.run.settle import Decision
-from intent.turn import partial
 from intent.turn.engine import Proposal
 from intent.vocab import Risk
 
@@ -84,11 +84,15 @@ def echo(text: object = "") -> None:
     typer.echo(text)
 
 
-def traceback() -> None:
-    """The traceback of the exception being handled, on stderr (for -v on an internal error)."""
+def traceback(exc: BaseException | None = None) -> None:
+    """The traceback of `exc` (or of the exception being handled), on stderr (for -v on an
+    internal error)."""
     import traceback as tb
 
-    tb.print_exc()
+    if exc is None:
+        tb.print_exc()
+    else:
+        tb.print_exception(exc)
 
 
 def read_line(question: str) -> str:
@@ -256,6 +260,23 @@ def confirm(p: Proposal) -> Decision:
             + ("type the word yes" if risk in ("destructive", "sudo") else "press y")
             + ", or n to cancel"
         )
+
+
+def offer_unconfined(p: Proposal) -> bool:
+    """After a confined run tried to write: run it again outside the view, at `mutates`
+    friction (a typed y; Enter, n or Ctrl-D leave it). Keys typed before the question was on
+    screen are discarded: only an answer to it counts."""
+    _discard_typeahead()
+    answer = _read("  run it again without the read-only view? it may change files [y/N]: ")
+    return answer is not None and answer.strip().lower() in ("y", "yes")
+
+
+def _discard_typeahead() -> None:
+    import termios
+
+    with contextlib.suppress(OSError, ValueError, termios.error, AttributeError):
+        if sys.stdin.isatty():
+            termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
 
 
 def copy(text: str) -> None:

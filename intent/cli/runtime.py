@@ -86,18 +86,14 @@ def install(
         )
         if answer.strip().lower() not in ("y", "yes"):
             raise typer.Exit(8)
-    try:
-        result = runtime_install.install(
-            p,
-            method=method,
-            host=host,
-            progress=render.progress_printer("runtime: "),
-            smoke_model=smoke_model(),
-            force=force,
-        )
-    except IntentError as exc:
-        render.error(exc.message, exc.hint)
-        raise typer.Exit(exc.exit_code) from None
+    result = runtime_install.install(
+        p,
+        method=method,
+        host=host,
+        progress=render.progress_printer("runtime: "),
+        smoke_model=smoke_model(),
+        force=force,
+    )
     if json_out:
         render.emit_json(
             {

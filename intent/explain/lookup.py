@@ -1,8 +1,9 @@
-"""Where `i explain` finds its words: man pages, `--help` and bash's `help`, cached on disk,
+"""Where `i explain` finds its words: man pages, `--help` (confined) and bash's `help`, cached on disk,
 and the paragraph that documents one option, normalised to read as plain prose."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -10,7 +11,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from intent import process
+from intent import confine, process
 
 MAX_DOC = 600
 
@@ -24,6 +25,8 @@ class Docs:
         self.memory: dict[str, tuple[str, str]] = {}
 
     def get(self, name: str) -> tuple[str, str]:
+        if not NAME.match(name):
+            return "none", ""  # not a program name; also never a cache file name ("../x")
         if name in self.memory:
             return self.memory[name]
         base = name.split("-")[0]
@@ -56,29 +59,75 @@ class Docs:
         return found
 
     def _lookup(self, name: str, installed: bool) -> tuple[str, str]:
-        env = {
-            **os.environ,
-            "MANWIDTH": "80",
-            "MAN_KEEP_FORMATTING": "",
-            "MANPAGER": "cat",
-            "PAGER": "cat",
-        }
-        if self.use_man:
-            res = process.run(["man", "-P", "cat", name], timeout=10, env=env)
-            if res.returncode == 0 and res.stdout.strip():
-                return "man", _plain(res.stdout)
-        if installed:
-            # a subcommand without a page of its own: `docker run --help`
-            argv = [*name.split("-", 1), "--help"] if "-" in name else [name, "--help"]
-            res = process.run(argv, timeout=5, env=env)
-            text = res.stdout if len(res.stdout) > len(res.stderr) else res.stderr
-            if text.strip() and ("-" in text) and res.returncode in (0, 1, 2):
-                return "help", _plain(text)
-        if shutil.which("bash"):
-            res = process.run(["bash", "-c", f"help {name}"], timeout=5)
-            if res.returncode == 0 and res.stdout.strip():
-                return "builtin", res.stdout
+        return lookup(name, installed=installed, use_man=self.use_man)
+
+
+# A name that may reach `man` or the program table: no shell metacharacter, no leading dash
+# (which `man` or the program would read as an option). Anything else is not looked up.
+NAME = re.compile(r"^[A-Za-z0-9._+][A-Za-z0-9._+-]{0,99}$")
+
+
+def lookup(name: str, *, installed: bool, use_man: bool = True) -> tuple[str, str]:
+    """The documentation for `name`: its man page, then `NAME --help` inside the confinement
+    (read-only, no network, no credentials, 5 s, 256 KB; not at all where the confinement does
+    not work), then bash's `help` for bash's own builtins. The name usually came from a model or
+    a pasted command, so it never reaches a shell: it is checked, passed after `--`, and `help`
+    gets it as a positional parameter, never as shell text."""
+    if not NAME.match(name):
         return "none", ""
+    env = {
+        **os.environ,
+        "MANWIDTH": "80",
+        "MAN_KEEP_FORMATTING": "",
+        "MANPAGER": "cat",
+        "PAGER": "cat",
+    }
+    if use_man and shutil.which("man"):
+        res = process.run(["man", "-P", "cat", "--", name], timeout=10, env=env)
+        if res.returncode == 0 and res.stdout.strip():
+            return "man", _plain(res.stdout)
+    if installed:
+        # a subcommand without a page of its own: `docker run --help`
+        argv = [*name.split("-", 1), "--help"] if "-" in name else [name, "--help"]
+        text, code = confined_help(argv, env)
+        if text.strip() and ("-" in text) and code in (0, 1, 2):
+            return "help", _plain(text)
+    if name in bash_builtins():
+        res = process.run(["bash", "-c", 'help -- "$1"', "bash", name], timeout=5)
+        if res.returncode == 0 and res.stdout.strip():
+            return "builtin", res.stdout
+    return "none", ""
+
+
+def confined_help(argv: list[str], env: dict[str, str] | None = None) -> tuple[str, int]:
+    """`PROGRAM --help`, run only inside the confinement; ("", -1) where it does not work."""
+    with confine.probe(argv, Path("/")) as confined:
+        if confined is None:
+            return "", -1
+        try:
+            res = process.run(
+                confined.argv,
+                timeout=5,
+                env=env,
+                pass_fds=confined.fds,
+                output_cap=256 * 1024,
+            )
+        except OSError:
+            return "", -1
+    text = res.stdout if len(res.stdout) > len(res.stderr) else res.stderr
+    return text, res.returncode
+
+
+@functools.cache
+def bash_builtins() -> frozenset[str]:
+    """bash's own builtin names, asked once with a fixed argv."""
+    if not shutil.which("bash"):
+        return frozenset()
+    try:
+        res = process.run(["bash", "-c", "compgen -b"], timeout=5)
+    except OSError:
+        return frozenset()
+    return frozenset(res.stdout.split()) if res.returncode == 0 else frozenset()
 
 
 def _plain(text: str) -> str:

@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from intent import process
+from intent.digest import sha256_file
 from intent.errors import RuntimeMissing
 from intent.llamacpp.find import ONE_SHOT, SERVER
 from intent.llamacpp.host import Host, Progress
-from intent.models.catalog import sha256_file
 from intent.settings.paths import Paths
 
 if TYPE_CHECKING:

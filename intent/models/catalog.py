@@ -6,13 +6,13 @@ package index). Both land atomically and are verified by sha256.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from intent.digest import sha256_file
 from intent.errors import ModelMissing, UsageError
 from intent.settings.paths import Paths
 from intent.vocab import DEFAULT_MODEL
@@ -229,14 +229,6 @@ def require_file(model: Resolved) -> Path:
         fix = f"`i model pull {model.id}`" if model.entry else "a path to an existing .gguf file"
         raise ModelMissing(f"model {model.id} is not installed ({model.path}).", hint=f"Run {fix}.")
     return model.path
-
-
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(chunk), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def verified_stamp(paths: Paths, path: Path, expected: str | None) -> bool | None:

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
+from intent.digest import sha256_file
 from intent.errors import BackendUnavailable, ModelMissing, UsageError
-from intent.models.catalog import Entry, sha256_file
+from intent.models.catalog import Entry
 
 Progress = Callable[[str], None]
 REF = re.compile(r"^(?P<repo>[A-Za-z0-9][\w.-]*/[\w.-]+)(?::(?P<quant>[\w.-]+))?$")

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from intent import process
+from intent import confine, process
 from intent.errors import Cancelled, ConfirmationNeeded, Refused, SandboxUnavailable
 from intent.guard import walk as safety
 from intent.run.handoff import Channel
@@ -28,6 +28,9 @@ Approver = Callable[[Proposal], Decision]
 Recorder = Callable[[str, str], None]  # (decision, command): writes the audit record or raises
 # asks the model again with the user's feedback; None when the answer is not a new command
 Reviser = Callable[[Proposal, str], Proposal | None]
+Notify = Callable[[str], None]  # one line for the user (the renderer's note)
+# asked after a confined run tried to write: run it again unconfined? (mutates friction: `y`)
+Offer = Callable[[Proposal], bool]
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Mode:
     timeout: float = 300
     capture_stdout: bool = False
     stdin_data: bytes | None = None
+    confine: str = "auto"  # auto | always | never: what runs unasked runs read-only (confine.py)
 
     @property
     def never_runs(self) -> bool:
@@ -55,6 +59,8 @@ class Settled:
     exit_code: int
     executed_command: str | None = None
     outcome: process.CommandOutcome | None = None
+    confined: bool = False  # the (last) run was in the read-only view
+    tried_to_write: bool = False  # a confined run failed on a write the view refused
 
 
 def settle(
@@ -67,14 +73,20 @@ def settle(
     *,
     revise: Reviser | None = None,
     release: Callable[[], None] | None = None,
+    notify: Notify | None = None,
+    offer: Offer | None = None,
+    record_event: Callable[[str], None] | None = None,
     hand_off: Channel | None = None,
 ) -> Settled:
     """Confirm (with friction by risk) and run. `record` is called just before the command
     starts; when it raises (the audit log cannot be written) nothing runs. `revise` answers the
     `r` key; `release` is called once the prompt is over and before the command runs (it stops
     the model server, which stays warm while the prompt waits so a revision does not start it
-    again). `hand_off` is the shell function's channel: a command it takes is recorded, then
-    written there for the calling shell to run, instead of run here."""
+    again). What runs without a typed answer runs confined (`_confines`); when it tried to write,
+    `notify` says so, `record_event` notes it for the audit log, and on a terminal `offer` may
+    run it again unconfined (a typed `y`, as for `mutates`). `hand_off` is the shell function's
+    channel (run/handoff.py): a command it takes is recorded, then written there for the calling
+    shell to run, instead of run here."""
     if proposal.simulated:
         return Settled("proposed", "simulated", 3)
     if proposal.kind == "refuse":
@@ -145,20 +157,88 @@ def settle(
         return Settled("handed", decision, 0, proposal.command_text)
     if mode.sandbox or mode.read_only:
         argv = sandboxed(argv, cwd, read_only=mode.read_only)
+    confined = _confines(proposal, mode, notify)
     if record is not None:
         record(decision, proposal.command_text or "")
-    outcome = process.run_user_command(
-        argv,
-        timeout=mode.timeout,
-        stdin_data=mode.stdin_data,
-        capture_stdout=mode.capture_stdout,
-        cwd=cwd,
+    outcome = _run(argv, mode, cwd, confined=confined)
+    tried = confined and confine.tried_to_write(outcome.exit_code, outcome.stderr_tail)
+    hid = (
+        confined
+        and not tried
+        and outcome.exit_code not in (0, 130)
+        and confine.may_need_credentials(proposal.command_text or "")
     )
+    if tried or hid:
+        if notify is not None:
+            notify(
+                f"i: rated {proposal.risk}, but it tried to change files; the read-only view "
+                "stopped it (nothing was changed)."
+                if tried
+                else "i: it failed in the read-only view, which hides credential stores and "
+                "service sockets (~/.ssh, ~/.aws, ~/.kube, docker.sock ...); it may need one."
+            )
+        if record_event is not None:
+            record_event("tried_to_write" if tried else "failed_confined")
+        if mode.tty and not outcome.interrupted and offer is not None and offer(proposal):
+            decision = "unconfined"
+            if record is not None:
+                record(decision, proposal.command_text or "")
+            outcome = _run(argv, mode, cwd, confined=False)
+            confined = False
     if outcome.interrupted:
         from intent.errors import Interrupted
 
         raise Interrupted("interrupted; the command was stopped.")
-    return Settled("executed", decision, outcome.exit_code, proposal.command_text, outcome)
+    return Settled(
+        "executed",
+        decision,
+        outcome.exit_code,
+        proposal.command_text,
+        outcome,
+        confined=confined,
+        tried_to_write=tried,
+    )
+
+
+def _confines(proposal: Proposal, mode: Mode, notify: Notify | None) -> bool:
+    """Whether this run goes into the read-only view: what runs without a typed answer (rated
+    `safe` or `network`) does, unless `--sandbox`/`--ro` chose a sandbox or config says never.
+    With `confine = always` and no working confinement nothing runs (exit 6)."""
+    if proposal.risk not in AUTORUN or mode.sandbox or mode.read_only or mode.confine == "never":
+        return False
+    if proposal.kind == "command" and confine.process_view(proposal.command_text or ""):
+        return False  # lsof/ss -p/fuser in a shape that only lists (confine.process_view)
+    st = confine.status()
+    if st.works:
+        return True
+    if mode.confine == "always":
+        raise SandboxUnavailable(
+            f"not run: confine = always, and {st.reason}.",
+            hint=(st.fix + "; " if st.fix else "") + "or run it with a typed answer (`e`, then y).",
+        )
+    if notify is not None:
+        notify(f"i: running unconfined: {st.reason} (`i doctor` says how to fix it).")
+    return False
+
+
+def _run(argv: list[str], mode: Mode, cwd: Path, *, confined: bool) -> process.CommandOutcome:
+    if not confined:
+        return process.run_user_command(
+            argv,
+            timeout=mode.timeout,
+            stdin_data=mode.stdin_data,
+            capture_stdout=mode.capture_stdout,
+            cwd=cwd,
+        )
+    with confine.read_only(argv, cwd) as view:
+        return process.run_user_command(
+            view.argv,
+            timeout=mode.timeout,
+            stdin_data=mode.stdin_data,
+            capture_stdout=mode.capture_stdout,
+            cwd=cwd,
+            pass_fds=view.fds,
+        )
 
 
 def command_argv(proposal: Proposal) -> list[str]:
@@ -233,4 +313,14 @@ def check_sandbox(mode: Mode) -> None:
             )
 
 
-__all__ = ["Decision", "Mode", "Settled", "settle", "check_sandbox"]
+settle_proposal = settle  # the name the ask use case reads, beside its own `settle` step
+
+__all__ = [
+    "Decision",
+    "Mode",
+    "Reviser",
+    "Settled",
+    "settle",
+    "settle_proposal",
+    "check_sandbox",
+]

@@ -39,6 +39,14 @@ KEYS: dict[str, Key] = {
         Key("model", str, DEFAULT_MODEL, "Catalog id or path to a .gguf file."),
         Key("max_tool_steps", int, 8, "Read-only tool calls allowed per request."),
         Key("timeout", int, 300, "Seconds a confirmed command may run before it is killed.", (), 1),
+        Key(
+            "confine",
+            str,
+            "auto",
+            "Run what runs unasked (Enter, -y) in a read-only view: auto uses it where it works, "
+            "always refuses to run unasked without it, never runs as typed commands do.",
+            ("auto", "always", "never"),
+        ),
         Key("request_timeout", int, 180, "Seconds one model reply may take.", (), 1),
         Key(
             "startup_timeout", int, 60, "Seconds the llama-server child has to become ready.", (), 1

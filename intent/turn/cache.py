@@ -14,17 +14,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from intent import process
-from intent.turn import prompt
+from intent.turn import gitstate, prompt
 
 TTL_S = 7 * 24 * 3600
 
 
 def _git_remote(cwd: Path) -> str:
-    if not (cwd / ".git").exists():
-        return ""
-    res = process.run(["git", "-C", str(cwd), "remote", "get-url", "origin"], timeout=3)
-    return res.stdout.strip() if res.returncode == 0 else ""
+    return gitstate.remote_url(cwd)  # read from .git/config: git itself would run repo config
 
 
 def key(request: str, cwd: Path, model: str, context: dict[str, str], stdin_text: str) -> str:
@@ -61,7 +57,7 @@ class AnswerCache:
             return None
         if time.time() - data.get("saved", 0) > TTL_S or not isinstance(data.get("reply"), dict):
             return None
-        from intent.turn import schema
+        from intent.reply import schema
 
         try:
             return schema.validate(data["reply"])

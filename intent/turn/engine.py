@@ -17,7 +17,8 @@ from intent.backends.base import Backend
 from intent.errors import BackendUnavailable, InvalidReply, Refused, ReplyNotJSON
 from intent.explain.lookup import Docs
 from intent.guard import walk as safety
-from intent.turn import cronline, peek, readonly, repair, schema, verify
+from intent.reply import schema
+from intent.turn import cronline, peek, readonly, repair, verify
 from intent.turn import prompt as prompt_mod
 from intent.turn.tools import Toolbox
 from intent.turn.verify import Problem

@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from intent import process
+from intent.explain import lookup
 from intent.redact import is_secret_name, redact
 
 RESULT_CAP = 4096
 READ_CAP = 16384
 ARG_CAP = 4096
-HELP_NAME = re.compile(r"^[A-Za-z0-9._+-]+$")
+HELP_NAME = re.compile(r"^[A-Za-z0-9._+][A-Za-z0-9._+-]*$")  # no leading dash: not an option
 # any path below one of these is a credential store
 CREDENTIAL_DIRS = (
     ".ssh",
@@ -223,14 +224,14 @@ class Toolbox:
 
     def tool_help(self, name: str) -> str:
         if not isinstance(name, str) or not HELP_NAME.match(name):
-            raise ToolError("name must match ^[A-Za-z0-9._+-]+$")
+            raise ToolError("name must match ^[A-Za-z0-9._+][A-Za-z0-9._+-]*$")
         if not shutil.which(name):
             return f"{name}: not installed"
-        res = process.run([name, "--help"], timeout=self.timeout)
-        text = res.stdout or res.stderr
-        if res.returncode != 0 or not text.strip():
+        # the name came from the model: the program runs only inside the confinement
+        text, code = lookup.confined_help([name, "--help"])
+        if code != 0 or not text.strip():
             man = process.run(
-                ["man", "-P", "cat", name],
+                ["man", "-P", "cat", "--", name],
                 timeout=self.timeout,
                 env={**os.environ, "MANWIDTH": "100"},
             )
@@ -350,15 +351,7 @@ def cap(text: str, limit: int = RESULT_CAP) -> str:
 
 
 def git_summary(cwd: Path, *, detailed: bool = False) -> str:
-    if not shutil.which("git"):
-        return "git not installed"
-    res = process.run(["git", "-C", str(cwd), "status", "--porcelain=v1", "--branch"], timeout=5)
-    if res.returncode != 0:
-        return "not a git repository"
-    lines = res.stdout.splitlines()
-    branch = lines[0][3:].split("...")[0] if lines else "unknown"
-    dirty = len(lines) > 1
-    summary = f"branch {branch}, {'dirty' if dirty else 'clean'}"
-    if detailed and dirty:
-        summary += "\n" + "\n".join(lines[1:40])
-    return summary
+    """Branch and dirty or not, read from `.git` without starting git (turn/gitstate says why)."""
+    from intent.turn import gitstate
+
+    return gitstate.summary(cwd, detailed=detailed)

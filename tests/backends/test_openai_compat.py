@@ -13,7 +13,7 @@ from fake_llm import streamed
 
 from intent.backends.openai_compat import OpenAICompat, normalise_base_url
 from intent.errors import BackendUnavailable
-from intent.turn.schema import RESPONSE_SCHEMA
+from intent.reply.schema import RESPONSE_SCHEMA
 
 ANSWER = '{"stdout_to_user": "hi"}'
 NOW = 1_700_000_000.0
@@ -142,7 +142,9 @@ def test_retry_after_in_seconds() -> None:
 
 def test_retry_after_as_an_http_date() -> None:
     date = formatdate(NOW + 12, usegmt=True)
-    b, sleeps, _ = backend(Fake(httpx.Response(503, headers={"Retry-After": date}), streamed(ANSWER)))
+    b, sleeps, _ = backend(
+        Fake(httpx.Response(503, headers={"Retry-After": date}), streamed(ANSWER))
+    )
     ask(b)
     assert sleeps == [12.0]
 

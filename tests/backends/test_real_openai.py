@@ -15,7 +15,7 @@ import pytest
 from intent.backends.llama_server import free_port
 from intent.backends.openai_compat import OpenAICompat
 from intent.errors import BackendUnavailable
-from intent.turn import schema
+from intent.reply import schema
 
 pytestmark = pytest.mark.real
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from intent.turn import schema
+from intent.reply import schema
 
 pytestmark = pytest.mark.real
 

@@ -9,7 +9,8 @@ import pytest
 
 from intent.backends import snapshot
 from intent.errors import BackendUnavailable
-from intent.turn import prompt, schema
+from intent.reply import schema
+from intent.turn import prompt
 
 BASE = {
     "model_id": "m1",
@@ -188,7 +189,7 @@ def test_prepare_reads_the_real_header_and_keys_on_load_flags(real_parts, tmp_pa
     keys = []
     for load_args in (["--no-repack"], []):
         options = ServerOptions(real_parts.server, real_parts.model, load_args=load_args)
-        s = snapshot.prepare(options, p, Config(p.config_file), model, probe)
+        s = snapshot.prepare(options, p, Config(p.config_file), model, probe, "system")
         assert s is not None
         assert "--swa-full" in options.extra_args and "--slot-save-path" in options.extra_args
         keys.append(s.key)

@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REAL_ENV, Pty
+from conftest import REAL_ENV
 from conftest import command_reply as reply
+from ptydriver import Pty
 
 from intent.run import audit
 

@@ -11,11 +11,13 @@ from conftest import command_reply as cmd
 from test_terminal import Terminal
 
 from intent.backends.mock import MockBackend
+from intent.cli import partial
 from intent.errors import Refused
 from intent.guard import walk as safety
+from intent.reply import schema
 from intent.run import clipboard
 from intent.run.settle import Decision, Mode, settle
-from intent.turn import partial, prompt, schema, tools
+from intent.turn import prompt, tools
 from intent.turn.engine import Engine, Proposal
 
 

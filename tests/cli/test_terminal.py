@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 from pathlib import Path
 
-from conftest import Pty
 from conftest import command_reply as reply
-
-
-class Terminal(Pty):
-    def __init__(self, args: list[str], script: list, cwd: Path) -> None:
-        path = cwd / "script.json"
-        path.write_text(json.dumps(script))
-        env = {**os.environ, "INTENT_MOCK_SCRIPT": str(path), "TERM": "dumb"}
-        argv = [sys.executable, "-m", "intent", "--backend", "mock", *args]
-        super().__init__(argv, cwd=cwd, env=env)
+from ptydriver import Terminal
 
 
 def test_mutates_needs_y_not_enter(tmp_path: Path) -> None:

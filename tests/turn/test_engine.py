@@ -11,7 +11,8 @@ from conftest import drive
 
 from intent.backends.mock import MockBackend
 from intent.errors import InvalidReply, Refused
-from intent.turn import prompt, schema, tools
+from intent.reply import schema
+from intent.turn import prompt, tools
 from intent.turn.engine import Engine, ModelCalled, Retrying, ToolRan
 
 

@@ -14,8 +14,8 @@ import pytest
 
 from intent.backends.llama_server import LlamaServer, ServerOptions, constraint
 from intent.errors import InvalidReply
+from intent.reply import grammar, schema
 from intent.settings.paths import resolve
-from intent.turn import grammar, schema
 
 COMPACT = {"separators": (",", ":"), "ensure_ascii": False}
 

@@ -11,7 +11,8 @@ from conftest import drive
 from intent import safety
 from intent.backends.mock import MockBackend
 from intent.explain.lookup import Docs
-from intent.turn import prompt, repair, schema, tools, verify
+from intent.reply import schema
+from intent.turn import prompt, repair, tools, verify
 from intent.turn.engine import Engine, Retrying
 
 

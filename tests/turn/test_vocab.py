@@ -8,7 +8,8 @@ import re
 from intent import vocab
 from intent.cli import render
 from intent.guard import rules
-from intent.turn import prompt, schema
+from intent.reply import schema
+from intent.turn import prompt
 from intent.turn.tools import Toolbox
 
 

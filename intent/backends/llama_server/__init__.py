@@ -8,15 +8,12 @@ from intent.backends.llama_server.child import (
     log_tail,
     scrubbed_env,
 )
-from intent.backends.llama_server.client import constraint, looping
 
 __all__ = [
     "LlamaServer",
     "ServerOptions",
     "cleanup_stale",
-    "constraint",
     "free_port",
     "log_tail",
-    "looping",
     "scrubbed_env",
 ]

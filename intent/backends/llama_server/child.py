@@ -22,8 +22,8 @@ from typing import Any
 from intent import process
 from intent.backends.base import DRY_LAST_N, DRY_MULTIPLIER, Completion
 from intent.backends.llama_server import client
-from intent.backends.llama_server.client import constraint
 from intent.errors import BackendUnavailable
+from intent.reply.grammar import constraint
 from intent.settings.paths import Paths
 
 SCRUB_PREFIXES = ("LLAMA_ARG_", "AIP_")

@@ -4,37 +4,12 @@ read chunk by chunk so a looping reply is cut off and the command can be shown e
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable
 from typing import Any
 
+from intent.backends.base import looping
 from intent.errors import BackendUnavailable
-from intent.turn import grammar
-
-
-def constraint(schema: dict[str, Any]) -> dict[str, Any]:
-    """The request fields that hold replies to `schema`: our compact grammar where we can
-    translate it, else llama.cpp's own conversion (which lets the model spend tokens on spaces)."""
-    try:
-        return {"grammar": grammar.for_schema(schema)}
-    except grammar.Unsupported:
-        return {
-            "response_format": {
-                "type": "json_schema",
-                "json_schema": {"name": "intent_reply", "schema": schema},
-            }
-        }
-
-
-_LOOP = re.compile(r"(.{1,16}?)\1+$", re.S)
-
-
-def looping(text: str, span: int = 96) -> bool:
-    """Whether the text ends in one short unit repeated over at least `span` characters
-    (`_test_test_test…`): a small model stuck in a loop, not a command anyone writes."""
-    match = _LOOP.search(text[-4 * span :])
-    return match is not None and len(match.group(0)) >= span
 
 
 def stream_chat(

@@ -118,3 +118,17 @@ def _cached(schema_json: str) -> str:
 def for_schema(schema: dict[str, Any]) -> str:
     """`from_schema`, built once per schema and process."""
     return _cached(json.dumps(schema))  # key order matters: it is the reply order
+
+
+def constraint(schema: dict[str, Any]) -> dict[str, Any]:
+    """The request fields that hold replies to `schema`: our compact grammar where we can
+    translate it, else llama.cpp's own conversion (which lets the model spend tokens on spaces)."""
+    try:
+        return {"grammar": for_schema(schema)}
+    except Unsupported:
+        return {
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "intent_reply", "schema": schema},
+            }
+        }

@@ -1,0 +1,387 @@
+"""The confinement: what runs without a typed answer runs where it cannot change anything.
+
+Two uses, one mechanism (bubblewrap on Linux, `sandbox-exec` on macOS):
+
+- `read_only(argv, cwd)`: a command the user let run with Enter or `-y` (rated `safe` or
+  `network`). The whole file system is mounted read-only, `/tmp` is private and empty, the
+  credential stores are hidden, `/dev` is a minimal one that still holds the terminal, no
+  capabilities. The network is shared and so is the view of processes: `ps`, `ss` and `ip addr`
+  see this machine, `curl` reaches it (see `_bwrap` for why processes are seen, not reached).
+- `probe(argv, cwd)`: a program `i` itself starts with text that came from somewhere untrusted
+  before the user confirmed anything (`NAME --help` for the documentation). Read-only as above,
+  and no network.
+
+This module builds argv prefixes and answers whether the confinement works here; it starts
+nothing itself but the one-time check (`status`), through `process`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import platform
+import re
+import shutil
+import struct
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from intent import process
+
+# Credential stores, hidden inside the confinement: the same stores the model's read-only tools
+# refuse (turn/tools.CREDENTIAL_DIRS and CREDENTIAL_GLOBS; tests/run/test_confine.py ties them).
+HOME_SECRETS = (
+    ".ssh",
+    ".gnupg",
+    ".aws",
+    ".azure",
+    ".kube",
+    ".docker",
+    ".password-store",
+    ".config/gcloud",
+    ".config/gh",
+    ".config/hub",
+    ".config/op",
+    ".config/rclone",
+    ".local/share/keyrings",
+    ".pki",
+    ".vault-token",
+    ".netrc",
+    "_netrc",
+    ".git-credentials",
+    ".pgpass",
+    ".my.cnf",
+    ".npmrc",
+    ".pypirc",
+    ".terraform.d/credentials.tfrc.json",
+    ".bash_history",
+    ".zsh_history",
+    ".local/share/fish/fish_history",
+    ".python_history",
+    ".psql_history",
+    ".mysql_history",
+)
+SYSTEM_SECRETS = (
+    "/etc/shadow",
+    "/etc/gshadow",
+    "/etc/shadow-",
+    "/etc/gshadow-",
+    "/etc/ssh",  # host keys
+    "/etc/ssl/private",
+    "/root/.ssh",
+    "/var/run/docker.sock",  # a socket a read-only mount does not stop: it runs containers
+    "/run/docker.sock",
+    "/run/containerd",
+    "/run/podman",
+)
+
+# What a program prints when the read-only view stopped a write.
+WRITE_REFUSED = re.compile(
+    r"read-only file system|\bEROFS\b",
+    re.IGNORECASE,
+)
+
+MODES = ("auto", "always", "never")
+
+
+@dataclass(frozen=True)
+class Status:
+    """Whether the confinement works on this machine, and if not why and how to fix it."""
+
+    works: bool
+    tool: str  # "bwrap" | "sandbox-exec" | ""
+    reason: str  # one line: what was found
+    fix: str = ""
+
+
+@functools.cache
+def status() -> Status:
+    """Checked once per process: the tool is there and a confined `true` runs (a kernel that
+    denies user namespaces, or a container without the mount capability, fails here)."""
+    if sys.platform == "darwin":
+        tool = shutil.which("sandbox-exec")
+        if not tool:
+            return Status(False, "", "sandbox-exec was not found", "it ships with macOS")
+        res = process.run([tool, "-p", _darwin_profile(Path("/"), network=True), "true"], timeout=5)
+        if res.returncode != 0:
+            return Status(False, "sandbox-exec", f"sandbox-exec failed: {_line(res.stderr)}")
+        return Status(True, "sandbox-exec", f"sandbox-exec at {tool}")
+    if not sys.platform.startswith("linux"):
+        return Status(False, "", f"no confinement is known for {sys.platform}")
+    tool = shutil.which("bwrap")
+    if not tool:
+        return Status(
+            False,
+            "",
+            "bubblewrap (bwrap) was not found",
+            "install it: apt-get install bubblewrap (dnf/pacman: bubblewrap)",
+        )
+    res = process.run([*_bwrap(tool, Path("/"), network=False), "true"], timeout=5)
+    if res.returncode != 0:
+        why = _line(res.stderr) or f"exit {res.returncode}"
+        fix = (
+            "allow unprivileged user namespaces: sysctl kernel.unprivileged_userns_clone=1 "
+            "(or kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu 24.04)"
+            if "namespace" in why.lower() or "permitted" in why.lower()
+            else "run `bwrap --ro-bind / / true` to see why"
+        )
+        return Status(False, "bwrap", f"bwrap cannot confine here: {why}", fix)
+    return Status(True, "bwrap", f"bubblewrap at {tool}")
+
+
+@dataclass
+class Confined:
+    """An argv ready to run confined, and the file descriptors it needs passed (the seccomp
+    program bwrap reads). Close it after the run."""
+
+    argv: list[str]
+    fds: tuple[int, ...] = ()
+    _open: list[int] = field(default_factory=list)
+
+    def close(self) -> None:
+        for fd in self._open:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._open.clear()
+
+
+@contextlib.contextmanager
+def read_only(argv: Sequence[str], cwd: Path) -> Iterator[Confined]:
+    """`argv` in a read-only view of this machine (network and processes shared)."""
+    with _confined(argv, cwd, network=True) as confined:
+        yield confined
+
+
+@contextlib.contextmanager
+def probe(argv: Sequence[str], cwd: Path) -> Iterator[Confined | None]:
+    """`argv` confined for `i`'s own look at untrusted text: read-only, no network, its own
+    PID namespace. None when the confinement does not work here (then do not run it)."""
+    if not status().works:
+        yield None
+        return
+    with _confined(argv, cwd, network=False) as confined:
+        yield confined
+
+
+@contextlib.contextmanager
+def _confined(argv: Sequence[str], cwd: Path, *, network: bool) -> Iterator[Confined]:
+    st = status()
+    if not st.works:
+        raise RuntimeError(st.reason)
+    if st.tool == "sandbox-exec":
+        yield Confined(["sandbox-exec", "-p", _darwin_profile(cwd, network=network), *argv])
+        return
+    prefix = _bwrap(shutil.which("bwrap") or "bwrap", cwd, network=network)
+    confined = Confined(prefix)
+    program = seccomp_program()
+    if program is not None:
+        fd = _memfd(program)
+        confined._open.append(fd)
+        confined.fds = (fd,)
+        prefix[-1:-1] = ["--seccomp", str(fd)]  # before the final "--"
+    confined.argv = [*prefix, *argv]
+    try:
+        yield confined
+    finally:
+        confined.close()
+
+
+# seccomp: a confined program must not type into the user's terminal. TIOCSTI pushes bytes into
+# the terminal's input queue (they would run in the user's shell once `i` exits) and TIOCLINUX
+# can do the same on a Linux console; both are refused with EPERM. bwrap reads the filter, a
+# classic BPF program, from a file descriptor.
+_TIOCSTI, _TIOCLINUX = 0x5412, 0x541C
+_ARCH = {"x86_64": (0xC000003E, 16), "aarch64": (0xC00000B7, 29)}  # audit arch, ioctl's number
+_ALLOW, _EPERM = 0x7FFF0000, 0x00050000 | 1
+
+
+def seccomp_program(machine: str | None = None) -> bytes | None:
+    """The filter for this machine's architecture, or None for one not known here."""
+    arch = _ARCH.get(machine or platform.machine())
+    if arch is None:
+        return None
+    audit_arch, ioctl = arch
+    ld_w_abs, jeq_k, jge_k, ret_k = 0x20, 0x15, 0x35, 0x06
+    insns = [
+        (ld_w_abs, 0, 0, 4),  # seccomp_data.arch
+        (jeq_k, 1, 0, audit_arch),
+        (ret_k, 0, 0, _ALLOW),  # another ABI: not ours to judge (bwrap itself runs native)
+        (ld_w_abs, 0, 0, 0),  # seccomp_data.nr
+        (jge_k, 5, 0, 0x40000000),  # x32 system calls: refused
+        (jeq_k, 0, 3, ioctl),
+        (ld_w_abs, 0, 0, 24),  # the low half of args[1], the request
+        (jeq_k, 2, 0, _TIOCSTI),
+        (jeq_k, 1, 0, _TIOCLINUX),
+        (ret_k, 0, 0, _ALLOW),
+        (ret_k, 0, 0, _EPERM),
+    ]
+    return b"".join(struct.pack("=HBBI", *insn) for insn in insns)
+
+
+def _memfd(data: bytes) -> int:
+    fd = os.memfd_create("intent-seccomp", 0) if hasattr(os, "memfd_create") else -1
+    if fd < 0:
+        read, write = os.pipe()
+        os.write(write, data)
+        os.close(write)
+        os.set_inheritable(read, True)
+        return read
+    os.write(fd, data)
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.set_inheritable(fd, True)
+    return fd
+
+
+def tried_to_write(exit_code: int, stderr: str) -> bool:
+    """A confined command that failed and said a write was refused."""
+    return bool(WRITE_REFUSED.search(stderr))  # whatever it exited with: it may hide failure
+
+
+# Programs that usually need a credential store, a socket or an agent the view hides: when one
+# of them fails confined, the user is told why it may have failed (and may run it unconfined).
+CREDENTIAL_USERS = re.compile(
+    r"(?<![\w.-])(?:docker|podman|kubectl|helm|gh|hub|aws|gcloud|gsutil|az|ssh|scp|sftp|rsync|"
+    r"git|gpg|pass|vault|terraform|doctl|flyctl|heroku|op|npm|pip|twine|psql|mysql)(?![\w.-])"
+)
+
+
+def may_need_credentials(command: str) -> bool:
+    return bool(CREDENTIAL_USERS.search(command))
+
+
+# -- the one exception: a look at other processes' open files -----------------------------------
+#
+# The user namespace that closes `/proc/PID/root` (a way out of any read-only view) also closes
+# `/proc/PID/fd`, so `lsof -i :3000`, `ss -p`, `netstat -p` and `fuser` print nothing useful
+# inside the view. A command made only of these listers, optionally piped into plain text
+# filters, in a shape that cannot do anything else (no expansion, substitution, redirection or
+# list operator; no option that writes, kills or switches namespaces), whose programs are the
+# system's own (resolved on PATH to a root-owned file in a system directory nobody else can
+# write), runs outside the view. Everything else runs inside.
+
+_LISTERS = {"lsof", "ss", "netstat", "fuser", "pwdx"}
+_FILTERS = {"grep", "egrep", "fgrep", "head", "tail", "wc", "cut", "sort", "uniq", "column"}
+_SYSTEM_DIRS = ("/usr/bin", "/usr/sbin", "/bin", "/sbin")
+_NOT_IN_SHAPE = re.compile(r"[$`;&<>(){}\\\n\r*?\[\]!#~]|\|\|")
+# options that write, kill, wait for input or switch namespaces, per program
+_BAD_OPTION = {
+    "lsof": re.compile(r"^[-+]D"),  # -D: the device cache file
+    "ss": re.compile(r"^(?:-[a-zA-Z]*[KDN]|--(?:kill|diag|net)\b)"),
+    "fuser": re.compile(r"^-(?:[a-zA-Z]*[kiwI]|[A-Z0-9]{2,}|\d)"),  # -k, -i, -SIGNAL
+    "sort": re.compile(r"^(?:-[a-zA-Z]*o|--output|--compress-program|-T|--temporary-directory)"),
+    "uniq": re.compile(r"^[^-]"),  # uniq IN OUT writes OUT: options only
+    "tail": re.compile(r"^(?:-[a-zA-Z]*[fF]|--follow)"),
+}
+
+
+def process_view(command: str) -> bool:
+    """`command` only lists other processes' files or sockets, in the fixed shape above, with
+    the system's own programs: it may run outside the view (which would hide what it lists)."""
+    if not command.strip() or len(command) > 300 or _NOT_IN_SHAPE.search(command):
+        return False
+    import shlex
+
+    stages = command.split("|")
+    for n, stage in enumerate(stages):
+        try:
+            words = shlex.split(stage)
+        except ValueError:
+            return False
+        if not words:
+            return False
+        program, args = words[0], words[1:]
+        allowed = _LISTERS if n == 0 else _FILTERS
+        if program not in allowed or not _system_program(program):
+            return False
+        bad = _BAD_OPTION.get(program)
+        if bad is not None and any(bad.search(a) for a in args):
+            return False
+    return True
+
+
+def _system_program(name: str) -> bool:
+    found = shutil.which(name)
+    if not found:
+        return False
+    real = Path(os.path.realpath(found))
+    if str(real.parent) not in _SYSTEM_DIRS and str(real.parent) != "/usr/lib/command-not-found":
+        return False
+    try:
+        for path in (real, real.parent):
+            st = path.stat()
+            if st.st_uid != 0 or st.st_mode & 0o022:
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def hidden(home: Path | None = None) -> list[Path]:
+    """The credential stores that exist on this machine (only those can be covered)."""
+    home = home or Path.home()
+    found = []
+    for path in (*(home / rel for rel in HOME_SECRETS), *map(Path, SYSTEM_SECRETS)):
+        if os.path.lexists(path):
+            found.append(path)
+    return found
+
+
+def _bwrap(tool: str, cwd: Path, *, network: bool) -> list[str]:
+    """The bubblewrap argv up to its final `--`.
+
+    A user namespace of its own with every capability dropped: without it, a process as root
+    keeps its capabilities (remount `/` writable, unmount what hides a key), and any process can
+    reach the writable root of another process of the same user through `/proc/PID/root`; in a
+    user namespace the kernel refuses both, and ptrace. A PID namespace of its own, so nothing
+    it starts (`setsid … &`) outlives the command, with this machine's `/proc` (part of the
+    read-only `/`), so `ps`, `top` and `pgrep` still see every process."""
+    argv = [
+        tool,
+        "--unshare-user",
+        "--unshare-pid",
+        "--cap-drop",
+        "ALL",
+        "--ro-bind",
+        "/",
+        "/",
+        "--dev",  # null, zero, random, tty, and the terminal as /dev/console; no disks
+        "/dev",
+        "--tmpfs",
+        "/tmp",  # noqa: S108 - a private, empty tmpfs inside the sandbox
+        "--die-with-parent",
+    ]
+    tmp = Path("/tmp")  # noqa: S108
+    if cwd == tmp or tmp in cwd.parents:
+        argv += ["--ro-bind", str(cwd), str(cwd)]  # a working directory under /tmp stays visible
+    if not network:
+        argv.append("--unshare-net")
+    for path in hidden():
+        if path.is_dir() and not path.is_symlink():
+            argv += ["--tmpfs", str(path)]
+        elif not path.is_symlink():
+            argv += ["--ro-bind", "/dev/null", str(path)]
+    argv += ["--chdir", str(cwd), "--"]
+    return argv
+
+
+def _darwin_profile(cwd: Path, *, network: bool) -> str:
+    home = Path.home()
+    deny_read = " ".join(f'(subpath "{home / rel}")' for rel in HOME_SECRETS)
+    rules = [
+        "(version 1)",
+        "(allow default)",
+        "(deny file-write*)",
+        '(allow file-write* (literal "/dev/null") (regex #"^/dev/tty") (regex #"^/dev/fd/"))',
+        f"(deny file-read* {deny_read})",
+    ]
+    if not network:
+        rules.append("(deny network*)")
+    return "".join(rules)
+
+
+def _line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:200] if lines else ""
