@@ -34,12 +34,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from intent.app import wiring  # noqa: E402
-from intent.backends.llama_server import LlamaServer, ServerOptions, constraint, free_port  # noqa: E402
+from intent.backends.llama_server import LlamaServer, ServerOptions, free_port  # noqa: E402
 from intent.backends.one_shot import OneShot  # noqa: E402
 from intent.errors import IntentError  # noqa: E402
 from intent.llamacpp import find as runtime  # noqa: E402
 from intent.models import catalog as models  # noqa: E402
 from intent.reply import schema  # noqa: E402
+from intent.reply.grammar import constraint  # noqa: E402
 from intent.settings import paths  # noqa: E402
 from intent.settings.config import Config  # noqa: E402
 from intent.turn import prompt, tools  # noqa: E402

@@ -10,8 +10,25 @@ from typing import Final, Literal, get_args
 Risk = Literal["safe", "network", "mutates", "destructive", "sudo"]
 RISKS: Final[tuple[Risk, ...]] = get_args(Risk)
 
-# what `--yes` may run without a prompt
-AUTORUN: Final[frozenset[Risk]] = frozenset({"safe", "network"})
+# the confirmation each risk needs: Enter, a typed y, or the typed word yes
+Friction = Literal["enter", "y", "yes"]
+FRICTION: Final[dict[Risk, Friction]] = {
+    "safe": "enter",
+    "network": "enter",
+    "mutates": "y",
+    "destructive": "yes",
+    "sudo": "yes",
+}
+# the answers that confirm at each friction (an answer for a stronger friction also does)
+CONFIRMS: Final[dict[Friction, frozenset[str]]] = {
+    "enter": frozenset({"", "y", "yes"}),
+    "y": frozenset({"y", "yes"}),
+    "yes": frozenset({"yes"}),
+}
+
+# what `--yes` may run without a prompt, and Enter on a terminal: what needs no typed answer
+# (it runs in the read-only view, confine.py)
+AUTORUN: Final[frozenset[Risk]] = frozenset(r for r, f in FRICTION.items() if f == "enter")
 
 Interpreter = Literal["python3", "node", "ruby", "perl", "bash", "sh"]
 INTERPRETERS: Final[tuple[Interpreter, ...]] = get_args(Interpreter)
@@ -30,6 +47,9 @@ DEFAULT_MODEL: Final = "qwen2.5-coder-1.5b"
 
 __all__ = [
     "AUTORUN",
+    "CONFIRMS",
+    "FRICTION",
+    "Friction",
     "DEFAULT_MODEL",
     "INTERPRETERS",
     "INTERPRETER_ARGV",

@@ -16,7 +16,7 @@ from intent.cli import partial
 from intent.run import clipboard
 from intent.run.settle import Decision
 from intent.turn.engine import Proposal
-from intent.vocab import Risk
+from intent.vocab import CONFIRMS, FRICTION, Risk
 
 RISK_COLOR: dict[Risk, str] = {
     "safe": "32",
@@ -218,10 +218,11 @@ def confirm(p: Proposal) -> Decision:
     """Friction by risk: Enter runs safe/network, `y` runs mutates, `yes` runs the rest."""
     while True:
         risk = p.risk or "mutates"
+        friction = FRICTION[risk]
         rest = "[e] edit · [r] revise · [c] copy · [d] describe · [n] cancel: "
-        if risk in ("safe", "network"):
+        if friction == "enter":
             choices = "[Enter] run · " + rest
-        elif risk == "mutates":
+        elif friction == "y":
             choices = "[y] run · " + rest
         else:
             choices = f"{paint(risk.upper(), RISK_COLOR[risk])}: type 'yes' to run · " + rest
@@ -249,15 +250,11 @@ def confirm(p: Proposal) -> Decision:
             if edited is None or not edited.strip():
                 return Decision("cancel")
             return Decision("edit", edited.strip())
-        if risk in ("safe", "network") and a in ("", "y", "yes"):
-            return Decision("run")
-        if risk == "mutates" and a in ("y", "yes"):
-            return Decision("run")
-        if risk in ("destructive", "sudo") and a == "yes":
+        if a in CONFIRMS[friction]:
             return Decision("run")
         note(
             "  not run: "
-            + ("type the word yes" if risk in ("destructive", "sudo") else "press y")
+            + ("type the word yes" if friction == "yes" else "press y")
             + ", or n to cancel"
         )
 

@@ -12,9 +12,10 @@ import re
 
 import pytest
 
-from intent.backends.llama_server import LlamaServer, ServerOptions, constraint
+from intent.backends.llama_server import LlamaServer, ServerOptions
 from intent.errors import InvalidReply
 from intent.reply import grammar, schema
+from intent.reply.grammar import constraint
 from intent.settings.paths import resolve
 
 COMPACT = {"separators": (",", ":"), "ensure_ascii": False}
@@ -209,7 +210,7 @@ def test_a_real_server_takes_the_retry_sampler(server) -> None:
     ],
 )
 def test_a_loop_is_recognised_and_ordinary_repetition_is_not(text: str, loops: bool) -> None:
-    from intent.backends.llama_server import looping
+    from intent.backends.base import looping
 
     assert looping(text) is loops
 

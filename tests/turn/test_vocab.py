@@ -33,6 +33,13 @@ def test_risk_levels_are_one_ordered_vocabulary() -> None:
     assert set(render.RISK_COLOR) == set(vocab.RISKS)
     assert vocab.AUTORUN <= set(vocab.RISKS)
     assert [rules.higher("safe", level) for level in vocab.RISKS] == list(vocab.RISKS)
+    assert set(vocab.FRICTION) == set(vocab.RISKS)  # every level has its confirmation
+    frictions = [vocab.FRICTION[r] for r in vocab.RISKS]
+    assert frictions == sorted(frictions, key=list(vocab.CONFIRMS).index)  # never weaker above
+    from intent.turn import prompt
+
+    for level in vocab.RISKS:  # the prompt tells the model every level
+        assert f'"{level}"' in prompt.SYSTEM_PROMPT
 
 
 def test_every_schema_interpreter_has_an_argv() -> None:
