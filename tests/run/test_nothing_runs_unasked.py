@@ -141,6 +141,8 @@ SITES = {
     ("run/clipboard.py", "copy"): "the clipboard program, after the user pressed c; text on stdin",
     ("cli/config.py", "edit"): "the user's $EDITOR on the config file, asked for",
     ("turn/verify.py", "parses"): "bash -n / sh -n: parse only, -n executes nothing",
+    ("run/handoff.py", "fish_accepts"): "fish --no-config --no-execute, the confirmed command on "
+    "stdin: parse only, after the user confirmed it",
     ("turn/tools.py", "tool_help"): "man -P cat -- NAME, NAME checked (no leading dash)",
     ("turn/tools.py", "tool_grep"): "rg/grep with the pattern after -e and the path after --",
     ("turn/tools.py", "tool_find_files"): "fd/find with a path under the working directory",
