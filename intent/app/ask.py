@@ -34,6 +34,7 @@ from intent.errors import (
 from intent.explain.lookup import Docs
 from intent.guard import walk as guard_walk
 from intent.models import catalog
+from intent.reply.types import Reply
 from intent.run import audit
 from intent.run.settle import Decision, Mode, Reviser, Settled, check_sandbox, settle_proposal
 from intent.settings import paths, trust
@@ -118,7 +119,7 @@ class Ask:
         self.config: Config
         self.mode: Mode
         self.answer_cache: cache.AnswerCache | None = None
-        self.hit: dict[str, Any] | None = None
+        self.hit: Reply | None = None
         self.ctx: prompt_mod.RequestContext
         self.guard_ctx: guard_walk.Context
         self.engine: engine.Engine

@@ -16,6 +16,7 @@ from intent import __version__
 from intent.errors import IntentError
 from intent.process import CommandOutcome
 from intent.redact import redact_obj
+from intent.reply.types import Reply
 from intent.run import audit
 from intent.vocab import Risk
 
@@ -63,7 +64,7 @@ class Turn:
     model: str | None = None  # once the backend is built
     # set together once a proposal exists (`proposed`)
     proposed: bool = False
-    response: dict[str, Any] | None = None
+    response: Reply | None = None
     risk: Risk | None = None
     guard: dict[str, Any] | None = None  # None when the reply had nothing to guard
     cached: bool = False

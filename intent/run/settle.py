@@ -7,6 +7,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 from pathlib import Path
 
 from intent import confine, process
@@ -16,9 +17,28 @@ from intent.turn.engine import Proposal, guard
 from intent.vocab import AUTORUN, INTERPRETER_ARGV
 
 
+# the vocabularies of settling, defined once (the audit record and --json carry them)
+Action = Literal["run", "cancel", "edit", "revise"]  # what the user answered at the prompt
+Status = Literal["proposed", "executed", "cancelled", "refused", "inform", "clarify"]
+Decided = Literal[
+    "dry",
+    "raw",
+    "explain",
+    "simulated",
+    "inform",
+    "clarify",
+    "autorun",
+    "confirmed",
+    "edited",
+    "revised",
+    "unconfined",
+    "cancelled",
+]
+
+
 @dataclass(frozen=True)
 class Decision:
-    action: str  # run | cancel | edit | revise
+    action: Action
     command: str | None = None  # the edited command (edit)
     feedback: str | None = None  # what should change (revise)
 
@@ -53,8 +73,8 @@ class Mode:
 
 @dataclass
 class Settled:
-    status: str  # proposed | executed | cancelled | refused | inform | clarify
-    decision: str  # dry | raw | explain | autorun | confirmed | edited | cancelled | refused | ...
+    status: Status
+    decision: Decided
     exit_code: int
     executed_command: str | None = None
     outcome: process.CommandOutcome | None = None
@@ -93,12 +113,10 @@ def settle(
         return Settled("clarify", "clarify", Cancelled.exit_code)
     assert proposal.verdict is not None and proposal.risk is not None
     if proposal.verdict.hard_reject:
-        raise Refused(
-            f"refused by the guard: {'; '.join(r for r in proposal.verdict.reasons if r.startswith('refused'))}"
-        )
+        raise refused_by_guard(proposal.verdict)
     if mode.never_runs:
         return Settled("proposed", "raw" if mode.raw else "explain" if mode.explain else "dry", 0)
-    decision = "autorun"
+    decision: Decided = "autorun"
     if not (mode.yes and proposal.risk in AUTORUN):
         if not mode.tty:
             why = (
@@ -121,7 +139,7 @@ def settle(
                 proposal.verdict, proposal.risk, proposal.actions = guard(proposal.reply, context)
                 decision = "edited"
                 if proposal.verdict.hard_reject:
-                    raise Refused("refused by the guard: " + "; ".join(proposal.verdict.reasons))
+                    raise refused_by_guard(proposal.verdict)
                 continue
             if answer.action == "revise" and answer.feedback and revise is not None:
                 revised = revise(proposal, answer.feedback)
@@ -133,12 +151,7 @@ def settle(
                     proposal.actions = revised.actions
                     decision = "revised"
                     if revised.verdict.hard_reject:
-                        raise Refused(
-                            "refused by the guard: "
-                            + "; ".join(
-                                r for r in revised.verdict.reasons if r.startswith("refused")
-                            )
-                        )
+                        raise refused_by_guard(revised.verdict)
                 continue
             if answer.action != "run":
                 continue
@@ -230,6 +243,12 @@ def _run(argv: list[str], mode: Mode, cwd: Path, *, confined: bool) -> process.C
             cwd=cwd,
             pass_fds=view.fds,
         )
+
+
+def refused_by_guard(verdict: safety.Verdict) -> Refused:
+    """The one wording of a guard refusal: the reasons that refused (not the lesser ones)."""
+    reasons = [r for r in verdict.reasons if r.startswith("refused")] or verdict.reasons
+    return Refused("refused by the guard: " + "; ".join(reasons))
 
 
 def command_argv(proposal: Proposal) -> list[str]:
