@@ -7,15 +7,14 @@ import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 from pathlib import Path
+from typing import Literal
 
 from intent import confine, process
 from intent.errors import Cancelled, ConfirmationNeeded, Refused, SandboxUnavailable
 from intent.guard import walk as safety
 from intent.turn.engine import Proposal, guard
 from intent.vocab import AUTORUN, INTERPRETER_ARGV
-
 
 # the vocabularies of settling, defined once (the audit record and --json carry them)
 Action = Literal["run", "cancel", "edit", "revise"]  # what the user answered at the prompt
