@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from intent import confine, process
+from intent import confine, process, safety
 from intent.errors import Cancelled, ConfirmationNeeded, Refused, SandboxUnavailable
-from intent.guard import walk as safety
 from intent.turn.engine import Proposal, guard
 from intent.vocab import AUTORUN, INTERPRETER_ARGV
 

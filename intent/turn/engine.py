@@ -13,10 +13,10 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
+from intent import safety
 from intent.backends.base import Backend
 from intent.errors import BackendUnavailable, InvalidReply, Refused, ReplyNotJSON
 from intent.explain.lookup import Docs
-from intent.guard import walk as safety
 from intent.reply import schema
 from intent.reply.types import Kind, Reply, kind_of
 from intent.turn import cronline, peek, readonly, repair, verify

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from intent.guard import walk as safety
+from intent import safety
 from intent.reply.types import Reply
 from intent.turn.verify import Problem
 

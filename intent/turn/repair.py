@@ -14,7 +14,7 @@ import re
 import shlex
 from typing import cast
 
-from intent.guard import walk as safety
+from intent import safety
 from intent.reply.types import Reply
 from intent.turn import cronline, find_expr, readonly
 from intent.turn.verify import argvs, encodable, find_lacks_terminator, is_one_command, parses
