@@ -63,6 +63,48 @@ HOME_SECRETS = (
     ".python_history",
     ".psql_history",
     ".mysql_history",
+    ".sqlite_history",
+    ".rediscli_history",
+    ".node_repl_history",
+    ".config/git/credentials",
+    ".s3cfg",
+    ".boto",
+    ".cargo/credentials",
+    ".cargo/credentials.toml",
+    ".config/containers/auth.json",
+    ".authinfo",
+    ".authinfo.gpg",
+    ".config/sops",
+    ".gem/credentials",
+    ".m2/settings.xml",
+    ".m2/settings-security.xml",
+    ".gradle/gradle.properties",
+    ".subversion/auth",
+    ".msmtprc",
+    ".fetchmailrc",
+    ".mozilla",
+    ".config/google-chrome",
+    ".config/chromium",
+    ".config/BraveSoftware",
+    ".env",
+    ".envrc",
+    ".curlrc",
+    ".wgetrc",
+    ".config/doctl",
+    ".config/hcloud",
+    ".oci",
+    ".ibmcloud",
+    ".config/netlify",
+    ".config/heroku",
+    ".netlify",
+    ".terraformrc",
+    ".config/Code/User/globalStorage",
+    ".local/share/python_keyring",
+    ".config/age",
+    ".age",
+    ".config/1Password",
+    ".config/Bitwarden CLI",
+    ".docker/config.json",
 )
 SYSTEM_SECRETS = (
     "/etc/shadow",
@@ -194,29 +236,39 @@ def _confined(argv: Sequence[str], cwd: Path, *, network: bool) -> Iterator[Conf
 # can do the same on a Linux console; both are refused with EPERM. bwrap reads the filter, a
 # classic BPF program, from a file descriptor.
 _TIOCSTI, _TIOCLINUX = 0x5412, 0x541C
-_ARCH = {"x86_64": (0xC000003E, 16), "aarch64": (0xC00000B7, 29)}  # audit arch, ioctl's number
+# per machine: (audit arch, ioctl's number) for the native ABI and the 32-bit one the kernel also
+# accepts (`int 0x80` on x86_64, AArch32 on arm64); any other ABI is refused outright
+_ARCH = {
+    "x86_64": ((0xC000003E, 16), (0x40000003, 54)),
+    "aarch64": ((0xC00000B7, 29), (0x40000028, 54)),
+}
 _ALLOW, _EPERM = 0x7FFF0000, 0x00050000 | 1
 
 
 def seccomp_program(machine: str | None = None) -> bytes | None:
     """The filter for this machine's architecture, or None for one not known here."""
-    arch = _ARCH.get(machine or platform.machine())
-    if arch is None:
+    abis = _ARCH.get(machine or platform.machine())
+    if abis is None:
         return None
-    audit_arch, ioctl = arch
+    (native, native_ioctl), (compat, compat_ioctl) = abis
     ld_w_abs, jeq_k, jge_k, ret_k = 0x20, 0x15, 0x35, 0x06
     insns = [
-        (ld_w_abs, 0, 0, 4),  # seccomp_data.arch
-        (jeq_k, 1, 0, audit_arch),
-        (ret_k, 0, 0, _ALLOW),  # another ABI: not ours to judge (bwrap itself runs native)
-        (ld_w_abs, 0, 0, 0),  # seccomp_data.nr
-        (jge_k, 5, 0, 0x40000000),  # x32 system calls: refused
-        (jeq_k, 0, 3, ioctl),
-        (ld_w_abs, 0, 0, 24),  # the low half of args[1], the request
-        (jeq_k, 2, 0, _TIOCSTI),
-        (jeq_k, 1, 0, _TIOCLINUX),
-        (ret_k, 0, 0, _ALLOW),
-        (ret_k, 0, 0, _EPERM),
+        (ld_w_abs, 0, 0, 4),  # 0: seccomp_data.arch
+        (jeq_k, 2, 0, native),  # 1: -> 4
+        (jeq_k, 5, 0, compat),  # 2: -> 8
+        (ret_k, 0, 0, _EPERM),  # 3: an ABI we do not know: nothing
+        (ld_w_abs, 0, 0, 0),  # 4: seccomp_data.nr
+        (jge_k, 8, 0, 0x40000000),  # 5: x32 system calls -> 14 (refused)
+        (jeq_k, 3, 0, native_ioctl),  # 6: -> 10
+        (ret_k, 0, 0, _ALLOW),  # 7
+        (ld_w_abs, 0, 0, 0),  # 8: compat: seccomp_data.nr
+        (jeq_k, 0, 3, compat_ioctl),  # 9: ioctl -> 10, else -> 13
+        (ld_w_abs, 0, 0, 24),  # 10: the low half of args[1], the request
+        (jeq_k, 3, 0, _TIOCSTI),  # 11: -> 15
+        (jeq_k, 2, 0, _TIOCLINUX),  # 12: -> 15, else -> 13
+        (ret_k, 0, 0, _ALLOW),  # 13
+        (ret_k, 0, 0, _EPERM),  # 14
+        (ret_k, 0, 0, _EPERM),  # 15
     ]
     return b"".join(struct.pack("=HBBI", *insn) for insn in insns)
 
@@ -262,19 +314,81 @@ def may_need_credentials(command: str) -> bool:
 # system's own (resolved on PATH to a root-owned file in a system directory nobody else can
 # write), runs outside the view. Everything else runs inside.
 
+# Each program's words, as a positive grammar: a word not matched is not in the shape. No file
+# operand anywhere (a filter given a file would read it outside the view), no option that writes,
+# kills, reads a file or switches namespaces, no GNU abbreviation (`--di` is `--diag`).
+_PORTISH = r"(?:[\w.*-]*:[\w-]+|[\w.-]+/(?:tcp|udp)|\d{1,5})"
+_SS_FILTER = (
+    r"state|sport|dport|src|dst|=|==|!=|eq|neq|gt|lt|ge|le|and|or|not|all|connected"
+    r"|established|listening|synchronized|time-wait|close-wait|syn-sent|syn-recv|closed"
+    r"|" + _PORTISH + r"|[\d.]+(?::\d+)?|\[?[0-9a-fA-F:]+\]?(?::\d+)?"
+)
+
+
+@dataclass(frozen=True)
+class _Words:
+    """One program's words in the shape: flags (no argument), options with the argument they
+    take (the next word), and how many operands of what form."""
+
+    flags: str
+    takes: dict[str, str] = field(default_factory=dict)
+    operand: str | None = None
+    operands: int = 0  # at most; -1: any number
+
+
+_SHAPES: dict[str, _Words] = {
+    "lsof": _Words(
+        r"-[inPtlwVR]+|-a|-i[46]?(?:tcp|udp|TCP|UDP)?(?::[\w-]+)?|-s(?:TCP|UDP):[A-Z_]+",
+        {"-p": r"\d+(?:,\d+)*", "-u": r"[a-z_][\w-]{0,31}", "-c": r"[\w.-]{1,15}",
+         "-i": r"[46]?(?:tcp|udp|TCP|UDP)?(?::[\w-]+)?"},
+    ),
+    "ss": _Words(
+        r"-[tuwxlanpeomis46rHOE]+|--(?:tcp|udp|listening|numeric|processes|all|ipv4|ipv6"
+        r"|extended|info|memory|resolve|summary|no-header|oneline|unix|raw|options)",
+        {"-f": r"inet6?|unix|link|netlink", "-A": r"[a-z,_]+"},
+        _SS_FILTER,
+        -1,
+    ),
+    "netstat": _Words(r"-[tulpnaeWw46]+"),
+    "fuser": _Words(r"-[vau]+", {"-n": r"tcp|udp"}, _PORTISH, -1),
+    "pwdx": _Words(r"(?!)", {}, r"\d+", -1),
+    "grep": _Words(r"-[ivwcnoxEFH]+", {"-e": r".+"}, r"[^-].*", 1),
+    "head": _Words(r"-\d+|-n[+-]?\d+", {"-n": r"[+-]?\d+", "-c": r"\d+"}),
+    "tail": _Words(r"-\d+|-n[+-]?\d+", {"-n": r"[+-]?\d+", "-c": r"\d+"}),
+    "wc": _Words(r"-[lwcm]+"),
+    "cut": _Words(r"-d[^\w\s]|-[fc][\d,-]+", {"-d": r"[^\w\s]", "-f": r"[\d,-]+", "-c": r"[\d,-]+"}),
+    "sort": _Words(r"-[nrhuV]+|-k[\d,.a-z]+|-t[^\w\s]", {"-k": r"[\d,.a-z]+", "-t": r"[^\w\s]"}),
+    "uniq": _Words(r"-[cdu]+"),
+    "column": _Words(r"-t"),
+}
 _LISTERS = {"lsof", "ss", "netstat", "fuser", "pwdx"}
-_FILTERS = {"grep", "egrep", "fgrep", "head", "tail", "wc", "cut", "sort", "uniq", "column"}
+_FILTERS = {"grep", "head", "tail", "wc", "cut", "sort", "uniq", "column"}
 _SYSTEM_DIRS = ("/usr/bin", "/usr/sbin", "/bin", "/sbin")
 _NOT_IN_SHAPE = re.compile(r"[$`;&<>(){}\\\n\r*?\[\]!#~]|\|\|")
-# options that write, kill, wait for input or switch namespaces, per program
-_BAD_OPTION = {
-    "lsof": re.compile(r"^[-+]D"),  # -D: the device cache file
-    "ss": re.compile(r"^(?:-[a-zA-Z]*[KDN]|--(?:kill|diag|net)\b)"),
-    "fuser": re.compile(r"^-(?:[a-zA-Z]*[kiwI]|[A-Z0-9]{2,}|\d)"),  # -k, -i, -SIGNAL
-    "sort": re.compile(r"^(?:-[a-zA-Z]*o|--output|--compress-program|-T|--temporary-directory)"),
-    "uniq": re.compile(r"^[^-]"),  # uniq IN OUT writes OUT: options only
-    "tail": re.compile(r"^(?:-[a-zA-Z]*[fF]|--follow)"),
-}
+
+
+def _in_shape(program: str, args: list[str]) -> bool:
+    shape = _SHAPES[program]
+    operands = 0
+    words = iter(args)
+    for word in words:
+        if word in shape.takes:
+            value = next(words, None)
+            if value is None or not re.fullmatch(shape.takes[word], value):
+                if word == "-i" and program == "lsof" and value is None:
+                    continue  # `lsof -i` alone lists every socket
+                return False
+            if word == "-e":
+                operands += 1  # grep's pattern given by -e: no other operand
+        elif re.fullmatch(shape.flags, word):
+            continue
+        elif shape.operand is not None and re.fullmatch(shape.operand, word):
+            operands += 1
+            if shape.operands >= 0 and operands > shape.operands:
+                return False  # grep's second operand would be a file
+        else:
+            return False
+    return True
 
 
 def process_view(command: str) -> bool:
@@ -284,8 +398,7 @@ def process_view(command: str) -> bool:
         return False
     import shlex
 
-    stages = command.split("|")
-    for n, stage in enumerate(stages):
+    for n, stage in enumerate(command.split("|")):
         try:
             words = shlex.split(stage)
         except ValueError:
@@ -296,8 +409,7 @@ def process_view(command: str) -> bool:
         allowed = _LISTERS if n == 0 else _FILTERS
         if program not in allowed or not _system_program(program):
             return False
-        bad = _BAD_OPTION.get(program)
-        if bad is not None and any(bad.search(a) for a in args):
+        if not _in_shape(program, args):
             return False
     return True
 
@@ -307,26 +419,49 @@ def _system_program(name: str) -> bool:
     if not found:
         return False
     real = Path(os.path.realpath(found))
-    if str(real.parent) not in _SYSTEM_DIRS and str(real.parent) != "/usr/lib/command-not-found":
+    if str(real.parent) not in _SYSTEM_DIRS:
         return False
     try:
         for path in (real, real.parent):
             st = path.stat()
             if st.st_uid != 0 or st.st_mode & 0o022:
                 return False
+        with open(real, "rb") as fh:
+            if fh.read(2) == b"#!":
+                return False  # a script (egrep is `exec grep -E`, found again on PATH)
     except OSError:
         return False
     return True
 
 
 def hidden(home: Path | None = None) -> list[Path]:
-    """The credential stores that exist on this machine (only those can be covered)."""
-    home = home or Path.home()
+    """The credential stores that exist on this machine (only those can be covered): under the
+    user's home, under every other home this user can read (root reads them all), and the
+    system's."""
+    homes = [home or Path.home(), *_other_homes()]
     found = []
-    for path in (*(home / rel for rel in HOME_SECRETS), *map(Path, SYSTEM_SECRETS)):
-        if os.path.lexists(path):
+    seen = set()
+    candidates = [h / rel for h in homes for rel in HOME_SECRETS]
+    for path in (*candidates, *map(Path, SYSTEM_SECRETS)):
+        if path not in seen and os.path.lexists(path):
+            seen.add(path)
             found.append(path)
-    return found
+    # a store inside a hidden directory is already hidden
+    return [p for p in found if not any(q in p.parents for q in found)]
+
+
+def _other_homes(limit: int = 32) -> list[Path]:
+    homes = []
+    for base in (Path("/home"), Path("/root")):
+        try:
+            if base == Path("/root"):
+                entries = [base] if os.access(base, os.R_OK | os.X_OK) else []
+            else:
+                entries = [e for e in base.iterdir() if e.is_dir() and os.access(e, os.X_OK)]
+        except OSError:
+            continue
+        homes += entries[:limit]
+    return homes[:limit]
 
 
 def _bwrap(tool: str, cwd: Path, *, network: bool) -> list[str]:

@@ -1,4 +1,4 @@
-"""The public guard API (SPEC §12): `assess(command) -> Verdict`. The guard lives in `intent.guard`."""
+"""The public guard API (docs/safety.md): `assess(command) -> Verdict`. The guard lives in `intent.guard`."""
 
 from __future__ import annotations
 

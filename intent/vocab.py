@@ -31,7 +31,7 @@ CONFIRMS: Final[dict[Friction, frozenset[str]]] = {
 AUTORUN: Final[frozenset[Risk]] = frozenset(r for r, f in FRICTION.items() if f == "enter")
 
 Interpreter = Literal["python3", "node", "ruby", "perl", "bash", "sh"]
-INTERPRETERS: Final[tuple[Interpreter, ...]] = get_args(Interpreter)
+SCRIPT_INTERPRETERS: Final[tuple[Interpreter, ...]] = get_args(Interpreter)  # a script reply's
 
 # how a script reply's body is handed to its interpreter (the body is one argv word, never a file)
 INTERPRETER_ARGV: Final[dict[Interpreter, tuple[str, str]]] = {
@@ -51,7 +51,7 @@ __all__ = [
     "FRICTION",
     "Friction",
     "DEFAULT_MODEL",
-    "INTERPRETERS",
+    "SCRIPT_INTERPRETERS",
     "INTERPRETER_ARGV",
     "RISKS",
     "Interpreter",

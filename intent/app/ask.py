@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from intent import safety
 from intent.app import wiring
 from intent.app.turn import Timings, Turn
 from intent.errors import (
@@ -32,8 +33,8 @@ from intent.errors import (
     UsageError,
 )
 from intent.explain.lookup import Docs
-from intent.guard import walk as guard_walk
 from intent.models import catalog
+from intent.reply.types import Reply
 from intent.run import audit, handoff
 from intent.run.settle import Decision, Mode, Reviser, Settled, check_sandbox, settle_proposal
 from intent.settings import paths, trust
@@ -120,9 +121,9 @@ class Ask:
         self.config: Config
         self.mode: Mode
         self.answer_cache: cache.AnswerCache | None = None
-        self.hit: dict[str, Any] | None = None
+        self.hit: Reply | None = None
         self.ctx: prompt_mod.RequestContext
-        self.guard_ctx: guard_walk.Context
+        self.guard_ctx: safety.Context
         self.engine: engine.Engine
         self.channel: handoff.Channel | None = None
 
@@ -221,7 +222,7 @@ class Ask:
             intentrc=rc_text,
         )
         cwd = self.cwd
-        self.guard_ctx = guard_walk.Context(
+        self.guard_ctx = safety.Context(
             cwd=str(cwd),
             home=str(Path.home()),
             exists=lambda t: (cwd / os.path.expanduser(t)).exists(),

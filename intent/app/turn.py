@@ -1,6 +1,6 @@
 """One turn of `i "..."` as data: what was asked, proposed, decided and run, and how it ended.
 
-The audit record and the `--json` envelope (SPEC §12) are both derived from a `Turn`, so a field
+The audit record and the `--json` envelope (docs/json.md) are both derived from a `Turn`, so a field
 added to one cannot silently go missing from the other. A field stays None until the turn
 reaches the step that sets it; each view then shows only what the turn got to, exactly as the
 record and the envelope did when they were built side by side.
@@ -16,6 +16,7 @@ from intent import __version__
 from intent.errors import IntentError
 from intent.process import CommandOutcome
 from intent.redact import redact_obj
+from intent.reply.types import Reply
 from intent.run import audit
 from intent.vocab import Risk
 
@@ -47,7 +48,7 @@ class Failure:
     @classmethod
     def of(cls, exc: IntentError) -> Failure:
         code = exc.exit_code
-        # 4 and 8 are the refusals and cancellations of SPEC §12; anything else is an error
+        # 4 and 8 are the refusals and cancellations (docs/exit-codes.md); anything else is an error
         word = {4: "refused", 8: "cancelled"}.get(code, "error")
         return cls(exc.message, exc.one_line(), code, word, word)
 
@@ -63,7 +64,7 @@ class Turn:
     model: str | None = None  # once the backend is built
     # set together once a proposal exists (`proposed`)
     proposed: bool = False
-    response: dict[str, Any] | None = None
+    response: Reply | None = None
     risk: Risk | None = None
     guard: dict[str, Any] | None = None  # None when the reply had nothing to guard
     cached: bool = False
@@ -137,7 +138,7 @@ class Turn:
         return {**self.record(), "outcome": "started"}
 
     def envelope(self) -> dict[str, Any]:
-        """The `--json` object of SPEC §12, redacted and with undecodable text escaped."""
+        """The `--json` object (docs/json.md), redacted and with undecodable text escaped."""
         assert self.status is not None and self.exit_code is not None, "the turn has not ended"
         obj: dict[str, Any] = {
             "version": 1,
@@ -168,5 +169,5 @@ class Turn:
                 obj["confined"] = self.confined
                 if self.events:
                     obj["events"] = self.events
-        encoded: dict[str, Any] = redact_obj(audit.encodable_obj(obj))
+        encoded: dict[str, Any] = redact_obj(audit.encoded_obj(obj))
         return encoded

@@ -31,51 +31,58 @@ app = typer.Typer(
 )
 
 
+# the flags of natural-language mode, declared once (docs/usage.md)
+Prompt = Annotated[list[str] | None, typer.Argument(help="What you want to do, in plain English.")]
+Yes = Annotated[
+    bool, typer.Option("--yes", "-y", help="Run safe and network commands without asking.")
+]
+Dry = Annotated[bool, typer.Option("--dry", help="Show the proposal; never run it.")]
+Json = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")]
+Raw = Annotated[bool, typer.Option("--raw", help="Print only the command; never run it.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Less output.")]
+Explain = Annotated[
+    bool, typer.Option("--explain", help="Show the proposal and its breakdown; do not run.")
+]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not use the answer cache.")]
+NoSnapshot = Annotated[bool, typer.Option("--no-snapshot", help="Do not use KV snapshots.")]
+Context = Annotated[
+    list[str] | None, typer.Option("--context", help="Extra context KEY=VALUE (repeatable).")
+]
+Model = Annotated[str | None, typer.Option("--model", help="Catalog id or path to a .gguf file.")]
+Backend = Annotated[
+    str | None,
+    typer.Option("--backend", help="auto, llama-server, llama-cli, openai, ollama or mock."),
+]
+Timeout = Annotated[
+    int | None, typer.Option("--timeout", min=1, help="Seconds the command may run.")
+]
+Sandbox = Annotated[
+    bool, typer.Option("--sandbox", help="Run in a sandbox (bwrap / sandbox-exec).")
+]
+ReadOnly = Annotated[bool, typer.Option("--ro", help="Run in a read-only sandbox.")]
+Verbose = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Show backend, timings and tool calls.")
+]
+
+
 @ask_app.command(epilog=COMMANDS_EPILOG)
 def ask(
-    prompt: Annotated[
-        list[str] | None, typer.Argument(help="What you want to do, in plain English.")
-    ] = None,
-    yes: Annotated[
-        bool, typer.Option("--yes", "-y", help="Run safe and network commands without asking.")
-    ] = False,
-    dry: Annotated[bool, typer.Option("--dry", help="Show the proposal; never run it.")] = False,
-    json_out: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object on stdout.")
-    ] = False,
-    raw: Annotated[
-        bool, typer.Option("--raw", help="Print only the command; never run it.")
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Less output.")] = False,
-    explain: Annotated[
-        bool, typer.Option("--explain", help="Show the proposal and its breakdown; do not run.")
-    ] = False,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Do not use the answer cache.")
-    ] = False,
-    no_snapshot: Annotated[
-        bool, typer.Option("--no-snapshot", help="Do not use KV snapshots.")
-    ] = False,
-    context: Annotated[
-        list[str] | None, typer.Option("--context", help="Extra context KEY=VALUE (repeatable).")
-    ] = None,
-    model: Annotated[
-        str | None, typer.Option("--model", help="Catalog id or path to a .gguf file.")
-    ] = None,
-    backend: Annotated[
-        str | None,
-        typer.Option("--backend", help="auto, llama-server, llama-cli, openai, ollama or mock."),
-    ] = None,
-    timeout: Annotated[
-        int | None, typer.Option("--timeout", min=1, help="Seconds the command may run.")
-    ] = None,
-    sandbox: Annotated[
-        bool, typer.Option("--sandbox", help="Run in a sandbox (bwrap / sandbox-exec).")
-    ] = False,
-    ro: Annotated[bool, typer.Option("--ro", help="Run in a read-only sandbox.")] = False,
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Show backend, timings and tool calls.")
-    ] = False,
+    prompt: Prompt = None,
+    yes: Yes = False,
+    dry: Dry = False,
+    json_out: Json = False,
+    raw: Raw = False,
+    quiet: Quiet = False,
+    explain: Explain = False,
+    no_cache: NoCache = False,
+    no_snapshot: NoSnapshot = False,
+    context: Context = None,
+    model: Model = None,
+    backend: Backend = None,
+    timeout: Timeout = None,
+    sandbox: Sandbox = False,
+    ro: ReadOnly = False,
+    verbose: Verbose = False,
 ) -> None:
     """Turn plain English into a shell command, show its risk, and run it when that is safe and wanted."""
     from intent.cli import ask as ask_mod

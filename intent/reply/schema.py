@@ -9,16 +9,17 @@ it against the `jsonschema` package).
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from intent import vocab
 from intent.errors import InvalidReply, ReplyNotJSON
+from intent.reply.types import BRANCH_KIND, Reply
 
 # JSON Schema wants lists; the words themselves live in intent.vocab
 RISKS = list(vocab.RISKS)
 RUNTIMES = ["instant", "seconds", "minutes", "long"]
 CONFIDENCE = ["low", "medium", "high"]
-INTERPRETERS = list(vocab.INTERPRETERS)
+SCRIPT_INTERPRETERS = list(vocab.SCRIPT_INTERPRETERS)
 TOOL_NAMES = [
     "list_dir",
     "read_file",
@@ -83,7 +84,7 @@ RESPONSE_SCHEMA: dict[str, Any] = {
             {
                 "script": _branch(
                     {
-                        "interpreter": {"type": "string", "enum": INTERPRETERS},
+                        "interpreter": {"type": "string", "enum": SCRIPT_INTERPRETERS},
                         "body": {"type": "string", "minLength": 1, "maxLength": 8000},
                     },
                     ["interpreter", "body"],
@@ -123,22 +124,10 @@ ACTION_SCHEMA: dict[str, Any] = {
     ]
 }
 
-KINDS = (
-    "command",
-    "script",
-    "tool_call",
-    "stdout_to_user",
-    "clarifying_question",
-    "refusal_reason",
-)
+KINDS = tuple(BRANCH_KIND)  # the reply's branches, in the schema's order (reply/types.py)
 
 
-def kind(reply: dict[str, Any]) -> str:
-    """Which branch a validated reply took."""
-    return next(k for k in KINDS if k in reply)
-
-
-def validate(text_or_obj: str | dict[str, Any]) -> dict[str, Any]:
+def validate(text_or_obj: str | dict[str, Any]) -> Reply:
     """Parse and validate one reply; raise InvalidReply naming the first problem."""
     if isinstance(text_or_obj, str):
         try:
@@ -165,7 +154,7 @@ def validate(text_or_obj: str | dict[str, Any]) -> dict[str, Any]:
         problem = "reply: nested too deeply"  # `arguments` is free-form; keep it shallow
     if problem:
         raise InvalidReply(f"the reply does not match the schema: {problem}")
-    return obj
+    return cast(Reply, obj)
 
 
 MAX_DEPTH = 32

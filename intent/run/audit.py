@@ -27,7 +27,7 @@ def new_id() -> str:
     return time.strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(3)
 
 
-def encodable(text: str) -> str:
+def encoded(text: str) -> str:
     """`text` with every surrogate escaped visibly: an undecodable argv byte (Python keeps it
     as U+DC80..U+DCFF) as `\\xNN`, any other lone surrogate as `\\uNNNN`."""
     if text.isascii():
@@ -44,19 +44,19 @@ def encodable(text: str) -> str:
     return "".join(out)
 
 
-def encodable_obj(value: Any) -> Any:
+def encoded_obj(value: Any) -> Any:
     if isinstance(value, str):
-        return encodable(value)
+        return encoded(value)
     if isinstance(value, list | tuple):
-        return [encodable_obj(v) for v in value]
+        return [encoded_obj(v) for v in value]
     if isinstance(value, dict):
-        return {encodable(str(k)): encodable_obj(v) for k, v in value.items()}
+        return {encoded(str(k)): encoded_obj(v) for k, v in value.items()}
     return value
 
 
 def append(path: Path, record: dict[str, Any]) -> None:
     """Write one record as one whole line, or raise AuditFailed (nothing partial is left)."""
-    line = (json.dumps(redact_obj(encodable_obj(record)), ensure_ascii=False) + "\n").encode()
+    line = (json.dumps(redact_obj(encoded_obj(record)), ensure_ascii=False) + "\n").encode()
     try:
         _ensure_private_dir(path.parent)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

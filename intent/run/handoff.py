@@ -28,10 +28,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from intent import process
+from intent import process, safety
 from intent.errors import IntentError
 from intent.guard import parser
-from intent.guard import walk as guard_walk
 from intent.turn.engine import Proposal
 from intent.vocab import AUTORUN, RISKS
 
@@ -164,7 +163,7 @@ def _shell_state(text: str, script: parser.Script, shell: str, request: str) -> 
         if _option_change(name, args, shell) and _asked_option(name, args, request):
             state = True  # an option the request names: shell state it asked for
             continue
-        if guard_walk.assess(" ".join(words)).risk != "safe":
+        if safety.assess(" ".join(words)).risk != "safe":
             return False  # each part, substitutions included, must be read-only on its own
         if name in SOURCING or (cmd.assignments and cmd.words):
             return False  # a sourced file is code; `VAR=x cmd` keeps nothing in the shell

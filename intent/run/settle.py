@@ -8,18 +8,37 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from intent import confine, process
+from intent import confine, process, safety
 from intent.errors import Cancelled, ConfirmationNeeded, Refused, SandboxUnavailable
-from intent.guard import walk as safety
 from intent.run.handoff import Channel
 from intent.turn.engine import Proposal, guard
 from intent.vocab import AUTORUN, INTERPRETER_ARGV
 
+# the vocabularies of settling, defined once (the audit record and --json carry them)
+Action = Literal["run", "cancel", "edit", "revise"]  # what the user answered at the prompt
+# handed: the shell function's calling shell runs it (run/handoff.py)
+Status = Literal["proposed", "executed", "handed", "cancelled", "refused", "inform", "clarify"]
+Decided = Literal[
+    "dry",
+    "raw",
+    "explain",
+    "simulated",
+    "inform",
+    "clarify",
+    "autorun",
+    "confirmed",
+    "edited",
+    "revised",
+    "unconfined",
+    "cancelled",
+]
+
 
 @dataclass(frozen=True)
 class Decision:
-    action: str  # run | cancel | edit | revise
+    action: Action
     command: str | None = None  # the edited command (edit)
     feedback: str | None = None  # what should change (revise)
 
@@ -54,8 +73,8 @@ class Mode:
 
 @dataclass
 class Settled:
-    status: str  # proposed | executed | cancelled | refused | inform | clarify
-    decision: str  # dry | raw | explain | autorun | confirmed | edited | cancelled | refused | ...
+    status: Status
+    decision: Decided
     exit_code: int
     executed_command: str | None = None
     outcome: process.CommandOutcome | None = None
@@ -97,12 +116,10 @@ def settle(
         return Settled("clarify", "clarify", Cancelled.exit_code)
     assert proposal.verdict is not None and proposal.risk is not None
     if proposal.verdict.hard_reject:
-        raise Refused(
-            f"refused by the guard: {'; '.join(r for r in proposal.verdict.reasons if r.startswith('refused'))}"
-        )
+        raise refused_by_guard(proposal.verdict)
     if mode.never_runs:
         return Settled("proposed", "raw" if mode.raw else "explain" if mode.explain else "dry", 0)
-    decision = "autorun"
+    decision: Decided = "autorun"
     if not (mode.yes and proposal.risk in AUTORUN):
         if not mode.tty:
             why = (
@@ -125,7 +142,7 @@ def settle(
                 proposal.verdict, proposal.risk, proposal.actions = guard(proposal.reply, context)
                 decision = "edited"
                 if proposal.verdict.hard_reject:
-                    raise Refused("refused by the guard: " + "; ".join(proposal.verdict.reasons))
+                    raise refused_by_guard(proposal.verdict)
                 continue
             if answer.action == "revise" and answer.feedback and revise is not None:
                 revised = revise(proposal, answer.feedback)
@@ -137,12 +154,7 @@ def settle(
                     proposal.actions = revised.actions
                     decision = "revised"
                     if revised.verdict.hard_reject:
-                        raise Refused(
-                            "refused by the guard: "
-                            + "; ".join(
-                                r for r in revised.verdict.reasons if r.startswith("refused")
-                            )
-                        )
+                        raise refused_by_guard(revised.verdict)
                 continue
             if answer.action != "run":
                 continue
@@ -239,6 +251,12 @@ def _run(argv: list[str], mode: Mode, cwd: Path, *, confined: bool) -> process.C
             cwd=cwd,
             pass_fds=view.fds,
         )
+
+
+def refused_by_guard(verdict: safety.Verdict) -> Refused:
+    """The one wording of a guard refusal: the reasons that refused (not the lesser ones)."""
+    reasons = [r for r in verdict.reasons if r.startswith("refused")] or verdict.reasons
+    return Refused("refused by the guard: " + "; ".join(reasons))
 
 
 def command_argv(proposal: Proposal) -> list[str]:

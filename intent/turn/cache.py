@@ -12,8 +12,8 @@ import os
 import platform
 import time
 from pathlib import Path
-from typing import Any
 
+from intent.reply.types import Reply
 from intent.turn import gitstate, prompt
 
 TTL_S = 7 * 24 * 3600
@@ -50,7 +50,7 @@ class AnswerCache:
     def __init__(self, directory: Path, key: str) -> None:
         self.file = directory / f"{key}.json"
 
-    def get(self) -> dict[str, Any] | None:
+    def get(self) -> Reply | None:
         try:
             data = json.loads(self.file.read_text())
         except (OSError, ValueError):
@@ -64,7 +64,7 @@ class AnswerCache:
         except Exception:  # a stale or edited entry is simply a miss
             return None
 
-    def put(self, reply: dict[str, Any]) -> None:
+    def put(self, reply: Reply) -> None:
         """Store a reply, private to the user. A reply holding a secret is not stored at all:
         a redacted copy would come back as a different (broken) command."""
         from intent.redact import redact_obj

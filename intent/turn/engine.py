@@ -13,11 +13,12 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
+from intent import safety
 from intent.backends.base import Backend
 from intent.errors import BackendUnavailable, InvalidReply, Refused, ReplyNotJSON
 from intent.explain.lookup import Docs
-from intent.guard import walk as safety
 from intent.reply import schema
+from intent.reply.types import Kind, Reply, kind_of
 from intent.turn import cronline, peek, readonly, repair, verify
 from intent.turn import prompt as prompt_mod
 from intent.turn.tools import Toolbox
@@ -46,8 +47,8 @@ class Retrying:
 
 @dataclass
 class Proposal:
-    reply: dict[str, Any]
-    kind: str  # command | script | inform | clarify | refuse
+    reply: Reply
+    kind: Kind  # command | script | inform | clarify | refuse (never tool_call)
     verdict: safety.Verdict | None
     risk: Risk | None
     actions: list[str] = field(default_factory=list)
@@ -69,16 +70,7 @@ class Proposal:
 
 Event = ModelCalled | ToolRan | Retrying
 
-_KIND = {
-    "command": "command",
-    "script": "script",
-    "stdout_to_user": "inform",
-    "clarifying_question": "clarify",
-    "refusal_reason": "refuse",
-}
-
-
-def guard(reply: dict[str, Any], context: safety.Context) -> tuple[safety.Verdict, Risk, list[str]]:
+def guard(reply: Reply, context: safety.Context) -> tuple[safety.Verdict, Risk, list[str]]:
     """Guard a command or script reply; return the verdict, the final risk and the actions."""
     if "script" in reply:
         interp = reply["script"]["interpreter"]
@@ -102,9 +94,9 @@ def guard(reply: dict[str, Any], context: safety.Context) -> tuple[safety.Verdic
     return verdict, final, actions
 
 
-def proposal_for(reply: dict[str, Any], context: safety.Context) -> Proposal:
+def proposal_for(reply: Reply, context: safety.Context) -> Proposal:
     """A validated reply as a proposal; commands and scripts go through the guard."""
-    kind = _KIND[schema.kind(reply)]
+    kind = kind_of(reply)
     proposal = Proposal(reply, kind, None, None)
     if kind in ("command", "script"):
         proposal.verdict, proposal.risk, proposal.actions = guard(reply, context)
@@ -234,8 +226,8 @@ class Engine:
         return budget - used - 200  # the tool result's own framing
 
     def _verified(
-        self, reply: dict[str, Any], messages: list[dict[str, str]], step: int, request: str
-    ) -> Generator[Event, None, tuple[dict[str, Any], list[str], float]]:
+        self, reply: Reply, messages: list[dict[str, str]], step: int, request: str
+    ) -> Generator[Event, None, tuple[Reply, list[str], float]]:
         """The reply whose command or script passes the machine's checks, after at most one
         retry that quotes the problem; else the better of the two, with what is still wrong."""
         reply = repair.reply(reply, request, self.guard_context)
@@ -274,10 +266,10 @@ class Engine:
             return second, [p.message for p in still], ms
         return reply, [p.message for p in found], ms
 
-    def _risk(self, reply: dict[str, Any]) -> int:
+    def _risk(self, reply: Reply) -> int:
         return RISKS.index(proposal_for(reply, self.guard_context).risk or "safe")
 
-    def _problems(self, reply: dict[str, Any], request: str) -> list[Problem]:
+    def _problems(self, reply: Reply, request: str) -> list[Problem]:
         if "command" in reply:
             found = verify.problems(reply["command"], self.docs, self.guard_context.cwd)
         else:
@@ -296,7 +288,7 @@ class Engine:
         messages: list[dict[str, str]],
         step: int,
         shape: dict[str, Any] = schema.RESPONSE_SCHEMA,
-    ) -> Generator[Event, None, tuple[dict[str, Any], float, bool, dict[str, Any]]]:
+    ) -> Generator[Event, None, tuple[Reply, float, bool, dict[str, Any]]]:
         error: InvalidReply | None = None
         attempt_msgs = messages
         for attempt in range(2):
@@ -354,7 +346,7 @@ _QUESTION_WORDS = frozenset(
 )
 
 
-def _asks_instead(reply: dict[str, Any], request: str) -> bool:
+def _asks_instead(reply: Reply, request: str) -> bool:
     """A clarifying question, or prose, for a request that is not itself a question. A
     question about facts ("what is a symlink?") may be answered in prose. The push that
     follows is held to ACTION_SCHEMA (a command, a script or a refusal)."""

@@ -186,10 +186,6 @@ def revision_message(feedback: str) -> str:
     return f"Change the answer: {feedback}\nReply with the whole revised answer."
 
 
-def _indent(text: str) -> str:
-    return "\n".join(f"  {line}" for line in text.splitlines())
-
-
 def read_distro() -> str:
     try:
         for line in Path("/etc/os-release").read_text().splitlines():

@@ -9,9 +9,9 @@ dropped); anything else costs the engine one retry.
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from intent.guard import walk as safety
+from intent import safety
+from intent.reply.types import Reply
 from intent.turn.verify import Problem
 
 # a request that starts with one of these asks to see something ...
@@ -37,7 +37,7 @@ def _asks_only_to_look(request: str) -> bool:
     return bool(words) and words[0] in _SHOW_WORDS and not _CHANGE_WORDS.search(request)
 
 
-def repaired(reply: dict[str, Any], request: str, context: safety.Context) -> dict[str, Any]:
+def repaired(reply: Reply, request: str, context: safety.Context) -> Reply:
     """A request to print something answered with `sed -i` (the model's habit): the same sed
     without -i prints what was asked and changes nothing. Only a lone sed command, and only
     when the result is rated read-only."""
@@ -50,7 +50,7 @@ def repaired(reply: dict[str, Any], request: str, context: safety.Context) -> di
     return {**reply, "command": fixed}
 
 
-def unasked_change(reply: dict[str, Any], request: str, context: safety.Context) -> list[Problem]:
+def unasked_change(reply: Reply, request: str, context: safety.Context) -> list[Problem]:
     """A request only to see something ("print app.log with ERROR replaced by ALERT") answered
     with a command the guard rates as changing files (`sed -i`): worth one retry, since
     running it would change what the user only wanted to look at."""

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 import shlex
-from typing import Any
+from typing import cast
 
-from intent.guard import walk as safety
+from intent import safety
+from intent.reply.types import Reply
 from intent.turn import cronline, find_expr, readonly
 from intent.turn.verify import argvs, encodable, find_lacks_terminator, is_one_command, parses
 
@@ -23,15 +24,14 @@ _EXEC = re.compile(
 )
 
 
-def reply(answer: dict[str, Any], request: str, context: safety.Context) -> dict[str, Any]:
+def reply(answer: Reply, request: str, context: safety.Context) -> Reply:
     """`answer` (a validated reply) with every repair that applies. A one-line bash script,
     or a shell command labelled python3, becomes the command it is first, so it is repaired,
     checked and guarded as one."""
     script = answer.get("script")
     if script and is_one_command(script["interpreter"], script["body"]):
-        answer = {"command": script["body"].strip()} | {
-            k: v for k, v in answer.items() if k != "script"
-        }
+        rest = {k: v for k, v in answer.items() if k != "script"}
+        answer = cast(Reply, {"command": script["body"].strip(), **rest})
     if "command" not in answer:
         return answer
     fixed = cronline.repaired(command(answer["command"]), request)

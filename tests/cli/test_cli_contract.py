@@ -1,4 +1,4 @@
-"""The CLI contract of SPEC §1, §2 and §12, on the scripted mock backend."""
+"""The CLI contract (docs/usage.md, docs/exit-codes.md, docs/json.md), on the scripted mock backend."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import shutil
 import socket
 import subprocess
@@ -221,7 +222,7 @@ def test_a_probe_has_no_network(bwrap, tmp_path: Path) -> None:
 
 
 def test_seccomp_program_per_architecture() -> None:
-    assert confine.seccomp_program("x86_64") and len(confine.seccomp_program("x86_64")) == 11 * 8
+    assert confine.seccomp_program("x86_64") and len(confine.seccomp_program("x86_64")) == 16 * 8
     assert confine.seccomp_program("aarch64") != confine.seccomp_program("x86_64")
     assert confine.seccomp_program("sparc") is None
 
@@ -349,3 +350,103 @@ def test_keys_typed_ahead_do_not_answer_the_unconfined_question(bwrap, world) ->
     t.send("\r")
     t.wait()
     _untouched(world)
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64" or not shutil.which("gcc"), reason="x86_64, gcc")
+def test_no_typing_into_the_terminal_through_the_32_bit_entry(bwrap, tmp_path: Path) -> None:
+    """`int 0x80` reaches the i386 ioctl: the filter must refuse TIOCSTI there too (the second
+    red team typed a command into the user's shell this way)."""
+    binary = tmp_path / "sti32"
+    source = Path(__file__).parent.parent / "data" / "sti32.c"
+    built = subprocess.run(["gcc", "-O0", "-o", str(binary), str(source)], capture_output=True)
+    if built.returncode != 0:
+        pytest.skip(f"cannot build the probe: {built.stderr[-200:]!r}")
+    plain = subprocess.run([str(binary)], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert "int80 ret=-25" in plain.stdout  # ENOTTY: the call itself got through
+    with confine.read_only([str(binary)], tmp_path) as view:
+        res = process.run(view.argv, pass_fds=view.fds, timeout=10)
+    assert "int80 ret=-1" in res.stdout, res.stdout + res.stderr  # EPERM from the filter
+
+
+# The second red team ran these outside the view through the lister exception, or found these
+# stores readable inside it.
+OUT_OF_SHAPE = [
+    "ss -tp | egrep x",  # egrep is `exec grep -E`: grep found again on PATH
+    "ss -tp --di=/tmp/overwritten",  # --diag, abbreviated
+    "ss -tp --k sport = :45678",  # --kill, abbreviated
+    "ss -tp -F /etc/shadow",
+    "ss -tp --fi=/etc/shadow",
+    "lsof -p 1 | grep -h . /etc/shadow",
+    "ss -tp | grep -r SECRET /home",
+    "ss -tp | head -n 50 /root/.ssh/id_ed25519",
+    "ss -tp | tail /etc/shadow",
+    "ss -tp | sort /etc/shadow",
+    "ss -tp | cut -c1- /etc/shadow",
+    "ss -tp | column /etc/shadow",
+    "ss -tp | wc --files0-from=/etc/shadow",
+    "ss -tp | grep -f /etc/shadow",
+    "ss -tp | uniq in out",
+    "ss -tp | sort -o out",
+    "fuser -k 80/tcp",
+    "lsof -D b",
+    "ss -N other",
+]
+IN_SHAPE = [
+    "lsof -i :3000",
+    "lsof -nP -iTCP:3000 -sTCP:LISTEN",
+    "ss -ltnp | grep 3000",
+    "ss -ltnp state listening sport = :22",
+    "netstat -tulnp | grep :80 | head -5",
+]
+
+
+@pytest.mark.parametrize("command", OUT_OF_SHAPE)
+def test_out_of_shape_listers_stay_in_the_view(command) -> None:
+    assert not confine.process_view(command)
+
+
+@pytest.mark.parametrize("command", IN_SHAPE)
+def test_plain_listers_are_in_shape(command) -> None:
+    program = command.split()[0]
+    if not shutil.which(program):
+        pytest.skip(f"{program} is not installed")
+    assert confine.process_view(command)
+
+
+@pytest.mark.parametrize(
+    "store",
+    [
+        ".config/git/credentials",
+        ".s3cfg",
+        ".boto",
+        ".cargo/credentials.toml",
+        ".config/containers/auth.json",
+        ".authinfo",
+        ".config/sops",
+        ".gem/credentials",
+        ".m2/settings.xml",
+        ".gradle/gradle.properties",
+        ".subversion/auth",
+        ".msmtprc",
+        ".mozilla",
+        ".config/google-chrome",
+        ".env",
+        ".curlrc",
+        ".config/doctl",
+    ],
+)
+def test_more_stores_are_hidden(bwrap, tmp_path, monkeypatch, store) -> None:
+    home = tmp_path / "home"
+    target = home / store
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if "." in target.name and not target.name.startswith(".config"):
+        target.write_text("secret-store-content")
+        readable = target
+    else:
+        target.mkdir()
+        readable = target / "inside"
+        readable.write_text("secret-store-content")
+    monkeypatch.setenv("HOME", str(home))
+    with confine.read_only(["cat", str(readable)], tmp_path) as view:
+        res = process.run(view.argv, pass_fds=view.fds, timeout=10)
+    assert "secret-store-content" not in res.stdout

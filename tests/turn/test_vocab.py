@@ -43,8 +43,8 @@ def test_risk_levels_are_one_ordered_vocabulary() -> None:
 
 
 def test_every_schema_interpreter_has_an_argv() -> None:
-    assert schema.INTERPRETERS == list(vocab.INTERPRETERS)
-    assert set(vocab.INTERPRETER_ARGV) == set(vocab.INTERPRETERS)
+    assert schema.SCRIPT_INTERPRETERS == list(vocab.SCRIPT_INTERPRETERS)
+    assert set(vocab.INTERPRETER_ARGV) == set(vocab.SCRIPT_INTERPRETERS)
     for name, argv in vocab.INTERPRETER_ARGV.items():
         assert argv[0] == name
 
@@ -53,6 +53,5 @@ def test_default_model_is_in_the_catalog_and_the_config_default() -> None:
     from intent.models import catalog
     from intent.settings.config import KEYS
 
-    assert catalog.DEFAULT_ID == vocab.DEFAULT_MODEL
     assert vocab.DEFAULT_MODEL in catalog.CATALOG
     assert KEYS["model"].default == vocab.DEFAULT_MODEL
