@@ -59,6 +59,9 @@ class Findings:
     # words of whatever feeds it (upstream commands, input files, here-documents)
     feed_kind: str = ""
     feed_sources: list[str] = field(default_factory=list)
+    text: str = ""  # the whole command: arithmetic looks for where its variables were set
+    # variables set earlier in the command to values the guard can read (`x=/`, `for d in / ~`)
+    values: dict[str, list[str]] = field(default_factory=dict)
 
     def raise_to(self, level: Risk, reason: str) -> None:
         self.risk = higher(self.risk, level)
@@ -113,6 +116,8 @@ def _is_home(norm: str, ctx: Context) -> bool:
 def catastrophic_target(raw: str, ctx: Context) -> str | None:
     """Why deleting `raw` recursively would be catastrophic, or None."""
     target = raw.rstrip()
+    if len(target) > 1 and target.endswith("/"):
+        target = target.rstrip("/") or "/"  # `/*/` is `/*`
     base = re.sub(r"(/\.?\*)+$", "", target) if target.endswith("*") else target
     if target in ("*", ".", "./", "./*", ".*", "./.*"):
         base = "."
