@@ -146,6 +146,8 @@ def netstate_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth
     if name == "ifup":
         acc.raise_to("mutates", "ifup: changes the network (mutates)")
         return
+    if name == "ip" and any(a in ("-b", "-batch", "--batch", "-force") for a in args):
+        acc.raise_to("mutates", "ip -batch: runs the ip commands in a file (mutates)")
     words = [a for a in args if not (a.startswith("-") and len(a) == 2 and a[1] in "46brs")]
     down = [w for w in words if _NET_DOWN.match(w)]
     if down and name not in ("sysctl", "hostnamectl", "timedatectl"):

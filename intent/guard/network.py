@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from intent.guard.readers import table_checked
-from intent.guard.rules import Context, Findings, Rule, rate_write
+from intent.guard.rules import Context, Findings, Rule, archive_removes, rate_write
 from intent.guard.tables import TABLES
 from intent.guard.words import CREDENTIALS, HARMLESS_TARGETS
 
@@ -204,6 +204,9 @@ def copy_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: in
             ssh_rule("ssh", [a, nxt], acc, ctx, depth)
         if a.startswith("--delete") or a == "--remove-source-files":
             acc.raise_to("destructive", f"{name} {a}: removes files (destructive)")
+        if a.startswith("--remove-source"):
+            sources = [o for o in args if not o.startswith("-")][:-1]
+            archive_removes(name, [o for o in sources if not _REMOTE.match(o)], acc, ctx)
     ops = [a for a in args if not a.startswith("-")]
     if len(ops) >= 2 and _REMOTE.match(ops[-1]):
         local = [o for o in ops[:-1] if not _REMOTE.match(o)]
@@ -301,7 +304,9 @@ def plain_network(name: str, args: list[str], acc: Findings, ctx: Context, depth
     if name in ("aria2c", "axel"):
         for i, a in enumerate(args):
             if a.startswith("--on-") or a.startswith("--rpc"):
-                hook = a.split("=", 1)[1] if "=" in a else (args[i + 1] if i + 1 < len(args) else "")
+                hook = (
+                    a.split("=", 1)[1] if "=" in a else (args[i + 1] if i + 1 < len(args) else "")
+                )
                 acc.script(hook, ctx, depth + 1)
                 acc.raise_to("mutates", f"{name} {a.split('=')[0]}: runs a program (mutates)")
             if a in ("-i", "--input-file") or a.startswith("--input-file="):

@@ -233,6 +233,8 @@ def parse(command: str) -> Script:
             commands.append(cur)
         elif commands and op in ("&", ";") and not commands[-1].op_after.strip(";&\n"):
             commands[-1].op_after = op
+        elif commands and op in ("|", "|&") and commands[-1].op_after == ")":
+            commands[-1].op_after = op  # `( a; b ) | c`: the group's output feeds c
         cur = Simple()
 
     s = command

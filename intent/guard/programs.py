@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from intent.guard import variables
 from intent.guard.rules import Context, Findings, Rule, rate_write
 from intent.guard.static import static_output
 from intent.guard.tables import TABLES
@@ -310,6 +311,7 @@ def interpreter(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
 def arithmetic(text: str, what: str, acc: Findings, ctx: Context, depth: int) -> None:
     """Bash evaluates `$(...)` inside array subscripts when it evaluates arithmetic, even
     when the text was quoted; a subscript that runs a command is at least `mutates`."""
+    variables.check_names(text, what, acc)
     first = re.match(r"[\s(]*([\w./-]+)", text)
     quoted = any(q in text for q in "'\"\\")  # arithmetic has no quotes: bash rejects them
     if quoted or (first and (first.group(1) in _COMMAND_WORDS or "/" in first.group(1))):

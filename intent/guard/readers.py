@@ -7,7 +7,14 @@ import re
 
 from intent.guard.options import parse_args
 from intent.guard.parser import Simple, Word
-from intent.guard.rules import Context, Findings, Rule, catastrophic_target, rate_write
+from intent.guard.rules import (
+    Context,
+    Findings,
+    Rule,
+    archive_removes,
+    catastrophic_target,
+    rate_write,
+)
 from intent.guard.tables import TABLES
 from intent.guard.wrappers import base_name
 
@@ -112,6 +119,8 @@ def tar_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int
         acc.raise_to("mutates", f"tar {first}: runs a program (mutates)")
     if any(re.match(r"^[\w.-]+@?[\w.-]*:", a) for a in args[1:] if not a.startswith("-")):
         acc.raise_to("mutates", "tar: a remote archive runs rsh (mutates)")
+    if any(a.startswith("--remove") for a in args):
+        archive_removes(name, [a for a in args[1:] if not a.startswith("-")], acc, ctx)
     listing = "t" in modes or "--list" in args
     if listing and not modes & set("xcruA") and "--extract" not in args:
         return

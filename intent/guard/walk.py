@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from intent.guard import families, network, programs, readers, rules, variables
+from intent.guard import families, jobs, knowledge, network, programs, readers, rules, variables
 from intent.guard.parser import Script, Simple, Word, parse, substitutions
 from intent.guard.rules import (
     LEVELS,
@@ -32,8 +32,8 @@ from intent.guard.words import (
     DESTRUCTIVE,
     EXEC_VARS,
     FORK_BOMB,
-    LOADER_VARS,
     INTERPRETERS,
+    LOADER_VARS,
     NETWORK,
     SAFE,
     SHELLS,
@@ -47,6 +47,7 @@ RULES = {
     **programs.HANDLERS,
     **network.HANDLERS,
     **families.HANDLERS,
+    **jobs.HANDLERS,
 }
 
 __all__ = ["LEVELS", "Context", "Verdict", "assess", "higher", "rank"]
@@ -273,9 +274,7 @@ def _assess_simple(cmd: Simple, acc: Findings, ctx: Context, depth: int) -> None
     _assess_words(_expand(cmd.words, acc), cmd, acc, ctx, depth)
 
 
-def _assess_words(
-    words: list[str], cmd: Simple, acc: Findings, ctx: Context, depth: int
-) -> None:
+def _assess_words(words: list[str], cmd: Simple, acc: Findings, ctx: Context, depth: int) -> None:
     un = unwrap(words)
     for assigned_text in un.assignments:
         _assignment(assigned_text, acc, ctx, depth, exported=True)
@@ -300,8 +299,10 @@ def _assess_words(
         acc.raise_to("destructive", f"the command name {word0!r} is only known at run time")
         return
     name, args = base_name(word0), argv[1:]
-    if un.placeholders and (name in SHELLS | INTERPRETERS) and any(
-        p in a for a in args for p in un.placeholders
+    if (
+        un.placeholders
+        and (name in SHELLS | INTERPRETERS)
+        and any(p in a for a in args for p in un.placeholders)
     ):
         acc.raise_to(
             "mutates", f"xargs -I: file names are pasted into {name} program text (mutates)"
@@ -326,6 +327,8 @@ def _assess_words(
         return
     if name in SHELLS | INTERPRETERS | {"eval", "source", "."} and _runs_download(args):
         acc.reject(f"downloaded code run by {name}")
+    if name in knowledge.KNOWN and _known(name, args, acc):
+        return
     handler = RULES.get(name)
     if handler is not None:
         handler(name, args, acc, ctx, depth)
@@ -352,6 +355,23 @@ def _assess_words(
     if name in NETWORK:
         acc.raise_to("network", f"{name}: uses the network")
         network.leaks(name, args, acc)
+
+
+def _known(name: str, args: list[str], acc: Findings) -> bool:
+    """The read-only knowledge table: True when it settles the rating on its own."""
+    option = knowledge.denied(name, args)
+    if option:
+        acc.raise_to(
+            "mutates", f"{name} {option}: sends credentials elsewhere or loads code (mutates)"
+        )
+    verdict = knowledge.rate(name, args)
+    if verdict == "delete":
+        acc.raise_to("destructive", f"{name} {' '.join(args[:3])}: deletes (destructive)")
+    if verdict != "read":
+        return False
+    if knowledge.networked(name) or name in NETWORK:
+        acc.raise_to("network", f"{name}: talks to a server")
+    return True
 
 
 _SUBST = re.compile(r"(?:\$\(|<\(|`)(.*)", re.S)

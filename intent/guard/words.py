@@ -18,7 +18,12 @@ CREDENTIALS = re.compile(
     r"(^|[/\s=@<:'\"])(~|\$HOME|\$\{HOME\})?/?(\.ssh(/|\b)|\.aws(/|\b)|\.gnupg(/|\b)|"
     r"\.config/gh(/|\b)|\.netrc\b|\.git-credentials\b|\.pgpass\b|\.docker/config\.json|"
     r"\.kube/config|\.password-store|\.config/gcloud|\.azure/|etc/shadow|etc/gshadow|"
-    r"etc/sudoers|[\w.-]*\.pem\b|[\w.-]*\.key\b|id_(rsa|dsa|ecdsa|ed25519)[\w.]*)"
+    r"etc/sudoers|[\w.-]*\.pem\b|[\w.-]*\.key\b|id_(rsa|dsa|ecdsa|ed25519)[\w.]*|"
+    r"\.env(rc)?(\.[\w-]+)?(?![\w/])|[\w.-]*_history\b|\.history\b|fish_history|"
+    r"\.kube/|kubeconfig|\.npmrc|\.pypirc|\.vault-token|\.config/hub|\.terraform\.d/|"
+    r"\.boto\b|\.s3cfg|\.my\.cnf|\.config/rclone|\.cargo/credentials|\.gem/credentials|"
+    r"proc/[\w$*{}]+/(environ|cmdline)|\.mozilla/|\.config/google-chrome|\.password|"
+    r"\.local/share/keyrings|\.secrets?\b|credentials(\.json)?\b|secrets?\.(ya?ml|json)\b)"
 )
 
 # files read when a shell, a login or a tool starts: writing them plants code for later
