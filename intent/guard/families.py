@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from intent.guard.git import git_rule
+from intent.guard.network import send
 from intent.guard.rules import Context, Findings, Rule, rate_write
 
 _PKG_READ = frozenset(
@@ -178,6 +179,12 @@ def netstate_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth
         "-p",
         "--load",
         "-f",
+        "--system",
+        "hostname",
+        "icon-name",
+        "chassis",
+        "deployment",
+        "location",
     }
     if (
         set(args) & setting
@@ -198,6 +205,31 @@ def netstate_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth
         "show",
     }:
         acc.raise_to("mutates", f"{name}: changes the firewall (mutates)")
+
+
+_SQL_DESTROYS = re.compile(
+    r"(?i)\b(drop\s+(table|database|schema|index|view|user|role|keyspace|collection)|"
+    r"truncate\b|delete\s+from|flushall|flushdb|dropDatabase|\.drop\s*\(|deleteMany|"
+    r"\.remove\s*\(|unlink\b|del\b)"
+)
+_SQL_TEXT_OPTS = ("-e", "-c", "--execute", "--command", "--eval", "-q", "--query", "-cmd")
+
+
+def sql_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
+    """Database clients: statements that drop or delete data are `destructive`."""
+    texts = [a for a in args if not a.startswith("-")] + list(acc.feed_sources)
+    for i, a in enumerate(args):
+        if a in _SQL_TEXT_OPTS and i + 1 < len(args):
+            texts.append(args[i + 1])
+        elif a.startswith(tuple(o + "=" for o in _SQL_TEXT_OPTS)):
+            texts.append(a.split("=", 1)[1])
+    if name in ("dropdb", "dropuser") or (name == "mysqladmin" and "drop" in args):
+        texts.append("drop database")
+    for text in texts:
+        if _SQL_DESTROYS.search(text):
+            acc.raise_to("destructive", f"{name}: drops or deletes data (destructive)")
+            return
+    acc.raise_to("mutates", f"{name}: may change a database (mutates)")
 
 
 def power_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
@@ -248,6 +280,8 @@ def openssl_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth:
         return
     if args[:1] == ["s_client"]:
         acc.raise_to("network", "openssl s_client: uses the network")
+        if acc.feed_kind:
+            send("openssl s_client", "stdin", [], acc)
     for i, a in enumerate(args):
         if a in ("-out", "-keyout") and i + 1 < len(args):
             rate_write(args[i + 1], f"openssl {a}", acc, ctx, append=False)
@@ -331,6 +365,11 @@ HANDLERS: dict[str, Rule] = {
             "wg-quick",
             "tc",
         )
+    },
+    **{
+        n: sql_rule
+        for n in "mysql mariadb psql sqlite3 redis-cli mongo mongosh clickhouse-client cqlsh "
+        "dropdb dropuser mysqladmin".split()
     },
     **{n: power_rule for n in ("reboot", "shutdown", "poweroff", "halt", "init", "telinit")},
     "gpg": gpg_rule,

@@ -265,6 +265,7 @@ _RAW: Final[dict[str, str]] = {
     "kubectx": "-c --current",
     "kubens": "-c --current",
     "k3s": "--version",
+    "stty": "$;-a -g --all --save;size$;speed$",
     "mount": "$;-l;--show-labels",
     "findmnt": "$;-l -D -J -P -r -n -o -t -s -m -k -a -A -R -S -T -M -u -b -e --list --df --json --pairs --raw --noheadings --output --types --fstab --mtab --kernel --all --source --target --mountpoint --real --pseudo",
     "lsns": "$;-J -l -n -o -p -t -r -u -T --json --list --noheadings --output --task --type --raw --notruncate --tree",
@@ -625,6 +626,14 @@ def _positional(name: str, args: list[str]) -> list[str]:
         out.append(a)
     return out
 
+
+# utilities whose other subcommands and operands change state: not known is `mutates`
+STRICT = frozenset(
+    """stty resolvectl hostnamectl localectl timedatectl networkctl busctl udevadm bootctl
+    coredumpctl machinectl powerprofilesctl fwupdmgr snapper timeshift efibootmgr hwclock
+    pactl wpctl cpupower xrandr iw bluetoothctl ufw firewall-cmd tc bridge wg nft umask
+    ulimit swapon""".split()
+)
 
 KNOWN = (frozenset(READ_ONLY) | _DELETING_TOOLS | frozenset(_DELETING_OPTIONS)) - {"git"}
 

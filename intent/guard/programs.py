@@ -81,14 +81,26 @@ def awk_program(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
         break
     if program is None:
         return
+    program = program.replace("\\\n", "")  # a backslash-newline joins lines (and words)
+    masked = _QUOTED.sub(lambda m: "S" * len(m.group(0)), program)
+    if "@" in masked:
+        acc.raise_to("mutates", f"{name}: an indirect call or a directive (@) (mutates)")
+    for m in re.finditer(r"\(\s*(\"(?:[^\"\\]|\\.)*\")\s*\)\s*\|&?\s*getline", program):
+        _nested_literal(m.group(1), f"{name} getline from a command", acc, ctx, depth)
+    if re.search(r"\)\s*\|&?\s*getline", masked) and not re.search(
+        r"\(\s*\"(?:[^\"\\]|\\.)*\"\s*\)\s*\|&?\s*getline", program
+    ):
+        acc.raise_to("mutates", f"{name}: getline from a command built at run time (mutates)")
+    for m in re.finditer(r"\bsystem\s*\(\s*(\"(?:[^\"\\]|\\.)*\")\s*\)", program):
+        _nested_literal(m.group(1), f"{name} system()", acc, ctx, depth)
     for m in re.finditer(r"\bsystem\s*\(([^)]*)\)", program):
         _nested_literal(m.group(1), f"{name} system()", acc, ctx, depth)
     for m in re.finditer(r'("(?:[^"\\]|\\.)*"|[\w$]+)\s*\|&?\s*getline', program):
         _nested_literal(m.group(1), f"{name} getline from a command", acc, ctx, depth)
     if "@load" in program or "@include" in program:
         acc.raise_to("mutates", f"{name}: loads an extension (mutates)")
-    for stmt in re.finditer(r"\b(print|printf)\b([^;}\n]*)", program):
-        _awk_output(stmt.group(2), name, acc, ctx, depth)
+    for stmt in re.finditer(r"\b(print|printf)\b([^;}\n]*)", masked):
+        _awk_output(program[stmt.start(2) : stmt.end(2)], name, acc, ctx, depth)
 
 
 def _awk_output(rest: str, name: str, acc: Findings, ctx: Context, depth: int) -> None:
@@ -280,6 +292,9 @@ def interpreter(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
     if args in (["--version"], ["-V"], ["-v"], ["version"], ["-version"]):
         return
     if lang == "python" and args[:2] in (["-m", "json.tool"], ["-m", "this"]):
+        operands = [a for a in args[2:] if not a.startswith("-")]
+        if len(operands) > 1:
+            rate_write(operands[-1], f"{name} -m json.tool", acc, ctx, append=False)
         return
     i = 0
     while i < len(args):

@@ -27,6 +27,10 @@ def table_checked(name: str, args: list[str], acc: Findings, ctx: Context, depth
     parsed = parse_args(spec, args)
     for opt in parsed.unknown[:3]:
         acc.raise_to("mutates", f"{name} {opt}: option not known to be read-only (mutates)")
+    for opt in parsed.unknown:
+        effect = _OPTION_EFFECTS.get((name, opt))
+        if effect:
+            acc.raise_to("destructive", f"{name} {opt}: {effect} (destructive)")
     limit = _OUTPUT_OPERAND.get(name)
     if limit and len(parsed.operands) >= limit:
         rate_write(parsed.operands[-1], name, acc, ctx, append=False)
@@ -37,6 +41,16 @@ def table_checked(name: str, args: list[str], acc: Findings, ctx: Context, depth
     if name == "printf" and any(o == "-v" for o, _ in parsed.options):
         return  # only sets a shell variable (subscripts are checked as arithmetic)
 
+
+# options outside a utility's read-only table that destroy state
+_OPTION_EFFECTS = {
+    ("dmesg", "-C"): "clears the kernel ring buffer",
+    ("dmesg", "-c"): "clears the kernel ring buffer",
+    ("dmesg", "--clear"): "clears the kernel ring buffer",
+    ("dmesg", "--read-clear"): "clears the kernel ring buffer",
+    ("ss", "-K"): "kills the matching sockets",
+    ("ss", "--kill"): "kills the matching sockets",
+}
 
 _FIND_TESTS = frozenset(
     """-name -iname -path -ipath -wholename -iwholename -regex -iregex -lname -ilname -type

@@ -365,6 +365,8 @@ def _known(name: str, args: list[str], acc: Findings) -> bool:
             "mutates", f"{name} {option}: sends credentials elsewhere or loads code (mutates)"
         )
     verdict = knowledge.rate(name, args)
+    if verdict is None and name in knowledge.STRICT and args:
+        acc.raise_to("mutates", f"{name} {' '.join(args[:2])}: not known to be read-only (mutates)")
     if verdict == "delete":
         acc.raise_to("destructive", f"{name} {' '.join(args[:3])}: deletes (destructive)")
     if verdict != "read":
