@@ -14,6 +14,7 @@ from intent.guard.rules import Context, Findings, Rule, rate_write
 from intent.guard.static import static_output
 from intent.guard.tables import TABLES
 from intent.guard.words import (
+    CREDENTIALS,
     DESTRUCTIVE,
     INTERPRETERS,
     NETWORK,
@@ -36,6 +37,9 @@ def shell_like(name: str, args: list[str], acc: Findings, ctx: Context, depth: i
         if a == "-c" or (a.startswith("-") and not a.startswith("--") and "c" in a[1:]):
             if i + 1 < len(args):
                 _run_text(args[i + 1], name, acc, ctx, depth)
+                dash = _as_dash_reads_it(args[i + 1])
+                if name in ("sh", "dash", "ash") and dash != args[i + 1]:
+                    _run_text(dash, name, acc, ctx, depth)
                 return
     ops = [a for a in args if not a.startswith(("-", "+"))]
     if ops and any(o.startswith("<(") for o in ops):
@@ -47,6 +51,12 @@ def shell_like(name: str, args: list[str], acc: Findings, ctx: Context, depth: i
     else:
         # no operand: the shell reads its commands from stdin; the walk also rates that text
         acc.raise_to("mutates", f"{name}: runs commands read from stdin (mutates)")
+
+
+def _as_dash_reads_it(body: str) -> str:
+    """dash (`sh` on Debian and Ubuntu) has no `&>` and no `$'...'`: `a &> f b` is `a &` then
+    `> f b`, and `$'x'` is `$` then `'x'`. The same text spelled so bash reads it as dash does."""
+    return body.replace("&>", "& >").replace("$'", "\\$'")
 
 
 def _run_text(body: str, name: str, acc: Findings, ctx: Context, depth: int) -> None:
@@ -251,10 +261,27 @@ _ONE_LINER_NAMES = {
     "dict set tuple str int float abs round any all for in if else elif not and or is "
     "None True False import sys json math re stdin stdout read readlines loads dumps load "
     "dump argv split strip join upper lower format items keys values lambda indent "
-    "version platform python_version datetime now today isoformat encode decode",
+    "version platform python_version datetime now today isoformat encode decode write "
+    "getsizeof maxsize executable prefix path version_info byteorder getdefaultencoding "
+    "environ get pi sqrt floor ceil log pow e inf nan findall search match sub group "
+    "groups compile count replace startswith endswith splitlines title isdigit fromtimestamp "
+    "strftime timestamp utcnow date time timedelta days seconds machine system node release "
+    "python_implementation uname",
     "node": "console log JSON parse stringify process version versions argv platform arch "
-    "Math max min floor round length map filter join split",
+    "Math max min floor round length map filter join split env cwd stdout write keys values "
+    "entries toString toFixed trim toUpperCase toLowerCase forEach reduce sort",
 }
+# primitives that delete, and ones that run a command given as a string literal
+_DELETES = re.compile(
+    r"\b(unlink|rmtree|rmdir|remove|removedirs|rmSync|rm_rf|rm_r|unlinkSync|rmdirSync|"
+    r"delete|truncate|shred)\b"
+)
+_RUNS_STRING = re.compile(
+    r"\b(?:system|popen|exec\w*|spawn\w*|check_output|check_call|call|run|getoutput|"
+    r"getstatusoutput|qx)\s*\(\s*(?:\[\s*)?(['\"])((?:(?!\1).)*)\1"
+)
+_UPLOADS = re.compile(r"\b(urlopen|post|put|patch|request|upload\w*|sendall|send|fetch)\b")
+
 _REMOTE_SHELL = re.compile(r"socket|TCPSocket|fsockopen|IO::Socket|net\.Socket|/dev/tcp")
 _RUNS = re.compile(r"exec|spawn|subprocess|system|popen|dup2|pty|/bin/\w*sh|child_process")
 
@@ -268,10 +295,22 @@ def one_liner(lang: str, body: str, acc: Findings) -> None:
         acc.raise_to("mutates", f"{lang}: the program runs commands (mutates)")
         return
     allowed = set(_ONE_LINER_NAMES[lang].split())
+    for m in _RUNS_STRING.finditer(body):
+        acc.script(m.group(2), Context(), 1)  # the command string, walked like any command
     code = _QUOTED.sub("''", body)
     code = re.sub(r"(?<![\w$@%])(?:m|qr)?/(?:[^/\\\n]|\\.)+/[a-z]*", "RE", code)
+    if _DELETES.search(code):
+        acc.raise_to("destructive", f"{lang}: the program deletes files (destructive)")
+    if _UPLOADS.search(code) and re.search(r"\b(open|read|readFile\w*|File)\b", code):
+        acc.raise_to("mutates", f"{lang}: the program sends local data (mutates)")
+        for m in _QUOTED.finditer(body):
+            if CREDENTIALS.search(" " + m.group(0)[1:-1]):
+                acc.reject(f"{lang} one-liner sends a credential store ({m.group(0)})")
+    if re.search(r"__\w+__|\bgetattr\b|\bsys\.modules\b|\bimportlib\b|\beval\b|\bexec\b", code):
+        acc.raise_to("mutates", f"{lang}: the program reaches names indirectly (mutates)")
+    # attribute names are checked too: `sys.modules[...]`, `json.__builtins__` are not printing
     unknown = sorted(
-        {w for w in re.findall(r"(?<![\w$@%.:])([A-Za-z_]\w*)", code) if w not in allowed} - {"RE"}
+        {w for w in re.findall(r"(?<![\w$@%:])([A-Za-z_]\w*)", code) if w not in allowed} - {"RE"}
     )
     if re.search(r"\bs(.)(?:(?!\1).)*\1(?:(?!\1).)*\1[a-z]*e", body) and lang == "perl":
         unknown.append("s///e")
@@ -303,6 +342,15 @@ def interpreter(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
             if re.search(r"i", a):
                 acc.raise_to("mutates", f"{name} {a}: edits files in place (mutates)")
             one_liner(lang, args[i + 1], acc)
+            reads_names = bool(set(a) & {"n", "p"}) or "<>" in args[i + 1]
+            for operand in args[i + 2 :]:
+                if reads_names and (set(operand) & set("*?[|<>&") or operand.startswith("-")):
+                    # perl's two-argument open runs `|cmd` names, and a glob's names are unknown
+                    acc.raise_to(
+                        "mutates",
+                        f"{name} {a}: opens {operand} with a two-argument open (mutates)",
+                    )
+                    break
             return
         if lang == "perl" and re.fullmatch(r"-[nlpaw0]*i\S*", a):
             acc.raise_to("mutates", f"{name} {a}: edits files in place (mutates)")

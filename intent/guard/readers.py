@@ -52,6 +52,8 @@ _OPTION_EFFECTS = {
     ("ss", "--kill"): "kills the matching sockets",
 }
 
+_SHELL_LIKE = frozenset("sh bash dash zsh ksh ash fish python python3 perl ruby node php".split())
+
 _FIND_TESTS = frozenset(
     """-name -iname -path -ipath -wholename -iwholename -regex -iregex -lname -ilname -type
     -xtype -size -mtime -mmin -atime -amin -ctime -cmin -newer -anewer -cnewer -perm -user
@@ -90,6 +92,15 @@ def find_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: in
             while j < len(args) and args[j] not in (";", "+", "\\;"):
                 j += 1
             inner = args[i + 1 : j]
+            if (
+                len(inner) > 2
+                and base_name(inner[0]) in _SHELL_LIKE
+                and any("{}" in w for w in inner[1:])
+                and any(w.startswith("-") and set(w[1:]) & {"c", "e"} for w in inner[1:])
+            ):
+                acc.raise_to(
+                    "mutates", f"find {a}: file names are pasted into shell code (mutates)"
+                )
             if inner:
                 if base_name(inner[0]) in ("rm", "shred", "unlink") or inner[:2] == ["rm", "-rf"]:
                     _catastrophic_roots(roots, scoped, f"find {a} {inner[0]}", acc, ctx)
@@ -157,6 +168,15 @@ def pager_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: i
             acc.raise_to("mutates", f"less {a}: writes a log file (mutates)")
         if name == "less" and a.startswith(("-k", "--lesskey")):
             acc.raise_to("mutates", f"less {a}: loads key bindings (mutates)")
+
+
+def pydoc_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
+    """pydoc imports what it documents: a path, a `.py` file or a local module runs its code."""
+    for a in args:
+        if a.startswith("-") and a not in ("--help",):
+            acc.raise_to("mutates", f"{name} {a}: writes files or starts a server (mutates)")
+        elif "/" in a or a.endswith(".py") or a.startswith("."):
+            acc.raise_to("mutates", f"{name} {a}: imports (runs) that file (mutates)")
 
 
 def shell_state(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
@@ -231,4 +251,5 @@ HANDLERS: dict[str, Rule] = {
     "pkill": kill_rule,
     "killall": kill_rule,
     "fuser": fuser_rule,
+    **{n: pydoc_rule for n in ("pydoc", "pydoc3", "pydoc3.11", "pydoc3.12", "pydoc3.13")},
 }

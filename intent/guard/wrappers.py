@@ -231,7 +231,8 @@ def _inner(name: str, rest: list[str], out: Unwrapped) -> list[str]:
         if cwd:
             out.cwd = cwd
     if name == "parallel":
-        return _parallel(rest)
+        out.placeholders.extend(["{}", "{.}", "{/}", "{//}", "{/.}", "{#}", "{%}"])
+        return _parallel(rest, out)
     if name in ("strace", "ltrace", "time"):
         trace = _opt_value(rest, ("-o", "--output"))
         if trace and trace != "/dev/null":
@@ -308,7 +309,7 @@ def _split(text: str) -> list[str]:
         return text.split()
 
 
-def _parallel(rest: list[str]) -> list[str]:
+def _parallel(rest: list[str], out: Unwrapped | None = None) -> list[str]:
     """`parallel CMD ::: ARGS`: the template with the arguments appended, or each argument."""
     for sep in (":::", "::::", ":::+"):
         if sep in rest:
