@@ -132,7 +132,11 @@ def crontab_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth:
             for line in source.splitlines():
                 m = _CRON_TIME.match(line)
                 if m and m.group(3).strip() and not line.lstrip().startswith("#"):
-                    acc.script(m.group(3), ctx, depth + 1)
+                    job = m.group(3).strip()
+                    if re.match(r"^\S*/\S+\.(sh|py|pl|rb|bash)(\s|$)", job):
+                        acc.raise_to("mutates", f"{name}: schedules the script {job.split()[0]}")
+                    else:
+                        acc.script(job, ctx, depth + 1)
         acc.raise_to("mutates", f"{name}: installs a crontab (mutates)")
         return
     service_rule(name, args, acc, ctx, depth)
