@@ -21,7 +21,13 @@ _PKG_REMOVE = frozenset("remove purge autoremove uninstall erase rm -R -Rs -Rns 
 def package_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
     words = [a for a in args if not a.startswith("-")]
     sub = words[0] if words else (args[0] if args else "")
-    if sub in _PKG_READ or (not words and args and args[0] in _PKG_READ):
+    if (sub in _PKG_READ or (not words and args and args[0] in _PKG_READ)) and not set(words) & {
+        "fix",
+        "set",
+        "add",
+        "install",
+        "update",
+    }:
         return
     if sub in _PKG_REMOVE:
         acc.raise_to("destructive", f"{name} {sub}: removes packages (destructive)")
@@ -50,7 +56,7 @@ _READ_SUBS: dict[str, frozenset[str]] = {
     "kubectl": frozenset(
         "get describe logs version explain top api-resources api-versions cluster-info".split()
     ),
-    "nmcli": frozenset("'' general monitor".split()),
+    "nmcli": frozenset("'' monitor".split()),
     "tmux": frozenset(
         "ls list-sessions list-windows list-panes list-clients list-keys "
         "list-buffers has-session -V display-message info".split()

@@ -119,6 +119,12 @@ def _git_sub(sub: str, more: list[str], acc: Findings, ctx: Context, depth: int)
         return
     if sub in _GIT_READ or (sub == "" and not more):
         return
+    if any(
+        e.split() == [sub, *more[: len(e.split()) - 1]]
+        for e in READ_ONLY["git"]
+        if " " in e and not any(w.startswith("-") for w in e.split())
+    ):
+        return  # a read-only subcommand path from the knowledge table: `stash list`
     listing = {
         "branch": not [m for m in more if not m.startswith("-")]
         or bool(opts & {"--list", "-l", "--merged", "--no-merged", "--contains", "-a", "-r"})

@@ -25,8 +25,8 @@ _RAW: Final[dict[str, str]] = {
         branch -vv;branch --merged;branch --no-merged;branch --contains;branch --show-current;
         tag -l;tag --list;tag --contains;tag --points-at;reflog show;config --get;
         config --get-all;config --get-regexp;config --list;config -l;config --show-origin;
-        bisect log;bisect visualize;lfs ls-files;lfs status;lfs env;lfs version;bundle verify;
-        bundle list-heads;sparse-checkout list;maintenance --help""",
+        bisect log;bisect visualize;bundle verify;
+        bundle list-heads;sparse-checkout list""",
     "docker": """ps images logs inspect version info top stats events history port diff search
         image ls;image list;image inspect;image history;container ls;container list;
         container inspect;container logs;container top;container stats;container port;
@@ -161,7 +161,7 @@ _RAW: Final[dict[str, str]] = {
     "brew": """list ls info search outdated deps uses leaves config doctor --version --prefix
         --cellar --cache --repository desc commands shellenv tap-info log cat
         formulae casks;services list;services info""",
-    "apt": "list search show policy depends rdepends showsrc changelog --version moo",
+    "apt": "list search show --version",
     "apt-cache": """search show showpkg policy depends rdepends pkgnames stats dump dumpavail
         madison showsrc unmet --help""",
     "apt-mark": "showauto showmanual showhold showinstall showremove showpurge",
@@ -179,7 +179,7 @@ _RAW: Final[dict[str, str]] = {
     "snap": "list info find version connections services changes change interfaces aliases known",
     "flatpak": "list info search remotes remote-ls history ps --version documents permissions",
     "systemctl": """status list-units list-unit-files list-sockets list-timers list-dependencies
-        list-jobs list-machines list-paths list-automounts show cat is-active is-enabled
+        list-jobs list-machines list-automounts show cat is-active is-enabled
         is-failed is-system-running get-default show-environment --version help""",
     "loginctl": """list-sessions list-users list-seats show-session show-user show-seat
         session-status user-status seat-status""",
@@ -227,7 +227,7 @@ _RAW: Final[dict[str, str]] = {
     "openssl": """version ciphers verify dgst list speed errstr help;x509 -noout;crl -noout;
         rsa -noout;asn1parse -noout;pkey -noout;ec -noout""",
     "ssh-add": "-l -L -T",
-    "ssh-keygen": "-l -lf -F -B -y --help",
+    "ssh-keygen": "-l -F -B -y",
     "gpg": """--list-keys -k --list-secret-keys -K --fingerprint --version --list-sigs
         --check-sigs --verify --list-packets --show-keys --list-config --dump-options""",
     "swapon": "--show -s --summary",
@@ -272,7 +272,7 @@ _RAW: Final[dict[str, str]] = {
     "lslocks": "$;-J -b -i -n -o -p -r -u --json --bytes --noinaccessible --noheadings --output --pid --raw --notruncate",
     "sar": "$;-A -B -b -d -F -H -h -I -n -P -q -r -S -u -v -W -w -y -f -s -e -i",
     "pidstat": "$;-d -h -I -l -R -r -s -t -U -u -v -w -p -C -G -H",
-    "arp": "$;-a -e -n -v -i -H --all --numeric --verbose --device",
+    "arp": "$;-a -e -n -v -i -H --numeric --verbose --device",
     "ethtool": "$;-i -S -k -a -c -g -l -m -T -P --driver --statistics --show-features --show-pause --show-coalesce --show-ring --show-channels --module-info --show-time-stamping --show-permaddr --show-eee --show-fec --show-priv-flags",
     "identify": "$;-verbose -format -ping -quiet -list -version",
     "exiftool": "$;-a -s -G -j -csv -json -short -groupNames -ver -list -X -n -b -S",
@@ -336,7 +336,7 @@ _RAW: Final[dict[str, str]] = {
     "fnm": "list ls current --version",
     "deno": "--version info types",
     "bun": "--version;pm ls;pm cache",
-    "dotnet": "--info --version --list-sdks --list-runtimes;nuget locals --list",
+    "dotnet": "--info --version --list-sdks --list-runtimes",
     "mvn": "--version -v",
     "gradle": "--version -v",
     "swift": "--version",
@@ -403,7 +403,7 @@ _RAW: Final[dict[str, str]] = {
     "screenfetch": "$",
     "dust": "$;-d -n -r -s -b -x",
     "duf": "$;-json --json -only -hide",
-    "ncdu": "-o -",
+    "ncdu": "-v --version",
     "btop": "--version",
     "htop": "--version",
     "glances": "--version",
@@ -463,7 +463,7 @@ _RAW: Final[dict[str, str]] = {
     "who": "$",
 
     "redis-cli": "ping info dbsize --version monitor",
-    "sqlite3": "-version --version",
+    "sqlite3": "-version",
 }
 # fmt: on
 
@@ -475,7 +475,7 @@ _NETWORKED = frozenset(
 # a verb that deletes: `aws s3 rm`, `gcloud ... delete`, `helm uninstall`, `terraform destroy`
 DELETING = re.compile(
     r"^(rm|rb|rmi|del|delete|delete-\S+|\S+-delete|destroy|terminate\S*|remove|remove-\S+|"
-    r"uninstall|purge|autoremove|erase|deregister\S*|drop|drop\S+|prune|wipe|nuke|flush\S*|"
+    r"uninstall|purge|autoremove|erase|deregister\S*|drop|drop-\S+|prune|wipe|nuke|flush\S*|"
     r"truncate|reset|unregister|evict|drain|kill|down|undeploy|revoke|disable)$",
     re.I,
 )
@@ -497,7 +497,8 @@ _DENIED = re.compile(
     r"^(--server|-s|--kubeconfig|--token|--as|--as-group|--certificate-authority|"
     r"--endpoint-url|--endpoint|-H|--host|--config|--context-dir|--plugins|"
     r"--post-renderer|--exec|--output-file|--output-dir|--output-document|--log-file|"
-    r"--save|--write|-w|-u|--file|-out|-keyout|-engine|-writerand|--output-directory)(=.*)?$"
+    r"--save|--write|-w|-u|--file|-out|-keyout|-engine|-writerand|--output-directory|"
+    r"--set|--add|--append|--prepend|--remove-key|--write-default|--clear)(=.*)?$"
 )
 _DENIED_FOR = frozenset("kubectl helm aws docker podman gh go conda openssl".split())
 

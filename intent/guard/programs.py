@@ -308,6 +308,8 @@ def one_liner(lang: str, body: str, acc: Findings) -> None:
                 acc.reject(f"{lang} one-liner sends a credential store ({m.group(0)})")
     if re.search(r"__\w+__|\bgetattr\b|\bsys\.modules\b|\bimportlib\b|\beval\b|\bexec\b", code):
         acc.raise_to("mutates", f"{lang}: the program reaches names indirectly (mutates)")
+        if _DELETES.search(body):  # `getattr(shutil, "rmtree")`: the name is a string
+            acc.raise_to("destructive", f"{lang}: the program deletes files (destructive)")
     # attribute names are checked too: `sys.modules[...]`, `json.__builtins__` are not printing
     unknown = sorted(
         {w for w in re.findall(r"(?<![\w$@%:])([A-Za-z_]\w*)", code) if w not in allowed} - {"RE"}
