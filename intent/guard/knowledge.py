@@ -550,7 +550,7 @@ _OPERANDS_OK = frozenset(
     tidy qpdf soxi mediainfo gifsicle keytool codesign otool mdls mdfind plutil shellcheck
     hadolint yamllint black firewall-cmd journalctl lsof numastat ipcs showmount faillock ioreg
     xcrun spctl emerge xbps-query nix-env lsb_release inxi dust duf vnstat fping arping iotop
-    iftop nethogs speedtest-cli sensors swapon mount lsipc lsirq lsfd lscpu lsmem hwclock
+    iftop nethogs speedtest-cli sensors lsipc lsirq lsfd lscpu lsmem hwclock
     iptables-save efibootmgr upower xrandr dnf5 apk pdfimages tesseract wsl defaults scutil
     networksetup pmset system_profiler sw_vers ioreg 7z 7za unrar""".split()
 )
@@ -599,6 +599,8 @@ def rate(name: str, args: list[str]) -> str | None:
     if given and options and all(_known(name, a, options) for a in given):
         if not words or name in _OPERANDS_OK:
             return "read"
+    if not given and "$" in entries and name in _OPERANDS_OK:
+        return "read"  # `ethtool eth0`, `pidstat 1 3`: operands name what to show
     return None
 
 

@@ -48,6 +48,8 @@ def skip_options(args: list[str], *, with_arg: AbstractSet[str]) -> list[str]:
 
 
 def _opt_value(args: list[str], names: tuple[str, ...]) -> str | None:
+    if "--" in args:
+        args = args[: args.index("--")]  # what follows `--` belongs to the wrapped command
     for i, a in enumerate(args):
         for n in names:
             if a == n and i + 1 < len(args):
@@ -211,11 +213,13 @@ def _inner(name: str, rest: list[str], out: Unwrapped) -> list[str]:
             out.writes.append(f"script: writes its log to {log}")
         return ["sh", "-c", cmd] if cmd is not None else ["sh"]
     if name == "flock":
-        cmd = _opt_value(rest, ("-c", "--command"))
-        if cmd is not None:
+        tail = skip_options(rest, with_arg=_set("flock") | {"-c", "--command"})
+        head = rest[: len(rest) - len(tail)]
+        # `flock [opts] FILE -c CMD` or `flock [opts] FILE CMD ARGS`: options end at the command
+        cmd = _opt_value(head + tail[1:3], ("-c", "--command"))
+        if cmd is not None and (not tail[1:2] or tail[1].startswith("-") or not tail):
             return ["sh", "-c", cmd]
-        tail = skip_options(rest, with_arg=_set("flock"))
-        return tail[1:]  # the lock file or descriptor
+        return tail[1:]  # after the lock file or descriptor
     if name == "env":
         return _env(rest, out)
     if name == "xargs":
