@@ -42,6 +42,11 @@ _GIT_READ = frozenset(
 )
 _GIT_READ = _GIT_READ | frozenset(e for e in READ_ONLY["git"] if " " not in e)
 _GIT_NETWORK = frozenset("clone fetch pull push ls-remote".split())
+_GIT_PATHS = frozenset(
+    tuple(e.split())
+    for e in READ_ONLY["git"]
+    if " " in e and not any(w.startswith("-") for w in e.split())
+)
 
 
 def git_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
@@ -119,11 +124,7 @@ def _git_sub(sub: str, more: list[str], acc: Findings, ctx: Context, depth: int)
         return
     if sub in _GIT_READ or (sub == "" and not more):
         return
-    if any(
-        e.split() == [sub, *more[: len(e.split()) - 1]]
-        for e in READ_ONLY["git"]
-        if " " in e and not any(w.startswith("-") for w in e.split())
-    ):
+    if (sub, *more[:1]) in _GIT_PATHS or (sub, *more[:2]) in _GIT_PATHS:
         return  # a read-only subcommand path from the knowledge table: `stash list`
     listing = {
         "branch": not [m for m in more if not m.startswith("-")]

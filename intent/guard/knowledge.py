@@ -556,6 +556,25 @@ _OPERANDS_OK = frozenset(
 )
 
 
+def _compile(
+    entries: frozenset[str],
+) -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...], bool], ...]]:
+    """Path entries by their first word: (path, options it needs, nothing may follow)."""
+    out: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], bool]]] = {}
+    for entry in entries:
+        if entry.startswith("-") or entry == "$":
+            continue
+        parts = entry.rstrip("$").split()
+        path = tuple(p for p in parts if not p.startswith("-"))
+        need = tuple(p for p in parts if p.startswith("-"))
+        out.setdefault(path[0] if path else "", []).append((path, need, entry.endswith("$")))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_PATHS = {name: _compile(entries) for name, entries in READ_ONLY.items()}
+_OPTIONS = {name: {e for e in entries if e.startswith("-")} for name, entries in READ_ONLY.items()}
+
+
 def size() -> int:
     return sum(len(v) for v in READ_ONLY.values())
 
@@ -581,20 +600,15 @@ def rate(name: str, args: list[str]) -> str | None:
         return None
     if not args:
         return "read" if "$" in entries else None
-    for entry in entries:
-        if entry.startswith("-") or entry == "$":
-            continue
-        exact = entry.endswith("$")
-        parts = entry.rstrip("$").split()
-        need = [p for p in parts if p.startswith("-")]
-        path = [p for p in parts if not p.startswith("-")]
+    first = words[0] if words else ""
+    for path, need, exact in _PATHS[name].get(first, ()) + _PATHS[name].get("*", ()):
         if len(words) < len(path) or (exact and len(words) != len(path)):
             continue
         if all(p in ("*", w) for p, w in zip(path, words, strict=False)) and all(
             o in args for o in need
         ):
             return "read"
-    options = {e for e in entries if e.startswith("-")}
+    options = _OPTIONS[name]
     given = [a for a in args if a.startswith("-") and a != "-"]
     if given and options and all(_known(name, a, options) for a in given):
         if not words or name in _OPERANDS_OK:

@@ -29,9 +29,9 @@ _LIMIT = 8
 
 def value_of(text: str, values: dict[str, list[str]], pick: int = 0) -> str:
     """`text` with the variables the guard knows replaced by their value."""
-    text = _HOME_PARENT.sub("/home", text, count=1)
     if "$" not in text and "`" not in text:
         return text
+    text = _HOME_PARENT.sub("/home", text, count=1)
 
     def sub(m: re.Match[str]) -> str:
         name = m.group(1) or m.group(4)
@@ -59,6 +59,8 @@ def value_of(text: str, values: dict[str, list[str]], pick: int = 0) -> str:
 def choices(cmd: Simple, acc: Findings) -> int:
     """How many values the variables `cmd` reads can take (each is rated)."""
     most = 1
+    if not acc.values:
+        return most
     for w in cmd.words:
         for m in _REF.finditer(w.text):
             most = max(most, len(acc.values.get(m.group(1) or m.group(4), ())))
@@ -88,7 +90,7 @@ def indirect(cmd: Simple, acc: Findings) -> None:
     """`${!x}` and `${x@P}` expand a value, and a value such as `a[$(cmd)]` runs cmd."""
     texts = [w.raw for w in [*cmd.words, *cmd.assignments]] + cmd.heredoc_bodies
     for text in texts:
-        m = _INDIRECT.search(text)
+        m = _INDIRECT.search(text) if "${" in text else None
         if m:
             acc.raise_to(
                 "mutates", f"{m.group(0)}: expands a variable's value, which may run code (mutates)"

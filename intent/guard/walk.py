@@ -60,6 +60,7 @@ _KEYWORDS = frozenset(
     + ["echo", "test", "[", "[[", "true", "false"]
 )
 _DECLARING = frozenset({"export", "declare", "typeset", "local", "readonly"})
+_SETS = _DECLARING | {"for"}  # commands that give a variable a value the guard can follow
 _STDIN_INTERPRETERS = INTERPRETERS | {"at", "batch"}
 _MAY_READ_STDIN = _STDIN_INTERPRETERS | WRAPPERS
 
@@ -110,7 +111,9 @@ def _walk_script(command: str, acc: Findings, ctx: Context, depth: int) -> None:
             _assess_simple(cmd, acc, ctx, depth)
             acc.feed_kind, acc.feed_sources = "", []
         ctx = _after_cd(pipeline, ctx)
-        if len(pipeline) == 1:
+        if len(pipeline) == 1 and (
+            pipeline[0].assignments or (pipeline[0].words and pipeline[0].words[0].text in _SETS)
+        ):
             variables.remember(pipeline[0], acc)
 
 
@@ -223,8 +226,10 @@ def _expand(words: list[Word], acc: Findings | None = None, pick: int = 0) -> li
     """Words as the shell would see them: braces expanded, `${IFS}` split, home canonical,
     variables set earlier in the command replaced by their value (value `pick`, when several)."""
     out: list[str] = []
+    values = acc.values if acc else {}
     for w in words:
-        texts = [variables.value_of(w.text, acc.values if acc else {}, pick)]
+        text = w.text
+        texts = [variables.value_of(text, values, pick) if "$" in text or "`" in text else text]
         if not w.quoted and _BRACE.search(w.text):
             texts = _braces(w.text)
         for t in texts:
@@ -267,10 +272,12 @@ def _assess_simple(cmd: Simple, acc: Findings, ctx: Context, depth: int) -> None
     _assess_redirects(cmd, acc, ctx)
     for assigned in cmd.assignments:
         _assignment(assigned.text, acc, ctx, depth, exported=bool(cmd.words))
-    variables.indirect(cmd, acc)
-    for pick in range(1, variables.choices(cmd, acc)):
-        # `for d in build ~; do rm -rf $d; done`: every value the variable takes is rated
-        _assess_words(_expand(cmd.words, acc, pick), cmd, acc, ctx, depth)
+    if cmd.heredoc_bodies or cmd.assignments or "${" in " ".join([w.raw for w in cmd.words]):
+        variables.indirect(cmd, acc)
+    if acc.values:
+        for pick in range(1, variables.choices(cmd, acc)):
+            # `for d in build ~; do rm -rf $d; done`: every value the variable takes is rated
+            _assess_words(_expand(cmd.words, acc, pick), cmd, acc, ctx, depth)
     _assess_words(_expand(cmd.words, acc), cmd, acc, ctx, depth)
 
 
