@@ -266,6 +266,7 @@ _RAW: Final[dict[str, str]] = {
     "kubens": "-c --current",
     "k3s": "--version",
     "stty": "$;-a -g --all --save;size$;speed$",
+    "modinfo": "$;-F -d -n -a -l -p --field --description --filename --author --license --parameters",
     "mount": "$;-l;--show-labels",
     "findmnt": "$;-l -D -J -P -r -n -o -t -s -m -k -a -A -R -S -T -M -u -b -e --list --df --json --pairs --raw --noheadings --output --types --fstab --mtab --kernel --all --source --target --mountpoint --real --pseudo",
     "lsns": "$;-J -l -n -o -p -t -r -u -T --json --list --noheadings --output --task --type --raw --notruncate --tree",
@@ -490,6 +491,7 @@ _DELETING_OPTIONS: Final[dict[str, re.Pattern[str]]] = {
     "pacman": re.compile(r"^-R\w*$|^--remove$"),
     "dpkg": re.compile(r"^(-r|-P|--remove|--purge)$"),
     "rpm": re.compile(r"^(-e|--erase)$"),
+    "terraform": re.compile(r"^-destroy$"),
     "gh": re.compile(r"^(-X|--method)=?(DELETE)?$"),
 }
 # options that send a tool's credentials elsewhere or load code: never read-only
@@ -550,7 +552,7 @@ _OPERANDS_OK = frozenset(
     tidy qpdf soxi mediainfo gifsicle keytool codesign otool mdls mdfind plutil shellcheck
     hadolint yamllint black firewall-cmd journalctl lsof numastat ipcs showmount faillock ioreg
     xcrun spctl emerge xbps-query nix-env lsb_release inxi dust duf vnstat fping arping iotop
-    iftop nethogs speedtest-cli sensors lsipc lsirq lsfd lscpu lsmem hwclock
+    iftop nethogs speedtest-cli sensors lsipc modinfo lsirq lsfd lscpu lsmem hwclock
     iptables-save efibootmgr upower xrandr dnf5 apk pdfimages tesseract wsl defaults scutil
     networksetup pmset system_profiler sw_vers ioreg 7z 7za unrar""".split()
 )

@@ -354,6 +354,10 @@ def interpreter(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
                     )
                     break
             return
+        if lang == "perl" and re.match(r"-[Mm]-?\w", a):
+            acc.raise_to("mutates", f"{name} {a}: loads a module (mutates)")
+            i += 1
+            continue
         if lang == "perl" and re.fullmatch(r"-[nlpaw0]*i\S*", a):
             acc.raise_to("mutates", f"{name} {a}: edits files in place (mutates)")
             i += 1

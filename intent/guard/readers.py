@@ -31,6 +31,14 @@ def table_checked(name: str, args: list[str], acc: Findings, ctx: Context, depth
         effect = _OPTION_EFFECTS.get((name, opt))
         if effect:
             acc.raise_to("destructive", f"{name} {opt}: {effect} (destructive)")
+    for i, a in enumerate(args):
+        for opt in _OUTPUT_OPTION.get(name, ()):
+            if a == opt and i + 1 < len(args):
+                rate_write(args[i + 1], f"{name} {opt}", acc, ctx, append=False)
+            elif a.startswith(opt + "=") or (
+                not opt.startswith("--") and a.startswith(opt) and len(a) > 2
+            ):
+                rate_write(a[len(opt) :].lstrip("="), f"{name} {opt}", acc, ctx, append=False)
     limit = _OUTPUT_OPERAND.get(name)
     if limit and len(parsed.operands) >= limit:
         rate_write(parsed.operands[-1], name, acc, ctx, append=False)
@@ -43,6 +51,15 @@ def table_checked(name: str, args: list[str], acc: Findings, ctx: Context, depth
 
 
 # options outside a utility's read-only table that destroy state
+# options that name an output file
+_OUTPUT_OPTION = {
+    "sort": ("-o", "--output"),
+    "shuf": ("-o", "--output"),
+    "tree": ("-o",),
+    "info": ("-o", "--output"),
+    "xxd": (),
+}
+
 _OPTION_EFFECTS = {
     ("dmesg", "-C"): "clears the kernel ring buffer",
     ("dmesg", "-c"): "clears the kernel ring buffer",

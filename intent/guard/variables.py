@@ -83,6 +83,7 @@ def remember(cmd: Simple, acc: Findings) -> None:
             acc.values[name] = [canon(value_of(value, acc.values))]
 
 
+_SUBSCRIPT = re.compile(r"\$\{\w+\[([^\]@*]*[A-Za-z_$][^\]]*)\]")
 _INDIRECT = re.compile(r"\$\{!\w+(?:\}|\[(?![@*]\]))|\$\{\w+(?:\[[^\]]*\])?@P\}")
 
 
@@ -90,6 +91,9 @@ def indirect(cmd: Simple, acc: Findings) -> None:
     """`${!x}` and `${x@P}` expand a value, and a value such as `a[$(cmd)]` runs cmd."""
     texts = [w.raw for w in [*cmd.words, *cmd.assignments]] + cmd.heredoc_bodies
     for text in texts:
+        for sub in _SUBSCRIPT.finditer(text):
+            # `${a[$k]}`: an indexed array evaluates its subscript as arithmetic
+            check_names(sub.group(1), f"${{...[{sub.group(1)}]}}", acc)
         m = _INDIRECT.search(text) if "${" in text else None
         if m:
             acc.raise_to(

@@ -222,6 +222,9 @@ def _inner(name: str, rest: list[str], out: Unwrapped) -> list[str]:
         return tail[1:]  # after the lock file or descriptor
     if name == "env":
         return _env(rest, out)
+    if name == "entr" and "-s" in rest:
+        cmd = _opt_value(rest, ("-s",))
+        return ["sh", "-c", cmd] if cmd else ["sh"]
     if name == "xargs":
         repl = _opt_value(rest, ("-I", "--replace"))
         if repl is None and any(a == "-i" or a.startswith("--replace") for a in rest):

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from guard_cases import ALL_TRANSFORMS, REFUSED_CORES
-from round3_cases import FAMILIES, ORDINARY_ROUND3, ROUND3_CORES
+from round3_cases import FAMILIES, ORDINARY_EXTRA, ORDINARY_ROUND3, RED_TEAM, ROUND3_CORES
 
 from intent.guard import rank
 from intent.safety import assess
@@ -25,6 +25,19 @@ def test_family_member_is_rated_at_least(
     assert rank(verdict.risk) >= rank(lowest), (family, verdict)
     if refused:
         assert verdict.hard_reject, (family, verdict)
+
+
+@pytest.mark.parametrize(("command", "lowest", "refused"), RED_TEAM)
+def test_red_team_member_is_rated_at_least(command: str, lowest: str, refused: bool) -> None:
+    verdict = assess(command)
+    assert rank(verdict.risk) >= rank(lowest), verdict
+    if refused:
+        assert verdict.hard_reject, verdict
+
+
+def test_more_ordinary_commands_are_rarely_above_network() -> None:
+    above = [(c, assess(c).reasons) for c in ORDINARY_EXTRA if rank(assess(c).risk) > 1]
+    assert len(above) <= 0.02 * len(ORDINARY_EXTRA), above
 
 
 def test_ordinary_round3_commands_are_not_false_alarms() -> None:
