@@ -57,6 +57,12 @@ FAMILIES: dict[str, list[tuple[str, str, bool]]] = {
     "dash": [
         ("sh -c 'echo hi &> /etc/passwd'", "mutates", False),
         ("sh -c 'ls &>/dev/null; rm -rf build'", "destructive", False),
+        ("sh -c 'echo hi &>/dev/null rm -rf build'", "destructive", False),
+        ("dash -c 'true &> /dev/null rm -rf ~'", "destructive", True),
+        ("sh -c 'date &>> log rm -rf /'", "destructive", True),
+        ("sh -c \"echo $'\\\\' ; rm -rf build ; echo \\\\'\"", "destructive", False),
+        ("ash -c 'uptime &>/dev/null rm -rf /etc'", "destructive", True),
+        ("su -c 'id &>/dev/null rm -rf ~'", "destructive", True),
     ],
     "arith": [
         ("echo $(( a[$(rm -rf ~)] ))", "destructive", True),
