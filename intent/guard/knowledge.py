@@ -55,7 +55,7 @@ _RAW: Final[dict[str, str]] = {
         show values;show readme;show crds;inspect all;inspect chart;inspect values;
         inspect readme;search repo;search hub;repo list;repo ls;dependency list;dep list;
         plugin list;plugin ls;registry --help""",
-    "gh": """status --help;pr list;pr view;pr status;pr checks;pr diff;issue list;
+    "gh": """status --help;api *;pr list;pr view;pr status;pr checks;pr diff;issue list;
         issue view;issue status;repo view;repo list;run list;run view;run watch;workflow list;
         workflow view;release list;release view;release download --help;auth status;
         auth token --help;search repos;search issues;search prs;search code;search commits;
@@ -245,7 +245,7 @@ _RAW: Final[dict[str, str]] = {
     "java": "-version --version",
     "node": "--version -v",
     "python3": "--version -V",
-    "lvs": "-a -o --units", "vgs": "-a -o --units", "pvs": "-a -o --units",
+    "lvs": "$;-a -o --units", "vgs": "$;-a -o --units", "pvs": "$;-a -o --units",
     "mdadm": "--detail --examine --query -D -E -Q",
     "smartctl": "-a -i -H -A -x -l --all --info --health --attributes --scan",
     "nvme": "list id-ctrl id-ns smart-log error-log list-subsys version",
@@ -254,7 +254,7 @@ _RAW: Final[dict[str, str]] = {
     "dmidecode": "-t -s --type --string -q",
     "lshw": "-short -json -class -businfo",
     "upower": "-d -e -i --dump --enumerate",
-    "xrandr": "-q --query --listmonitors --listproviders",
+    "xrandr": "$;-q --query --listmonitors --listproviders --listactivemonitors",
     "pactl": "list info stat;list sinks;list sources;get-default-sink",
     "wpctl": "status inspect get-volume",
     "cpupower": "frequency-info idle-info info monitor",
@@ -266,6 +266,45 @@ _RAW: Final[dict[str, str]] = {
     "kubens": "-c --current",
     "k3s": "--version",
     "stty": "$;-a -g --all --save;size$;speed$",
+    "systemd-cgls": "$;--all -a -l --full -k -u --user-unit --no-pager",
+    "systemd-cgtop": "$;-n -b -d -1 --iterations --batch --delay",
+    "dstat": "$;-c -d -n -m -s -t -y -a -f --top-cpu --top-mem",
+    "glances": "$;--version -V",
+    "nvtop": "$;-v --version",
+    "pinky": "$;-l -b -h -p -s -f -w -i -q",
+    "finger": "$;-l -s -m -p",
+    "pr": "$;-d -t -n -h -l -w -m -T --columns --double-space --omit-header --length --width",
+    "tsort": "$",
+    "units": "$;-t -v --terse --verbose --list",
+    "iftop": "$;-i -n -N -P -B -t -s -p",
+    "nethogs": "$;-t -c -d -v -a",
+    "tcpdump": "-i -c -n -nn -v -vv -vvv -X -XX -A -e -D -r -q -s -l -t -tttt -S --list-interfaces --version",
+    "pmap": "$;-x -X -d -q -p -A",
+    "delta": "$;--side-by-side -s --line-numbers -n --navigate --dark --light",
+    "highlight": "$;-O -S --syntax -l --line-numbers --out-format --style -s",
+    "pygmentize": "$;-l -g -f -L -N -O -P -S -a",
+    "mimetype": "$;-b -d -a -L -M --brief --describe --all",
+    "exif": "$;-i -l -m -x --ids --list-tags --machine-readable --xml-output",
+    "lz4cat": "$",
+    "zstdcat": "$",
+    "acpi": "$;-b -a -t -c -V -i -s -f -p --battery --ac-adapter --thermal --cooling --everything --details",
+    "hdparm": "-I -i -g -C",
+    "xdpyinfo": "$;-queryExtensions -ext",
+    "glxinfo": "$;-B -l -s -t -v -i",
+    "vulkaninfo": "$;--summary --json",
+    "wmctrl": "-l -d -m",
+    "xprop": "-root",
+    "xwininfo": "-root -tree -children -stats",
+    "lsinitramfs": "$;-l",
+    "dkms": "status",
+    "aa-status": "$;--enabled --profiled --enforced --complaining",
+    "sestatus": "$;-v -b",
+    "getenforce": "$",
+    "auditctl": "-l -s",
+    "ausearch": "-m -ts -te -k -i -c -p -ui",
+    "aureport": "$;-au -l -x -f -k -m --summary",
+    "journalctl-list": "$",
+    "free-m": "$",
     "modinfo": "$;-F -d -n -a -l -p --field --description --filename --author --license --parameters",
     "mount": "$;-l;--show-labels",
     "findmnt": "$;-l -D -J -P -r -n -o -t -s -m -k -a -A -R -S -T -M -u -b -e --list --df --json --pairs --raw --noheadings --output --types --fstab --mtab --kernel --all --source --target --mountpoint --real --pseudo",
@@ -301,7 +340,8 @@ _RAW: Final[dict[str, str]] = {
     "bridge": "link$;fdb$;vlan$;link show;fdb show;vlan show;mdb show",
     "wg": "show showconf$;show",
     "iwconfig": "$",
-    "iwlist": "scan scanning freq channel rate bitrate key power txpower retry event auth wpa",
+    "iwlist": """scan$;* scan;* scanning;* freq;* channel;* rate;* bitrate;* key;* power;
+        * txpower;* retry;* event;* auth;* wpa""",
     "ufw-status": "$",
     "nft": "list;list ruleset;list tables;list table;list chains;-a list",
     "iptables": "-L -S -n -v --list --list-rules --line-numbers -t -x",
@@ -407,15 +447,11 @@ _RAW: Final[dict[str, str]] = {
     "ncdu": "-v --version",
     "btop": "--version",
     "htop": "--version",
-    "glances": "--version",
     "iotop": "-b -o -n",
-    "iftop": "-t -s",
-    "nethogs": "-t -c",
     "bmon": "-o",
     "speedtest": "--version --list",
     "speedtest-cli": "--version --list --simple --json --csv",
     "nload": "-t",
-    "tcpdump": "-D --list-interfaces -r --version",
     "tshark": "-D -r -v --version",
     "ngrep": "-V",
     "arping": "-c",
@@ -502,6 +538,10 @@ _DENIED = re.compile(
     r"--save|--write|-w|-u|--file|-out|-keyout|-engine|-writerand|--output-directory|"
     r"--set|--add|--append|--prepend|--remove-key|--write-default|--clear)(=.*)?$"
 )
+# per tool: `gh api` is a GET unless it is given a method, fields or a body
+_DENIED_EXTRA: Final[dict[str, re.Pattern[str]]] = {
+    "gh": re.compile(r"^(-X|--method|-f|-F|--field|--raw-field|--input)(=.*)?$"),
+}
 _DENIED_FOR = frozenset("kubectl helm aws docker podman gh go conda openssl".split())
 
 
@@ -552,7 +592,8 @@ _OPERANDS_OK = frozenset(
     tidy qpdf soxi mediainfo gifsicle keytool codesign otool mdls mdfind plutil shellcheck
     hadolint yamllint black firewall-cmd journalctl lsof numastat ipcs showmount faillock ioreg
     xcrun spctl emerge xbps-query nix-env lsb_release inxi dust duf vnstat fping arping iotop
-    iftop nethogs speedtest-cli sensors lsipc modinfo lsirq lsfd lscpu lsmem hwclock
+    iftop nethogs speedtest-cli sensors lsipc modinfo systemd-cgls pinky finger pr tsort units
+    pmap delta highlight pygmentize mimetype exif lz4cat zstdcat hdparm tcpdump glances lsirq lsfd lscpu lsmem hwclock
     iptables-save efibootmgr upower xrandr dnf5 apk pdfimages tesseract wsl defaults scutil
     networksetup pmset system_profiler sw_vers ioreg 7z 7za unrar""".split()
 )
@@ -584,8 +625,11 @@ def size() -> int:
 def denied(name: str, args: list[str]) -> str | None:
     """An option that sends the tool's credentials elsewhere or loads code, if any."""
     if name in _DENIED_FOR:
-        return next((a for a in args if _DENIED.match(a)), None)
-    return None
+        found = next((a for a in args if _DENIED.match(a)), None)
+        if found:
+            return found
+    extra = _DENIED_EXTRA.get(name)
+    return next((a for a in args if extra.match(a)), None) if extra else None
 
 
 def rate(name: str, args: list[str]) -> str | None:
@@ -623,6 +667,8 @@ def rate(name: str, args: list[str]) -> str | None:
 def _known(name: str, option: str, options: set[str]) -> bool:
     if option in options or option.split("=")[0] in options:
         return True
+    if len(option) > 2 and option[1] != "-" and all(f"-{c}" in options for c in option[1:]):
+        return True  # a cluster of known flags: `inxi -Fx`, `tcpdump -nn`
     # pacman's query operations bundle their modifiers: `-Qii`, `-Qdtq`, `-Fl`
     return (
         name == "pacman"

@@ -375,5 +375,8 @@ HANDLERS: dict[str, Rule] = {
     "7z": zip_rule,
     "7za": zip_rule,
     "7zz": zip_rule,
-    **{n: compressor_rule for n in "gzip bzip2 xz zstd lz4 lzma pigz pbzip2".split()},
+    **{
+        n: compressor_rule
+        for n in "gzip bzip2 xz zstd lz4 lzma pigz pbzip2 gunzip bunzip2 unxz unzstd".split()
+    },
 }

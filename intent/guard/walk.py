@@ -61,6 +61,9 @@ _KEYWORDS = frozenset(
 )
 _DECLARING = frozenset({"export", "declare", "typeset", "local", "readonly"})
 _SETS = _DECLARING | {"for"}  # commands that give a variable a value the guard can follow
+# known utilities whose `--help` / `--version` only print (not shells: `bash --help` is fine,
+# but a shell is never proven by its name alone)
+_DOCUMENTED = (WRITES | DESTRUCTIVE | SAFE | NETWORK | frozenset(RULES)) - SHELLS
 _STDIN_INTERPRETERS = INTERPRETERS | {"at", "batch"}
 _MAY_READ_STDIN = _STDIN_INTERPRETERS | WRAPPERS
 
@@ -336,6 +339,8 @@ def _assess_words(words: list[str], cmd: Simple, acc: Findings, ctx: Context, de
         acc.reject(f"downloaded code run by {name}")
     if name in knowledge.KNOWN and _known(name, args, acc):
         return
+    if args in (["--help"], ["--version"]) and name in _DOCUMENTED:
+        return  # a known utility asked for its help or version only prints it
     handler = RULES.get(name)
     if handler is not None:
         handler(name, args, acc, ctx, depth)
