@@ -29,6 +29,10 @@ _KEY_NAMES = re.compile(r"^(Enter|C-m|C-j|KPEnter|Escape|Space|Tab|BSpace|[CMS]-
 
 
 def tmux_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
+    for a in args:
+        for m in re.finditer(r"#\(([^)]*)\)", a):
+            acc.script(m.group(1), ctx, depth + 1)  # a format's `#(cmd)` runs cmd
+            acc.raise_to("mutates", f"{name}: a format runs #({m.group(1)}) (mutates)")
     words = [a for a in args if a not in (";", "\\;")]
     for i, a in enumerate(words):
         if a in _TMUX_RUNS:

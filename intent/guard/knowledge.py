@@ -540,7 +540,15 @@ _DENIED = re.compile(
 )
 # per tool: `gh api` is a GET unless it is given a method, fields or a body
 _DENIED_EXTRA: Final[dict[str, re.Pattern[str]]] = {
-    "gh": re.compile(r"^(-X|--method|-f|-F|--field|--raw-field|--input)(=.*)?$"),
+    "gh": re.compile(r"^(-X|--method|-f|-F|--field|--raw-field|--input|--web)(=.*)?$"),
+    # a tmux format `#(cmd)` runs cmd
+    "tmux": re.compile(r".*#\("),
+    "kubectl": re.compile(r"^--enable-(exec|alpha-plugins|helm)"),
+    "conda": re.compile(r"^(-f|--file)(=.*)?$"),
+    **{
+        n: re.compile(r"^(--registry|--userconfig|--globalconfig|--prefix)(=.*)?$")
+        for n in ("npm", "yarn", "pnpm")
+    },
 }
 _DENIED_FOR = frozenset("kubectl helm aws docker podman gh go conda openssl".split())
 
@@ -592,7 +600,7 @@ _OPERANDS_OK = frozenset(
     tidy qpdf soxi mediainfo gifsicle keytool codesign otool mdls mdfind plutil shellcheck
     hadolint yamllint black firewall-cmd journalctl lsof numastat ipcs showmount faillock ioreg
     xcrun spctl emerge xbps-query nix-env lsb_release inxi dust duf vnstat fping arping iotop
-    iftop nethogs speedtest-cli sensors lsipc modinfo systemd-cgls pinky finger pr tsort units
+    iftop nethogs speedtest-cli sensors lsipc modinfo systemd-cgls pinky pr tsort units
     pmap delta highlight pygmentize mimetype exif lz4cat zstdcat hdparm tcpdump glances lsirq lsfd lscpu lsmem hwclock
     iptables-save efibootmgr upower xrandr dnf5 apk pdfimages tesseract wsl defaults scutil
     networksetup pmset system_profiler sw_vers ioreg 7z 7za unrar""".split()

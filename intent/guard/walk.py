@@ -374,7 +374,8 @@ def _known(name: str, args: list[str], acc: Findings) -> bool:
     option = knowledge.denied(name, args)
     if option:
         acc.raise_to(
-            "mutates", f"{name} {option}: sends credentials elsewhere or loads code (mutates)"
+            "mutates",
+            f"{name} {option}: runs or loads code, or sends credentials elsewhere (mutates)",
         )
     verdict = knowledge.rate(name, args)
     if verdict is None and name in knowledge.STRICT and args:

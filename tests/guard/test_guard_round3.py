@@ -9,7 +9,14 @@ from collections.abc import Callable
 
 import pytest
 from guard_cases import ALL_TRANSFORMS, REFUSED_CORES
-from round3_cases import FAMILIES, ORDINARY_EXTRA, ORDINARY_ROUND3, RED_TEAM, ROUND3_CORES
+from round3_cases import (
+    FAMILIES,
+    KNOWLEDGE_RED_TEAM,
+    ORDINARY_EXTRA,
+    ORDINARY_ROUND3,
+    RED_TEAM,
+    ROUND3_CORES,
+)
 
 from intent.guard import rank
 from intent.safety import assess
@@ -27,7 +34,7 @@ def test_family_member_is_rated_at_least(
         assert verdict.hard_reject, (family, verdict)
 
 
-@pytest.mark.parametrize(("command", "lowest", "refused"), RED_TEAM)
+@pytest.mark.parametrize(("command", "lowest", "refused"), RED_TEAM + KNOWLEDGE_RED_TEAM)
 def test_red_team_member_is_rated_at_least(command: str, lowest: str, refused: bool) -> None:
     verdict = assess(command)
     assert rank(verdict.risk) >= rank(lowest), verdict
