@@ -217,3 +217,10 @@ def test_captured_output_sink(run_i, tmp_path: Path, intent_home: Path) -> None:
     assert "[REDACTED]" in r.json()["stdout"]
     assert _leaks(r.stdout) == []
     assert _leaks((intent_home / "state" / "audit.jsonl").read_text()) == []
+
+
+def test_piped_stdin_is_masked_before_it_reaches_the_model(tmp_path: Path) -> None:
+    from intent.turn import prompt
+
+    ctx = prompt.gather(tmp_path, stdin_text=ALL)
+    assert _leaks(ctx.stdin_excerpt) == []
