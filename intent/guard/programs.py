@@ -42,8 +42,9 @@ def shell_like(name: str, args: list[str], acc: Findings, ctx: Context, depth: i
                     _run_text(dash, name, acc, ctx, depth)
                 return
     ops = [a for a in args if not a.startswith(("-", "+"))]
-    if ops and any(o.startswith("<(") for o in ops):
-        return  # the process substitution was walked on its own
+    if ops and ops[0].startswith("<("):
+        _process_substitution_script(name, ops[0], acc, ctx, depth)
+        return
     if ops:
         acc.raise_to(
             "mutates", f"{name} {ops[0]}: runs a script whose effects are not analysed (mutates)"
@@ -57,6 +58,28 @@ def _as_dash_reads_it(body: str) -> str:
     """dash (`sh` on Debian and Ubuntu) has no `&>` and no `$'...'`: `a &> f b` is `a &` then
     `> f b`, and `$'x'` is `$` then `'x'`. The same text spelled so bash reads it as dash does."""
     return body.replace("&>", "& >").replace("$'", "\\$'")
+
+
+def _process_substitution_script(
+    name: str, operand: str, acc: Findings, ctx: Context, depth: int
+) -> None:
+    """`bash <(CMD)`, `source <(CMD)`: the shell runs what CMD prints. CMD itself was walked
+    on its own; its output is walked when it is fixed in the command, else `destructive`."""
+    printed = static_output(operand[2:].rstrip(")")) if operand.endswith(")") else None
+    if printed is not None:
+        acc.script(printed, ctx, depth + 1)
+    else:
+        acc.raise_to(
+            "destructive",
+            f"{name} runs the output of {operand[:40]}, which cannot be analysed (destructive)",
+        )
+
+
+def source_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
+    """`source FILE` / `. FILE` runs a script in this shell."""
+    if args and args[0].startswith("<("):
+        _process_substitution_script(name, args[0], acc, ctx, depth)
+    acc.raise_to("mutates", f"{name}: runs a script in the current shell (mutates)")
 
 
 def _run_text(body: str, name: str, acc: Findings, ctx: Context, depth: int) -> None:
@@ -324,12 +347,17 @@ def one_liner(lang: str, body: str, acc: Findings) -> None:
         )
 
 
+def language(name: str) -> str:
+    """The one-liner language of an interpreter's name, or "" when it is not analysed."""
+    if name.startswith("python"):
+        return "python"
+    if name in ("node", "nodejs"):
+        return "node"
+    return name if name in ("perl", "ruby") else ""
+
+
 def interpreter(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    lang = (
-        "python"
-        if name.startswith("python")
-        else ("node" if name in ("node", "nodejs") else name if name in ("perl", "ruby") else "")
-    )
+    lang = language(name)
     if args in (["--version"], ["-V"], ["-v"], ["version"], ["-version"]):
         return
     if lang == "python" and args[:2] in (["-m", "json.tool"], ["-m", "this"]):
@@ -430,6 +458,8 @@ ARITH_BUILTINS = frozenset(
 )
 
 HANDLERS: dict[str, Rule] = {
+    "source": source_rule,
+    ".": source_rule,
     "awk": awk_program,
     "gawk": awk_program,
     "mawk": awk_program,

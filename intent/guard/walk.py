@@ -214,6 +214,9 @@ def _stdin_to_shell(
         return
     if name in SHELLS or name == "at" or {"at", "batch"} & set(un.wrappers):
         acc.script(text, ctx, depth + 1)
+    elif programs.language(name):
+        # `python3 - <<EOF ... EOF`: the program is fixed in the command; read it like `-c`
+        programs.one_liner(programs.language(name), text, acc)
     else:
         acc.raise_to("mutates", f"{name}: runs a program read from stdin (mutates)")
 

@@ -988,3 +988,20 @@ KNOWLEDGE_RED_TEAM: list[tuple[str, str, bool]] = [
     ("terraform fmt", "mutates", False),
     ("poetry version patch", "mutates", False),
 ]
+
+# a third pass: shells and interpreters running text handed to them another way
+HANDED_RED_TEAM: list[tuple[str, str, bool]] = [
+    ("bash <(echo 'rm -rf /')", "destructive", True),
+    ("source <(echo 'rm -rf ~')", "destructive", True),
+    (". <(printf 'rm -rf /etc')", "destructive", True),
+    ("bash <(cat x.sh)", "destructive", False),
+    ("python3 - <<'EOF'\nimport os; os.system('rm -rf ~')\nEOF", "destructive", True),
+    ("perl <<< 'unlink q(x)'", "destructive", False),
+    ('node <<< \'require("fs").rmSync("d", {recursive: true})\'', "destructive", False),
+    (
+        'python3 -c "$(echo aW1wb3J0IG9zOyBvcy5zeXN0ZW0oJ3JtIC1yZiB+Jyk= | base64 -d)"',
+        "destructive",
+        True,
+    ),
+    ("x=$(cat <<EOF\n$(rm -rf ~)\nEOF\n)", "destructive", True),
+]

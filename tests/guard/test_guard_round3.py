@@ -11,6 +11,7 @@ import pytest
 from guard_cases import ALL_TRANSFORMS, REFUSED_CORES
 from round3_cases import (
     FAMILIES,
+    HANDED_RED_TEAM,
     KNOWLEDGE_RED_TEAM,
     ORDINARY_EXTRA,
     ORDINARY_ROUND3,
@@ -34,7 +35,9 @@ def test_family_member_is_rated_at_least(
         assert verdict.hard_reject, (family, verdict)
 
 
-@pytest.mark.parametrize(("command", "lowest", "refused"), RED_TEAM + KNOWLEDGE_RED_TEAM)
+@pytest.mark.parametrize(
+    ("command", "lowest", "refused"), RED_TEAM + KNOWLEDGE_RED_TEAM + HANDED_RED_TEAM
+)
 def test_red_team_member_is_rated_at_least(command: str, lowest: str, refused: bool) -> None:
     verdict = assess(command)
     assert rank(verdict.risk) >= rank(lowest), verdict
