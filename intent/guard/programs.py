@@ -7,6 +7,8 @@ of names that only compute and print. What cannot be analysed is at least `mutat
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 
 from intent.guard import variables
@@ -309,8 +311,12 @@ _REMOTE_SHELL = re.compile(r"socket|TCPSocket|fsockopen|IO::Socket|net\.Socket|/
 _RUNS = re.compile(r"exec|spawn|subprocess|system|popen|dup2|pty|/bin/\w*sh|child_process")
 
 
-def one_liner(lang: str, body: str, acc: Findings) -> None:
+def one_liner(lang: str, body: str, acc: Findings, depth: int = 0) -> None:
     """Rate a `-e`/`-c` body: safe only when every name is on the language's short list."""
+    if depth < 3 and _DECODES.search(body):
+        for hidden in _encoded_literals(body):
+            # `exec(b64decode("..."))`: the decoded program is rated too (and any command in it)
+            one_liner(lang, hidden, acc, depth + 1)
     if _REMOTE_SHELL.search(body) and _RUNS.search(body):
         acc.reject(f"{lang} one-liner opens a socket and runs a shell (remote shell)")
         return
@@ -354,6 +360,38 @@ def language(name: str) -> str:
     if name in ("node", "nodejs"):
         return "node"
     return name if name in ("perl", "ruby") else ""
+
+
+_DECODES = re.compile(r"b64decode|fromhex|unhexlify|decode|atob|Buffer\.from|unpack|base64")
+_ENCODED = re.compile(r"""(['"])([A-Za-z0-9+/=_-]{16,}|(?:[0-9a-fA-F]{2}){8,})\1""")
+
+
+def _encoded_literals(body: str) -> list[str]:
+    """String literals that decode (base64 or hex) to readable text: a hidden program."""
+    found = []
+    for m in _ENCODED.finditer(body):
+        text = m.group(2)
+        for decode in (_from_hex, _from_base64):
+            plain = decode(text)
+            if plain and sum(c.isprintable() or c in "\n\t" for c in plain) >= 0.95 * len(plain):
+                found.append(plain)
+                break
+    return found
+
+
+def _from_hex(text: str) -> str | None:
+    try:
+        return bytes.fromhex(text).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _from_base64(text: str) -> str | None:
+    try:
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=False)
+        return raw.decode("utf-8")
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        return None
 
 
 def interpreter(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:

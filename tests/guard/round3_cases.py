@@ -1005,3 +1005,18 @@ HANDED_RED_TEAM: list[tuple[str, str, bool]] = [
     ),
     ("x=$(cat <<EOF\n$(rm -rf ~)\nEOF\n)", "destructive", True),
 ]
+
+# programs hidden in encoded literals (`exec(b64decode("..."))`): the decoded text is rated
+ENCODED_PROGRAMS: list[tuple[str, str, bool]] = [
+    (
+        "python3 -c 'import base64; exec(base64.b64decode(\"aW1wb3J0IG9zOyBvcy5zeXN0ZW0oInJtIC1yZiB+Iik=\"))'",
+        "destructive",
+        True,
+    ),
+    (
+        "python3 -c 'exec(bytes.fromhex(\"696d706f7274206f733b206f732e72656d6f76652822782229\"))'",
+        "destructive",
+        False,
+    ),
+    ("python3 -c 'print(\"SGVsbG8gV29ybGQh\")'", "safe", False),
+]

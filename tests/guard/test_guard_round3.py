@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 from guard_cases import ALL_TRANSFORMS, REFUSED_CORES
 from round3_cases import (
+    ENCODED_PROGRAMS,
     FAMILIES,
     HANDED_RED_TEAM,
     KNOWLEDGE_RED_TEAM,
@@ -36,7 +37,8 @@ def test_family_member_is_rated_at_least(
 
 
 @pytest.mark.parametrize(
-    ("command", "lowest", "refused"), RED_TEAM + KNOWLEDGE_RED_TEAM + HANDED_RED_TEAM
+    ("command", "lowest", "refused"),
+    RED_TEAM + KNOWLEDGE_RED_TEAM + HANDED_RED_TEAM + ENCODED_PROGRAMS,
 )
 def test_red_team_member_is_rated_at_least(command: str, lowest: str, refused: bool) -> None:
     verdict = assess(command)
