@@ -156,6 +156,19 @@ CHANGES_CONTEXT = frozenset(
         "daemonize",
         "start-stop-daemon",
         "fakeroot",
+        # their own options write files, sockets or limits (`valgrind --log-file`,
+        # `xvfb-run -e`, `rlwrap -H`, `ssh-agent -a`, `perf record -o`, `prlimit --pid`)
+        "valgrind",
+        "xvfb-run",
+        "rlwrap",
+        "ssh-agent",
+        "perf",
+        "sem",
+        "entr",
+        "dbus-run-session",
+        "cgexec",
+        "schedtool",
+        "prlimit",
     }
 )
 
