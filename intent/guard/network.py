@@ -33,7 +33,10 @@ _SECRET_VAR = re.compile(
     r"\$\{?(\w*(KEY|TOKEN|SECRET|PASSW(OR)?D|PASS|PWD|CREDENTIALS?|AUTH|COOKIE|SESSION)\w*)",
     re.I,
 )
-_SAFE_VARS = frozenset({"PWD", "OLDPWD"})
+_SAFE_VARS = frozenset({"PWD", "OLDPWD", "SSH_AUTH_SOCK"})
+_NAME_LOOKUPS = frozenset(
+    "dig host nslookup ping ping6 traceroute tracepath mtr whois nc ncat netcat socat telnet".split()
+)
 
 
 def leaks(name: str, args: list[str], acc: Findings) -> None:
@@ -42,8 +45,12 @@ def leaks(name: str, args: list[str], acc: Findings) -> None:
     for a in args:
         m = _SECRET_VAR.search(a)
         if m and m.group(1) not in _SAFE_VARS:
-            acc.reject(f"{name} sends the secret variable ${m.group(1)}")
-            return
+            if name in _NAME_LOOKUPS:
+                # a secret has no business in a host name: that is DNS exfiltration
+                acc.reject(f"{name} sends the secret variable ${m.group(1)}")
+                return
+            # `curl -H "Authorization: Bearer $TOKEN" API` is how tokens are used: asked first
+            acc.raise_to("mutates", f"{name}: sends the secret variable ${m.group(1)} (mutates)")
         if "$(" in a or "`" in a or "<(" in a:
             send(name, "a command substitution in its arguments", [a], acc)
 
