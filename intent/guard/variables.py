@@ -76,11 +76,18 @@ def remember(cmd: Simple, acc: Findings) -> None:
     elif words[0] in ("export", "declare", "typeset", "local", "readonly"):
         pairs = [a for a in words[1:] if "=" in a and not a.startswith("-")]
     elif words[0] == "for" and len(words) > 2 and words[2] == "in":
-        acc.values[words[1]] = [canon(value_of(v, acc.values)) for v in words[3:]][:_LIMIT]
+        _add(acc, words[1], [canon(value_of(v, acc.values)) for v in words[3:]])
     for pair in pairs:
         name, _, value = pair.partition("=")
         if re.fullmatch(r"[A-Za-z_]\w*", name):
-            acc.values[name] = [canon(value_of(value, acc.values))]
+            _add(acc, name, [canon(value_of(value, acc.values))])
+
+
+def _add(acc: Findings, name: str, values: list[str]) -> None:
+    """Every value a variable is given is kept: `x=rm || x=ls` may leave either."""
+    known = acc.values.setdefault(name, [])
+    known.extend(v for v in values if v not in known)
+    del known[_LIMIT:]
 
 
 _SUBSCRIPT = re.compile(r"\$\{\w+\[([^\]@*]*[A-Za-z_$][^\]]*)\]")
