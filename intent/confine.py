@@ -209,14 +209,25 @@ def probe(argv: Sequence[str], cwd: Path) -> Iterator[Confined | None]:
 
 
 @contextlib.contextmanager
-def _confined(argv: Sequence[str], cwd: Path, *, network: bool) -> Iterator[Confined]:
+def sandbox(argv: Sequence[str], cwd: Path, *, writable: bool) -> Iterator[Confined]:
+    """`--sandbox` (`writable`: the working directory may change) and `--ro`: the same view,
+    for a command the user confirmed and chose to fence in."""
+    with _confined(argv, cwd, network=True, writable=cwd if writable else None) as confined:
+        yield confined
+
+
+@contextlib.contextmanager
+def _confined(
+    argv: Sequence[str], cwd: Path, *, network: bool, writable: Path | None = None
+) -> Iterator[Confined]:
     st = status()
     if not st.works:
         raise RuntimeError(st.reason)
     if st.tool == "sandbox-exec":
-        yield Confined(["sandbox-exec", "-p", _darwin_profile(cwd, network=network), *argv])
+        profile = _darwin_profile(cwd, network=network, writable=writable)
+        yield Confined(["sandbox-exec", "-p", profile, *argv])
         return
-    prefix = _bwrap(shutil.which("bwrap") or "bwrap", cwd, network=network)
+    prefix = _bwrap(shutil.which("bwrap") or "bwrap", cwd, network=network, writable=writable)
     confined = Confined(prefix)
     program = seccomp_program()
     if program is not None:
@@ -464,7 +475,7 @@ def _other_homes(limit: int = 32) -> list[Path]:
     return homes[:limit]
 
 
-def _bwrap(tool: str, cwd: Path, *, network: bool) -> list[str]:
+def _bwrap(tool: str, cwd: Path, *, network: bool, writable: Path | None = None) -> list[str]:
     """The bubblewrap argv up to its final `--`.
 
     A user namespace of its own with every capability dropped: without it, a process as root
@@ -498,11 +509,13 @@ def _bwrap(tool: str, cwd: Path, *, network: bool) -> list[str]:
             argv += ["--tmpfs", str(path)]
         elif not path.is_symlink():
             argv += ["--ro-bind", "/dev/null", str(path)]
+    if writable is not None:
+        argv += ["--bind", str(writable), str(writable)]  # after the hiding: a key stays hidden
     argv += ["--chdir", str(cwd), "--"]
     return argv
 
 
-def _darwin_profile(cwd: Path, *, network: bool) -> str:
+def _darwin_profile(cwd: Path, *, network: bool, writable: Path | None = None) -> str:
     home = Path.home()
     deny_read = " ".join(f'(subpath "{home / rel}")' for rel in HOME_SECRETS)
     rules = [
@@ -510,8 +523,10 @@ def _darwin_profile(cwd: Path, *, network: bool) -> str:
         "(allow default)",
         "(deny file-write*)",
         '(allow file-write* (literal "/dev/null") (regex #"^/dev/tty") (regex #"^/dev/fd/"))',
-        f"(deny file-read* {deny_read})",
     ]
+    if writable is not None:
+        rules.append(f'(allow file-write* (subpath "{writable}") (subpath "/private/tmp"))')
+    rules.append(f"(deny file-read* {deny_read})")
     if not network:
         rules.append("(deny network*)")
     return "".join(rules)

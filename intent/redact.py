@@ -11,6 +11,7 @@ holds the table.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -28,6 +29,12 @@ _TOKENS = [
     re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}\b"),  # GitLab
     re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}\b"),  # Slack
     re.compile(r"https://hooks\.slack\.com/services/[A-Za-z0-9/]+"),
+    re.compile(r"https://(?:canary\.|ptb\.)?discord(?:app)?\.com/api/webhooks/\d+/[\w-]+"),
+    re.compile(r"https://[\w.-]+\.webhook\.office\.com/[^\s\"']+"),
+    re.compile(r"https://hooks\.zapier\.com/hooks/catch/[^\s\"']+"),
+    re.compile(r"\bwhsec_[A-Za-z0-9+/=]{16,}"),  # Stripe webhook signing secret
+    re.compile(r"\bhv[sbr]\.[A-Za-z0-9_-]{20,}"),  # Vault tokens
+    re.compile(r"\b(?:glrt|gldt|glptt|glcbt)-[A-Za-z0-9_-]{20,}"),  # GitLab runner/deploy
     re.compile(r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}\b"),  # Stripe
     re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),  # Google API key
     re.compile(r"\bya29\.[0-9A-Za-z_-]{20,}"),  # Google OAuth access token
@@ -69,8 +76,24 @@ _CONTEXT = [
     re.compile(r"(?i)\b(x-api-key|api-key|x-auth-token|private-token)(\s*:\s*)([^\s\"']+)"),
     # scheme://user:pass@host
     re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*:)([^/\s@]+)(?=@)"),
-    # curl -u user:pass, --user user:pass
-    re.compile(r"(?:^|(?<=\s))((?:-u|--user|--proxy-user)(?:\s+|=)[\"']?[^\s:\"']*:)([^\s\"']+)"),
+    # curl -u user:pass, --user user:pass, -uuser:pass
+    re.compile(r"(?:^|(?<=\s))((?:-u|--user|--proxy-user)(?:\s+|=)?[\"']?[^\s:\"']*:)([^\s\"']+)"),
+    # smbclient -U user%pass, --user=user%pass
+    re.compile(r"(?:^|(?<=\s))((?:-U|--user)(?:\s+|=)?[\"']?[^\s%\"']*%)([^\s\"']+)"),
+    # zip -P pass, 7z -pSECRET, unzip -P pass
+    re.compile(r"\b((?:zip|unzip|7z|7za|7zz|rar|unrar|zipcloak)\b[^\n;&|]*?\s-[Pp]\s*)([^\s-]\S*)"),
+    # openssl -passin pass:X, -pass pass:X
+    re.compile(r"(-pass(?:in|out)?\s+pass:)(\S+)"),
+    # .netrc: machine HOST login USER password PASS
+    re.compile(r"(?im)(\b(?:machine|default)\b[^\n]*?\bpassword\s+)(\S+)"),
+    re.compile(r"(?im)^(\s*password\s+)(\S+)"),
+    # docker config.json: "auth": "base64(user:pass)", "identitytoken": "..."
+    re.compile(r"(?i)(\"(?:auth|identitytoken|registrytoken)\"\s*:\s*)(\"[^\"\n]+\")"),
+    # NAME_KEY=, DB_PW=, APP_SECRET=, SOME_AUTH= assignments (env files, exports)
+    re.compile(
+        r"(\b[A-Za-z][A-Za-z0-9_]*_(?:KEY|PW|PWD|PASS|SECRET|TOKEN|AUTH|CREDENTIALS?|DSN)"
+        r"\s*[=:]\s*)" + r"(\"[^\"\n]*\"|'[^'\n]*'|[^\s'\";&|,}]+)"
+    ),
     # mysql -pSECRET (a value glued to -p), mysql --password=...
     re.compile(r"\b((?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n;&|]*?\s-p)(\S+)"),
     # sshpass -p X, docker/podman/helm login -p X, redis-cli -a X
@@ -89,6 +112,11 @@ _CONTEXT = [
 
 
 def redact(text: str) -> str:
+    if "\0" in text:
+        # NUL-separated arguments (`/proc/PID/cmdline`, `find -print0`): read as spaces, so
+        # `--password\0x` is seen as `--password x`; kept as they were when nothing is masked
+        spaced = redact(text.replace("\0", " "))
+        return text if spaced == text.replace("\0", " ") else spaced
     for pat in _TOKENS:
         text = pat.sub(MASK, text)
     for pat in _CONTEXT:
@@ -111,3 +139,26 @@ _SECRET_NAME = re.compile(r"(?i)(pass|secret|token|key|auth|credential|cookie|se
 
 def is_secret_name(name: str) -> bool:
     return bool(_SECRET_NAME.search(name))
+
+
+_CANDIDATE = re.compile(r"[A-Za-z0-9+/_=.-]{24,}")
+
+
+def _random_looking(word: str) -> bool:
+    """A long word of mixed letters and digits with high entropy: a key nobody named."""
+    word = word.strip("=.-_")
+    if len(word) < 24 or "/" in word.strip("/") and word.count("/") > 2:
+        return False
+    classes = sum(bool(re.search(p, word)) for p in (r"[a-z]", r"[A-Z]", r"[0-9]"))
+    if classes < 3 and not (classes == 2 and re.search(r"[0-9]", word) and len(word) >= 32):
+        return False
+    counts = {c: word.count(c) for c in set(word)}
+    entropy = -sum(n / len(word) * math.log2(n / len(word)) for n in counts.values())
+    return entropy >= 4.0
+
+
+def holds_secret(text: str) -> bool:
+    """Whether `text` holds a secret: one the redactor knows, or a random-looking key."""
+    return redact(text) != text or any(
+        _random_looking(m.group(0)) for m in _CANDIDATE.finditer(text)
+    )

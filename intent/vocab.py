@@ -34,13 +34,15 @@ Interpreter = Literal["python3", "node", "ruby", "perl", "bash", "sh"]
 SCRIPT_INTERPRETERS: Final[tuple[Interpreter, ...]] = get_args(Interpreter)  # a script reply's
 
 # how a script reply's body is handed to its interpreter (the body is one argv word, never a file)
-INTERPRETER_ARGV: Final[dict[Interpreter, tuple[str, str]]] = {
+INTERPRETER_ARGV: Final[dict[Interpreter, tuple[str, ...]]] = {
     "python3": ("python3", "-c"),
     "node": ("node", "-e"),
     "ruby": ("ruby", "-e"),
     "perl": ("perl", "-e"),
     "bash": ("bash", "-c"),
-    "sh": ("sh", "-c"),
+    # the guard reads scripts with bash's grammar; `sh` is dash on Debian and Ubuntu, where
+    # `&>` and `$'...'` mean something else, so an `sh` script runs in bash's POSIX mode
+    "sh": ("bash", "--posix", "-c"),
 }
 
 DEFAULT_MODEL: Final = "qwen2.5-coder-1.5b"

@@ -103,6 +103,30 @@ TABLE: list[tuple[str, str, str]] = [
     ("query token", "https://x.io/cb?access_token=qtok18&x=1", "qtok18"),
     ("azure account key", "AccountName=a;AccountKey=azkey19==;", "azkey19=="),
     ("ini secret", "client_secret = inisecret20", "inisecret20"),
+    # round 3 (issue 24)
+    ("netrc line", "machine api.x.io login bob password netrcpw21", "netrcpw21"),
+    ("netrc multi-line", "machine api.x.io\n  login bob\n  password netrcpw22\n", "netrcpw22"),
+    ("curl -u glued", "curl -ubob:gluedpw23 https://x.io", "gluedpw23"),
+    ("smbclient -U", "smbclient //srv/share -U bob%smbpw24", "smbpw24"),
+    ("zip -P", "zip -P zippw25 out.zip a.txt", "zippw25"),
+    ("7z -p glued", "7z a -p7zpw26secret x.7z dir", "7zpw26secret"),
+    ("openssl pass:", "openssl rsa -in k.pem -passin pass:sslpw27", "sslpw27"),
+    (
+        "docker auth",
+        '{"auths": {"ghcr.io": {"auth": "Ym9iOmRvY2tlcnB3Mjg="}}}',
+        "Ym9iOmRvY2tlcnB3Mjg=",
+    ),
+    ("NAME_KEY=", "STRIPE_KEY=namekey29", "namekey29"),
+    ("NAME_PW=", "DB_PW=namepw30", "namepw30"),
+    ("NAME_SECRET=", "export APP_SECRET=namesecret31", "namesecret31"),
+    ("vault hvs", "VAULT=hvs.CAESIJlU9JMYEhOPYv4KMsSS5qKo", "hvs.CAESIJlU9JMYEhOPYv4KMsSS5qKo"),
+    (
+        "discord webhook",
+        "https://discord.com/api/webhooks/123456789012345678/AbCdEfGh_discordtok32",
+        "AbCdEfGh_discordtok32",
+    ),
+    ("stripe whsec", "signing whsec_Zx81kLq0aB3cD4eF5gH6iJ7k", "whsec_Zx81kLq0aB3cD4eF5gH6iJ7k"),
+    ("cmdline NUL", "mysql\0--password\0nulpw33\0-h\0db", "nulpw33"),
 ]
 
 
@@ -193,3 +217,10 @@ def test_captured_output_sink(run_i, tmp_path: Path, intent_home: Path) -> None:
     assert "[REDACTED]" in r.json()["stdout"]
     assert _leaks(r.stdout) == []
     assert _leaks((intent_home / "state" / "audit.jsonl").read_text()) == []
+
+
+def test_piped_stdin_is_masked_before_it_reaches_the_model(tmp_path: Path) -> None:
+    from intent.turn import prompt
+
+    ctx = prompt.gather(tmp_path, stdin_text=ALL)
+    assert _leaks(ctx.stdin_excerpt) == []

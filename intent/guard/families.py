@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from intent.guard.git import git_rule
+from intent.guard.network import send
 from intent.guard.rules import Context, Findings, Rule, rate_write
 
 _PKG_READ = frozenset(
@@ -20,7 +21,13 @@ _PKG_REMOVE = frozenset("remove purge autoremove uninstall erase rm -R -Rs -Rns 
 def package_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
     words = [a for a in args if not a.startswith("-")]
     sub = words[0] if words else (args[0] if args else "")
-    if sub in _PKG_READ or (not words and args and args[0] in _PKG_READ):
+    if (sub in _PKG_READ or (not words and args and args[0] in _PKG_READ)) and not set(words) & {
+        "fix",
+        "set",
+        "add",
+        "install",
+        "update",
+    }:
         return
     if sub in _PKG_REMOVE:
         acc.raise_to("destructive", f"{name} {sub}: removes packages (destructive)")
@@ -49,7 +56,7 @@ _READ_SUBS: dict[str, frozenset[str]] = {
     "kubectl": frozenset(
         "get describe logs version explain top api-resources api-versions cluster-info".split()
     ),
-    "nmcli": frozenset("'' general monitor".split()),
+    "nmcli": frozenset("'' monitor".split()),
     "tmux": frozenset(
         "ls list-sessions list-windows list-panes list-clients list-keys "
         "list-buffers has-session -V display-message info".split()
@@ -146,6 +153,8 @@ def netstate_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth
     if name == "ifup":
         acc.raise_to("mutates", "ifup: changes the network (mutates)")
         return
+    if name == "ip" and any(a in ("-b", "-batch", "--batch", "-force") for a in args):
+        acc.raise_to("mutates", "ip -batch: runs the ip commands in a file (mutates)")
     words = [a for a in args if not (a.startswith("-") and len(a) == 2 and a[1] in "46brs")]
     down = [w for w in words if _NET_DOWN.match(w)]
     if down and name not in ("sysctl", "hostnamectl", "timedatectl"):
@@ -176,6 +185,12 @@ def netstate_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth
         "-p",
         "--load",
         "-f",
+        "--system",
+        "hostname",
+        "icon-name",
+        "chassis",
+        "deployment",
+        "location",
     }
     if (
         set(args) & setting
@@ -196,6 +211,31 @@ def netstate_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth
         "show",
     }:
         acc.raise_to("mutates", f"{name}: changes the firewall (mutates)")
+
+
+_SQL_DESTROYS = re.compile(
+    r"(?i)\b(drop\s+(table|database|schema|index|view|user|role|keyspace|collection)|"
+    r"truncate\b|delete\s+from|flushall|flushdb|dropDatabase|\.drop\s*\(|deleteMany|"
+    r"\.remove\s*\(|unlink\b|del\b)"
+)
+_SQL_TEXT_OPTS = ("-e", "-c", "--execute", "--command", "--eval", "-q", "--query", "-cmd")
+
+
+def sql_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
+    """Database clients: statements that drop or delete data are `destructive`."""
+    texts = [a for a in args if not a.startswith("-")] + list(acc.feed_sources)
+    for i, a in enumerate(args):
+        if a in _SQL_TEXT_OPTS and i + 1 < len(args):
+            texts.append(args[i + 1])
+        elif a.startswith(tuple(o + "=" for o in _SQL_TEXT_OPTS)):
+            texts.append(a.split("=", 1)[1])
+    if name in ("dropdb", "dropuser") or (name == "mysqladmin" and "drop" in args):
+        texts.append("drop database")
+    for text in texts:
+        if _SQL_DESTROYS.search(text):
+            acc.raise_to("destructive", f"{name}: drops or deletes data (destructive)")
+            return
+    acc.raise_to("mutates", f"{name}: may change a database (mutates)")
 
 
 def power_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
@@ -246,6 +286,8 @@ def openssl_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth:
         return
     if args[:1] == ["s_client"]:
         acc.raise_to("network", "openssl s_client: uses the network")
+        if acc.feed_kind:
+            send("openssl s_client", "stdin", [], acc)
     for i, a in enumerate(args):
         if a in ("-out", "-keyout") and i + 1 < len(args):
             rate_write(args[i + 1], f"openssl {a}", acc, ctx, append=False)
@@ -329,6 +371,11 @@ HANDLERS: dict[str, Rule] = {
             "wg-quick",
             "tc",
         )
+    },
+    **{
+        n: sql_rule
+        for n in "mysql mariadb psql sqlite3 redis-cli mongo mongosh clickhouse-client cqlsh "
+        "dropdb dropuser mysqladmin".split()
     },
     **{n: power_rule for n in ("reboot", "shutdown", "poweroff", "halt", "init", "telinit")},
     "gpg": gpg_rule,

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from intent.guard.rules import Context, Findings
+from intent.guard.knowledge import READ_ONLY
+from intent.guard.rules import Context, Findings, rate_write
 
 _GIT_GLOBAL_ARG = {
     "-C",
@@ -39,7 +40,13 @@ _GIT_READ = frozenset(
     show-branch var check-ignore check-attr cherry range-diff diff-tree diff-index diff-files
     verify-commit verify-tag annotate fsck""".split()
 )
+_GIT_READ = _GIT_READ | frozenset(e for e in READ_ONLY["git"] if " " not in e)
 _GIT_NETWORK = frozenset("clone fetch pull push ls-remote".split())
+_GIT_PATHS = frozenset(
+    tuple(e.split())
+    for e in READ_ONLY["git"]
+    if " " in e and not any(w.startswith("-") for w in e.split())
+)
 
 
 def git_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
@@ -100,6 +107,10 @@ def _git_sub(sub: str, more: list[str], acc: Findings, ctx: Context, depth: int)
             acc.raise_to("mutates", f"git {sub} {a}: runs another program (mutates)")
         if sub in ("rebase", "bisect", "submodule") and a in ("-x", "--exec", "run", "foreach"):
             acc.raise_to("mutates", f"git {sub} {a}: runs a command (mutates)")
+    for i, a in enumerate(more):
+        if a == "--output" or a.startswith("--output="):
+            target = a.split("=", 1)[1] if "=" in a else (more[i + 1] if i + 1 < len(more) else "")
+            rate_write(target, f"git {sub} --output", acc, ctx, append=False)
     if sub in _GIT_NETWORK:
         acc.raise_to("network", f"git {sub}: uses the network")
         if sub == "push":
@@ -113,6 +124,8 @@ def _git_sub(sub: str, more: list[str], acc: Findings, ctx: Context, depth: int)
         return
     if sub in _GIT_READ or (sub == "" and not more):
         return
+    if (sub, *more[:1]) in _GIT_PATHS or (sub, *more[:2]) in _GIT_PATHS:
+        return  # a read-only subcommand path from the knowledge table: `stash list`
     listing = {
         "branch": not [m for m in more if not m.startswith("-")]
         or bool(opts & {"--list", "-l", "--merged", "--no-merged", "--contains", "-a", "-r"})

@@ -224,7 +224,7 @@ def parse(command: str) -> Script:
     lx = _Lexer(command)
     commands: list[Simple] = []
     cur = Simple()
-    pending_heredocs: list[tuple[str, bool]] = []  # (delimiter, strip tabs)
+    pending_heredocs: list[tuple[str, bool, bool]] = []  # (delimiter, strip tabs, quoted)
 
     def finish(op: str) -> None:
         nonlocal cur
@@ -233,6 +233,8 @@ def parse(command: str) -> Script:
             commands.append(cur)
         elif commands and op in ("&", ";") and not commands[-1].op_after.strip(";&\n"):
             commands[-1].op_after = op
+        elif commands and op in ("|", "|&") and commands[-1].op_after == ")":
+            commands[-1].op_after = op  # `( a; b ) | c`: the group's output feeds c
         cur = Simple()
 
     s = command
@@ -276,7 +278,7 @@ def parse(command: str) -> Script:
         if c == "\n" and pending_heredocs:
             lx.i += 1
             owner = cur if (cur.words or cur.redirects) else (commands[-1] if commands else cur)
-            for delim, strip in pending_heredocs:
+            for delim, strip, quoted in pending_heredocs:
                 body: list[str] = []
                 while lx.i < len(s):
                     end = s.find("\n", lx.i)
@@ -288,6 +290,9 @@ def parse(command: str) -> Script:
                 else:
                     lx.errors.append(f"here-document not closed by {delim}")
                 owner.heredoc_bodies.append("\n".join(body))
+                if not quoted:
+                    # an unquoted delimiter: the shell expands `$(...)`, backquotes and `$((...))`
+                    _expand_body("\n".join(body), owner, lx)
             pending_heredocs = []
             finish("\n")
             continue
@@ -369,7 +374,7 @@ def _is_assignment(word: Word) -> bool:
 
 
 def _read_redirect(
-    lx: _Lexer, cur: Simple, op: str, fd: str, pending: list[tuple[str, bool]]
+    lx: _Lexer, cur: Simple, op: str, fd: str, pending: list[tuple[str, bool, bool]]
 ) -> None:
     while lx.i < len(lx.s) and lx.s[lx.i] in " \t":
         lx.i += 1
@@ -377,9 +382,24 @@ def _read_redirect(
     if not target.raw:
         lx.errors.append(f"redirection {op} without a target")
     if op in ("<<", "<<-"):
-        pending.append((target.text, op == "<<-"))
+        pending.append((target.text, op == "<<-", target.quoted))
     cur.redirects.append(Redirect(op, fd, target.text, f"{fd}{op}{target.raw}"))
     cur.redirect_substitutions.extend(target.substitutions)
+
+
+def _expand_body(body: str, owner: Simple, lx: _Lexer) -> None:
+    """The substitutions in an unquoted here-document body, which the shell runs."""
+    inner = _Lexer(body)
+    text: list[str] = []
+    while inner.i < len(body):
+        if body[inner.i] == "\\":
+            inner.i += 2
+        elif body[inner.i] in "$`" and inner.take_substitution(text, owner.redirect_substitutions):
+            continue
+        else:
+            inner.i += 1
+    lx.arithmetic.extend(inner.arithmetic)
+    lx.errors.extend(inner.errors)
 
 
 def substitutions(script: Script) -> list[str]:

@@ -7,12 +7,16 @@ of names that only compute and print. What cannot be analysed is at least `mutat
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 
+from intent.guard import variables
 from intent.guard.rules import Context, Findings, Rule, rate_write
 from intent.guard.static import static_output
 from intent.guard.tables import TABLES
 from intent.guard.words import (
+    CREDENTIALS,
     DESTRUCTIVE,
     INTERPRETERS,
     NETWORK,
@@ -35,10 +39,14 @@ def shell_like(name: str, args: list[str], acc: Findings, ctx: Context, depth: i
         if a == "-c" or (a.startswith("-") and not a.startswith("--") and "c" in a[1:]):
             if i + 1 < len(args):
                 _run_text(args[i + 1], name, acc, ctx, depth)
+                dash = _as_dash_reads_it(args[i + 1])
+                if name in ("sh", "dash", "ash") and dash != args[i + 1]:
+                    _run_text(dash, name, acc, ctx, depth)
                 return
     ops = [a for a in args if not a.startswith(("-", "+"))]
-    if ops and any(o.startswith("<(") for o in ops):
-        return  # the process substitution was walked on its own
+    if ops and ops[0].startswith("<("):
+        _process_substitution_script(name, ops[0], acc, ctx, depth)
+        return
     if ops:
         acc.raise_to(
             "mutates", f"{name} {ops[0]}: runs a script whose effects are not analysed (mutates)"
@@ -46,6 +54,34 @@ def shell_like(name: str, args: list[str], acc: Findings, ctx: Context, depth: i
     else:
         # no operand: the shell reads its commands from stdin; the walk also rates that text
         acc.raise_to("mutates", f"{name}: runs commands read from stdin (mutates)")
+
+
+def _as_dash_reads_it(body: str) -> str:
+    """dash (`sh` on Debian and Ubuntu) has no `&>` and no `$'...'`: `a &> f b` is `a &` then
+    `> f b`, and `$'x'` is `$` then `'x'`. The same text spelled so bash reads it as dash does."""
+    return body.replace("&>", "& >").replace("$'", "\\$'")
+
+
+def _process_substitution_script(
+    name: str, operand: str, acc: Findings, ctx: Context, depth: int
+) -> None:
+    """`bash <(CMD)`, `source <(CMD)`: the shell runs what CMD prints. CMD itself was walked
+    on its own; its output is walked when it is fixed in the command, else `destructive`."""
+    printed = static_output(operand[2:].rstrip(")")) if operand.endswith(")") else None
+    if printed is not None:
+        acc.script(printed, ctx, depth + 1)
+    else:
+        acc.raise_to(
+            "destructive",
+            f"{name} runs the output of {operand[:40]}, which cannot be analysed (destructive)",
+        )
+
+
+def source_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
+    """`source FILE` / `. FILE` runs a script in this shell."""
+    if args and args[0].startswith("<("):
+        _process_substitution_script(name, args[0], acc, ctx, depth)
+    acc.raise_to("mutates", f"{name}: runs a script in the current shell (mutates)")
 
 
 def _run_text(body: str, name: str, acc: Findings, ctx: Context, depth: int) -> None:
@@ -80,14 +116,26 @@ def awk_program(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
         break
     if program is None:
         return
+    program = program.replace("\\\n", "")  # a backslash-newline joins lines (and words)
+    masked = _QUOTED.sub(lambda m: "S" * len(m.group(0)), program)
+    if "@" in masked:
+        acc.raise_to("mutates", f"{name}: an indirect call or a directive (@) (mutates)")
+    for m in re.finditer(r"\(\s*(\"(?:[^\"\\]|\\.)*\")\s*\)\s*\|&?\s*getline", program):
+        _nested_literal(m.group(1), f"{name} getline from a command", acc, ctx, depth)
+    if re.search(r"\)\s*\|&?\s*getline", masked) and not re.search(
+        r"\(\s*\"(?:[^\"\\]|\\.)*\"\s*\)\s*\|&?\s*getline", program
+    ):
+        acc.raise_to("mutates", f"{name}: getline from a command built at run time (mutates)")
+    for m in re.finditer(r"\bsystem\s*\(\s*(\"(?:[^\"\\]|\\.)*\")\s*\)", program):
+        _nested_literal(m.group(1), f"{name} system()", acc, ctx, depth)
     for m in re.finditer(r"\bsystem\s*\(([^)]*)\)", program):
         _nested_literal(m.group(1), f"{name} system()", acc, ctx, depth)
     for m in re.finditer(r'("(?:[^"\\]|\\.)*"|[\w$]+)\s*\|&?\s*getline', program):
         _nested_literal(m.group(1), f"{name} getline from a command", acc, ctx, depth)
     if "@load" in program or "@include" in program:
         acc.raise_to("mutates", f"{name}: loads an extension (mutates)")
-    for stmt in re.finditer(r"\b(print|printf)\b([^;}\n]*)", program):
-        _awk_output(stmt.group(2), name, acc, ctx, depth)
+    for stmt in re.finditer(r"\b(print|printf)\b([^;}\n]*)", masked):
+        _awk_output(program[stmt.start(2) : stmt.end(2)], name, acc, ctx, depth)
 
 
 def _awk_output(rest: str, name: str, acc: Findings, ctx: Context, depth: int) -> None:
@@ -238,16 +286,37 @@ _ONE_LINER_NAMES = {
     "dict set tuple str int float abs round any all for in if else elif not and or is "
     "None True False import sys json math re stdin stdout read readlines loads dumps load "
     "dump argv split strip join upper lower format items keys values lambda indent "
-    "version platform python_version datetime now today isoformat encode decode",
+    "version platform python_version datetime now today isoformat encode decode write "
+    "getsizeof maxsize executable prefix path version_info byteorder getdefaultencoding "
+    "environ get pi sqrt floor ceil log pow e inf nan findall search match sub group "
+    "groups compile count replace startswith endswith splitlines title isdigit fromtimestamp "
+    "strftime timestamp utcnow date time timedelta days seconds machine system node release "
+    "python_implementation uname",
     "node": "console log JSON parse stringify process version versions argv platform arch "
-    "Math max min floor round length map filter join split",
+    "Math max min floor round length map filter join split env cwd stdout write keys values "
+    "entries toString toFixed trim toUpperCase toLowerCase forEach reduce sort",
 }
+# primitives that delete, and ones that run a command given as a string literal
+_DELETES = re.compile(
+    r"\b(unlink|rmtree|rmdir|remove|removedirs|rmSync|rm_rf|rm_r|unlinkSync|rmdirSync|"
+    r"delete|truncate|shred)\b"
+)
+_RUNS_STRING = re.compile(
+    r"\b(?:system|popen|exec\w*|spawn\w*|check_output|check_call|call|run|getoutput|"
+    r"getstatusoutput|qx)\s*\(\s*(?:\[\s*)?(['\"])((?:(?!\1).)*)\1"
+)
+_UPLOADS = re.compile(r"\b(urlopen|post|put|patch|request|upload\w*|sendall|send|fetch)\b")
+
 _REMOTE_SHELL = re.compile(r"socket|TCPSocket|fsockopen|IO::Socket|net\.Socket|/dev/tcp")
 _RUNS = re.compile(r"exec|spawn|subprocess|system|popen|dup2|pty|/bin/\w*sh|child_process")
 
 
-def one_liner(lang: str, body: str, acc: Findings) -> None:
+def one_liner(lang: str, body: str, acc: Findings, depth: int = 0) -> None:
     """Rate a `-e`/`-c` body: safe only when every name is on the language's short list."""
+    if depth < 3 and _DECODES.search(body):
+        for hidden in _encoded_literals(body):
+            # `exec(b64decode("..."))`: the decoded program is rated too (and any command in it)
+            one_liner(lang, hidden, acc, depth + 1)
     if _REMOTE_SHELL.search(body) and _RUNS.search(body):
         acc.reject(f"{lang} one-liner opens a socket and runs a shell (remote shell)")
         return
@@ -255,10 +324,24 @@ def one_liner(lang: str, body: str, acc: Findings) -> None:
         acc.raise_to("mutates", f"{lang}: the program runs commands (mutates)")
         return
     allowed = set(_ONE_LINER_NAMES[lang].split())
+    for m in _RUNS_STRING.finditer(body):
+        acc.script(m.group(2), Context(), 1)  # the command string, walked like any command
     code = _QUOTED.sub("''", body)
     code = re.sub(r"(?<![\w$@%])(?:m|qr)?/(?:[^/\\\n]|\\.)+/[a-z]*", "RE", code)
+    if _DELETES.search(code):
+        acc.raise_to("destructive", f"{lang}: the program deletes files (destructive)")
+    if _UPLOADS.search(code) and re.search(r"\b(open|read|readFile\w*|File)\b", code):
+        acc.raise_to("mutates", f"{lang}: the program sends local data (mutates)")
+        for m in _QUOTED.finditer(body):
+            if CREDENTIALS.search(" " + m.group(0)[1:-1]):
+                acc.reject(f"{lang} one-liner sends a credential store ({m.group(0)})")
+    if re.search(r"__\w+__|\bgetattr\b|\bsys\.modules\b|\bimportlib\b|\beval\b|\bexec\b", code):
+        acc.raise_to("mutates", f"{lang}: the program reaches names indirectly (mutates)")
+        if _DELETES.search(body):  # `getattr(shutil, "rmtree")`: the name is a string
+            acc.raise_to("destructive", f"{lang}: the program deletes files (destructive)")
+    # attribute names are checked too: `sys.modules[...]`, `json.__builtins__` are not printing
     unknown = sorted(
-        {w for w in re.findall(r"(?<![\w$@%.:])([A-Za-z_]\w*)", code) if w not in allowed} - {"RE"}
+        {w for w in re.findall(r"(?<![\w$@%:])([A-Za-z_]\w*)", code) if w not in allowed} - {"RE"}
     )
     if re.search(r"\bs(.)(?:(?!\1).)*\1(?:(?!\1).)*\1[a-z]*e", body) and lang == "perl":
         unknown.append("s///e")
@@ -270,15 +353,55 @@ def one_liner(lang: str, body: str, acc: Findings) -> None:
         )
 
 
+def language(name: str) -> str:
+    """The one-liner language of an interpreter's name, or "" when it is not analysed."""
+    if name.startswith("python"):
+        return "python"
+    if name in ("node", "nodejs"):
+        return "node"
+    return name if name in ("perl", "ruby") else ""
+
+
+_DECODES = re.compile(r"b64decode|fromhex|unhexlify|decode|atob|Buffer\.from|unpack|base64")
+_ENCODED = re.compile(r"""(['"])([A-Za-z0-9+/=_-]{16,}|(?:[0-9a-fA-F]{2}){8,})\1""")
+
+
+def _encoded_literals(body: str) -> list[str]:
+    """String literals that decode (base64 or hex) to readable text: a hidden program."""
+    found = []
+    for m in _ENCODED.finditer(body):
+        text = m.group(2)
+        for decode in (_from_hex, _from_base64):
+            plain = decode(text)
+            if plain and sum(c.isprintable() or c in "\n\t" for c in plain) >= 0.95 * len(plain):
+                found.append(plain)
+                break
+    return found
+
+
+def _from_hex(text: str) -> str | None:
+    try:
+        return bytes.fromhex(text).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _from_base64(text: str) -> str | None:
+    try:
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=False)
+        return raw.decode("utf-8")
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        return None
+
+
 def interpreter(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
-    lang = (
-        "python"
-        if name.startswith("python")
-        else ("node" if name in ("node", "nodejs") else name if name in ("perl", "ruby") else "")
-    )
+    lang = language(name)
     if args in (["--version"], ["-V"], ["-v"], ["version"], ["-version"]):
         return
     if lang == "python" and args[:2] in (["-m", "json.tool"], ["-m", "this"]):
+        operands = [a for a in args[2:] if not a.startswith("-")]
+        if len(operands) > 1:
+            rate_write(operands[-1], f"{name} -m json.tool", acc, ctx, append=False)
         return
     i = 0
     while i < len(args):
@@ -287,7 +410,20 @@ def interpreter(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
             if re.search(r"i", a):
                 acc.raise_to("mutates", f"{name} {a}: edits files in place (mutates)")
             one_liner(lang, args[i + 1], acc)
+            reads_names = bool(set(a) & {"n", "p"}) or "<>" in args[i + 1]
+            for operand in args[i + 2 :]:
+                if reads_names and (set(operand) & set("*?[|<>&") or operand.startswith("-")):
+                    # perl's two-argument open runs `|cmd` names, and a glob's names are unknown
+                    acc.raise_to(
+                        "mutates",
+                        f"{name} {a}: opens {operand} with a two-argument open (mutates)",
+                    )
+                    break
             return
+        if lang == "perl" and re.match(r"-[Mm]-?\w", a):
+            acc.raise_to("mutates", f"{name} {a}: loads a module (mutates)")
+            i += 1
+            continue
         if lang == "perl" and re.fullmatch(r"-[nlpaw0]*i\S*", a):
             acc.raise_to("mutates", f"{name} {a}: edits files in place (mutates)")
             i += 1
@@ -310,6 +446,7 @@ def interpreter(name: str, args: list[str], acc: Findings, ctx: Context, depth: 
 def arithmetic(text: str, what: str, acc: Findings, ctx: Context, depth: int) -> None:
     """Bash evaluates `$(...)` inside array subscripts when it evaluates arithmetic, even
     when the text was quoted; a subscript that runs a command is at least `mutates`."""
+    variables.check_names(text, what, acc)
     first = re.match(r"[\s(]*([\w./-]+)", text)
     quoted = any(q in text for q in "'\"\\")  # arithmetic has no quotes: bash rejects them
     if quoted or (first and (first.group(1) in _COMMAND_WORDS or "/" in first.group(1))):
@@ -359,6 +496,8 @@ ARITH_BUILTINS = frozenset(
 )
 
 HANDLERS: dict[str, Rule] = {
+    "source": source_rule,
+    ".": source_rule,
     "awk": awk_program,
     "gawk": awk_program,
     "mawk": awk_program,

@@ -7,7 +7,14 @@ import re
 
 from intent.guard.options import parse_args
 from intent.guard.parser import Simple, Word
-from intent.guard.rules import Context, Findings, Rule, catastrophic_target, rate_write
+from intent.guard.rules import (
+    Context,
+    Findings,
+    Rule,
+    archive_removes,
+    catastrophic_target,
+    rate_write,
+)
 from intent.guard.tables import TABLES
 from intent.guard.wrappers import base_name
 
@@ -20,6 +27,18 @@ def table_checked(name: str, args: list[str], acc: Findings, ctx: Context, depth
     parsed = parse_args(spec, args)
     for opt in parsed.unknown[:3]:
         acc.raise_to("mutates", f"{name} {opt}: option not known to be read-only (mutates)")
+    for opt in parsed.unknown:
+        effect = _OPTION_EFFECTS.get((name, opt))
+        if effect:
+            acc.raise_to("destructive", f"{name} {opt}: {effect} (destructive)")
+    for i, a in enumerate(args):
+        for opt in _OUTPUT_OPTION.get(name, ()):
+            if a == opt and i + 1 < len(args):
+                rate_write(args[i + 1], f"{name} {opt}", acc, ctx, append=False)
+            elif a.startswith(opt + "=") or (
+                not opt.startswith("--") and a.startswith(opt) and len(a) > 2
+            ):
+                rate_write(a[len(opt) :].lstrip("="), f"{name} {opt}", acc, ctx, append=False)
     limit = _OUTPUT_OPERAND.get(name)
     if limit and len(parsed.operands) >= limit:
         rate_write(parsed.operands[-1], name, acc, ctx, append=False)
@@ -30,6 +49,27 @@ def table_checked(name: str, args: list[str], acc: Findings, ctx: Context, depth
     if name == "printf" and any(o == "-v" for o, _ in parsed.options):
         return  # only sets a shell variable (subscripts are checked as arithmetic)
 
+
+# options outside a utility's read-only table that destroy state
+# options that name an output file
+_OUTPUT_OPTION = {
+    "sort": ("-o", "--output"),
+    "shuf": ("-o", "--output"),
+    "tree": ("-o",),
+    "info": ("-o", "--output"),
+    "xxd": (),
+}
+
+_OPTION_EFFECTS = {
+    ("dmesg", "-C"): "clears the kernel ring buffer",
+    ("dmesg", "-c"): "clears the kernel ring buffer",
+    ("dmesg", "--clear"): "clears the kernel ring buffer",
+    ("dmesg", "--read-clear"): "clears the kernel ring buffer",
+    ("ss", "-K"): "kills the matching sockets",
+    ("ss", "--kill"): "kills the matching sockets",
+}
+
+_SHELL_LIKE = frozenset("sh bash dash zsh ksh ash fish python python3 perl ruby node php".split())
 
 _FIND_TESTS = frozenset(
     """-name -iname -path -ipath -wholename -iwholename -regex -iregex -lname -ilname -type
@@ -69,6 +109,15 @@ def find_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: in
             while j < len(args) and args[j] not in (";", "+", "\\;"):
                 j += 1
             inner = args[i + 1 : j]
+            if (
+                len(inner) > 2
+                and base_name(inner[0]) in _SHELL_LIKE
+                and any("{}" in w for w in inner[1:])
+                and any(w.startswith("-") and set(w[1:]) & {"c", "e"} for w in inner[1:])
+            ):
+                acc.raise_to(
+                    "mutates", f"find {a}: file names are pasted into shell code (mutates)"
+                )
             if inner:
                 if base_name(inner[0]) in ("rm", "shred", "unlink") or inner[:2] == ["rm", "-rf"]:
                     _catastrophic_roots(roots, scoped, f"find {a} {inner[0]}", acc, ctx)
@@ -112,6 +161,8 @@ def tar_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int
         acc.raise_to("mutates", f"tar {first}: runs a program (mutates)")
     if any(re.match(r"^[\w.-]+@?[\w.-]*:", a) for a in args[1:] if not a.startswith("-")):
         acc.raise_to("mutates", "tar: a remote archive runs rsh (mutates)")
+    if any(a.startswith("--remove") for a in args):
+        archive_removes(name, [a for a in args[1:] if not a.startswith("-")], acc, ctx)
     listing = "t" in modes or "--list" in args
     if listing and not modes & set("xcruA") and "--extract" not in args:
         return
@@ -134,6 +185,15 @@ def pager_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: i
             acc.raise_to("mutates", f"less {a}: writes a log file (mutates)")
         if name == "less" and a.startswith(("-k", "--lesskey")):
             acc.raise_to("mutates", f"less {a}: loads key bindings (mutates)")
+
+
+def pydoc_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
+    """pydoc imports what it documents: a path, a `.py` file or a local module runs its code."""
+    for a in args:
+        if a.startswith("-") and a not in ("--help",):
+            acc.raise_to("mutates", f"{name} {a}: writes files or starts a server (mutates)")
+        elif "/" in a or a.endswith(".py") or a.startswith("."):
+            acc.raise_to("mutates", f"{name} {a}: imports (runs) that file (mutates)")
 
 
 def shell_state(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
@@ -208,4 +268,5 @@ HANDLERS: dict[str, Rule] = {
     "pkill": kill_rule,
     "killall": kill_rule,
     "fuser": fuser_rule,
+    **{n: pydoc_rule for n in ("pydoc", "pydoc3", "pydoc3.11", "pydoc3.12", "pydoc3.13")},
 }

@@ -59,6 +59,9 @@ class Findings:
     # words of whatever feeds it (upstream commands, input files, here-documents)
     feed_kind: str = ""
     feed_sources: list[str] = field(default_factory=list)
+    text: str = ""  # the whole command: arithmetic looks for where its variables were set
+    # variables set earlier in the command to values the guard can read (`x=/`, `for d in / ~`)
+    values: dict[str, list[str]] = field(default_factory=dict)
 
     def raise_to(self, level: Risk, reason: str) -> None:
         self.risk = higher(self.risk, level)
@@ -113,6 +116,8 @@ def _is_home(norm: str, ctx: Context) -> bool:
 def catastrophic_target(raw: str, ctx: Context) -> str | None:
     """Why deleting `raw` recursively would be catastrophic, or None."""
     target = raw.rstrip()
+    if len(target) > 1 and target.endswith("/"):
+        target = target.rstrip("/") or "/"  # `/*/` is `/*`
     base = re.sub(r"(/\.?\*)+$", "", target) if target.endswith("*") else target
     if target in ("*", ".", "./", "./*", ".*", "./.*"):
         base = "."
@@ -231,12 +236,87 @@ def _disk_tool(name: str, args: list[str], acc: Findings, ctx: Context, depth: i
         "-I",
         "--query",
     }
+    pattern = _TOOL_ERASES.get(name)
+    erasing = erasing or bool(pattern and any(re.match(pattern, a) for a in args))
+    if devices and not erasing and acc.feed_kind and name in PARTITIONERS and not _listing(args):
+        erasing = True  # partitioning commands read from a pipe or a here-string
     if devices and erasing:
         acc.reject(f"{name} overwrites device {devices[0]}")
     if listing and not erasing:
         acc.raise_to("mutates", f"{name}: a disk tool (mutates)")
     else:
         acc.raise_to("destructive", f"{name}: erases or partitions disks (destructive)")
+
+
+def _listing(args: list[str]) -> bool:
+    return bool(set(args) & {"-l", "--list", "print", "-d", "--dump", "-J", "--json", "-s", "-p"})
+
+
+# options and subcommands that erase, secure-erase or delete partitions, per tool
+_TOOL_ERASES = {
+    "hdparm": r"^--(security-erase|sanitize|trim-sector|write-sector|dco-restore|"
+    r"make-bad-sector|fwdownload|security-set-pass|yes-i-know)",
+    "nvme": r"^(format|sanitize|delete-ns|detach-ns|write-zeroes|dsm|write-uncor|fw-download)$",
+    "sgdisk": r"^(-[dZzonxgGR]\w*|--(delete|zap|clear|new|mbrtogpt|randomize|transpose|"
+    r"load-backup|replicate|largest-new))",
+    "gdisk": r"^(-[dZzon]\w*|--(delete|zap|clear|new))",
+    "sfdisk": r"^--(delete|append|move-data|part-type|part-uuid|part-label|part-attrs|"
+    r"relocate|reorder|wipe)",
+    "parted": r"^(rm|mklabel|mktable|mkpart|mkpartfs|resizepart|resize|rescue|move|cp)$",
+    "blkdiscard": r"^-",
+    "cryptsetup": r"^(luksFormat|erase|luksErase|reencrypt|luksKillSlot|luksRemoveKey)$",
+}
+
+
+def archive_removes(name: str, operands: list[str], acc: Findings, ctx: Context) -> None:
+    """An archiver that removes its inputs (`tar --remove-files`, `zip -m`, `7z -sdel`)."""
+    for target in operands:
+        why = catastrophic_target(target, ctx)
+        if why:
+            acc.reject(f"{name} removes its inputs: {why.replace('recursive delete of ', '')}")
+    acc.raise_to("destructive", f"{name}: removes the files it archives (destructive)")
+
+
+def zip_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
+    moving = any(
+        a in ("--move", "-sdel")
+        or (a.startswith("-") and not a.startswith("--") and "m" in a and name == "zip")
+        for a in args
+    )
+    if name == "zip" and any(a in ("-T", "--test") for a in args):
+        for i, a in enumerate(args):
+            if a in ("-TT", "--unzip-command") and i + 1 < len(args):
+                acc.script(args[i + 1], ctx, depth + 1)
+    if moving:
+        archive_removes(name, [a for a in args if not a.startswith("-")], acc, ctx)
+    acc.raise_to("mutates", f"{name}: writes an archive (mutates)")
+
+
+def compressor_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
+    """gzip, bzip2, xz, zstd, lz4: `-r` on a system directory or the home replaces every file."""
+    keep = any(
+        a in ("-k", "--keep", "-c", "--stdout", "-l", "--list", "-t", "--test") for a in args
+    )
+    recursive = any(a in ("-r", "--recursive") or re.fullmatch(r"-\w*r\w*", a) for a in args)
+    if recursive and not keep:
+        for target in [a for a in args if not a.startswith("-")]:
+            why = catastrophic_target(target, ctx)
+            if why:
+                acc.reject(
+                    f"{name} -r replaces every file: {why.replace('recursive delete of ', '')}"
+                )
+    if set(args) <= {"-l", "--list", "-t", "--test", "-v", "--verbose"} | {
+        a for a in args if not a.startswith("-")
+    } and set(args) & {"-l", "--list", "-t", "--test"}:
+        return
+    if set(args) & {"-c", "--stdout", "-d", "--decompress", "-dc", "-cd"} and set(args) & {
+        "-c",
+        "--stdout",
+        "-dc",
+        "-cd",
+    }:
+        return
+    acc.raise_to("mutates", f"{name}: compresses or decompresses files in place (mutates)")
 
 
 ERASERS = frozenset(
@@ -291,4 +371,12 @@ HANDLERS: dict[str, Rule] = {
     "ln": _copy_move,
     "tee": _tee,
     **{n: _disk_tool for n in ERASERS | PARTITIONERS},
+    "zip": zip_rule,
+    "7z": zip_rule,
+    "7za": zip_rule,
+    "7zz": zip_rule,
+    **{
+        n: compressor_rule
+        for n in "gzip bzip2 xz zstd lz4 lzma pigz pbzip2 gunzip bunzip2 unxz unzstd".split()
+    },
 }

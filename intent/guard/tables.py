@@ -140,7 +140,7 @@ TABLES: dict[str, Spec] = {
                   "ignore-ancestors ns= nslist="),
     "pidof": Spec("sco:xqwz", "check-root omit-pid= quiet"),
     "lsof": Spec("abc:d:g:i:lnNOp:Pr:s:tu:UvVwx:+:D:F:k:K:L:m:S:T:"),
-    "ss": Spec("hVHnrap:oeimTiKstuwxlS0b46f:A:D:F:N:E", "numeric resolve all listening "
+    "ss": Spec("hVHnrap:oeimTistuwxlS0b46f:A:F:N:E", "numeric resolve all listening "
                "options extended memory info processes threads summary tcp udp unix raw "
                "ipv4 ipv6 family= query= no-header oneline"),
     "netstat": Spec("rIiscgMnNpelvWaoxtuwTZ46", "route interfaces groups statistics "
@@ -154,7 +154,7 @@ TABLES: dict[str, Spec] = {
                "from-file= seq stream stream-errors raw-output0"),
     "yq": Spec("rjocCMePIn:", "output-format= input-format= raw-output null-input "
                "exit-status indent= colors no-colors prettyPrint unwrapScalar= arg="),
-    "dmesg": Spec("CcDEF:f:HhkLl:P:rSTtuwxd", "ctime human kernel level= facility= "
+    "dmesg": Spec("F:f:HhkLl:P:rSTtuwxd", "ctime human kernel level= facility= "
                   "decode color= nopager raw reltime show-delta since= until= "
                   "time-format= userspace follow"),
     "lsblk": Spec("abdDe:fI:JlnmMo:OpPrstSuxz", "all bytes nodeps discard exclude= fs "
@@ -181,7 +181,7 @@ TABLES: dict[str, Spec] = {
     "history": Spec(""),
     "jobs": Spec("lnprs"),
     "help": Spec("dms"),
-    "info": Spec("aknowf:d:", "all apropos= index-search= node= output= "),
+    "info": Spec("aknwf:d:", "all apropos= index-search= node="),
     "whatis": Spec("dvrwlCs:m:M:L:", "debug verbose regex wildcard long"),
     "apropos": Spec("dvrwealCs:m:M:L:", "debug verbose regex wildcard exact and long"),
     "w": Spec("hiusfo", "no-header ip-addr no-current short from old-style"),

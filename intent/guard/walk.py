@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from intent.guard import families, network, programs, readers, rules
+from intent.guard import families, jobs, knowledge, network, programs, readers, rules, variables
 from intent.guard.parser import Script, Simple, Word, parse, substitutions
 from intent.guard.rules import (
     LEVELS,
@@ -33,6 +33,7 @@ from intent.guard.words import (
     EXEC_VARS,
     FORK_BOMB,
     INTERPRETERS,
+    LOADER_VARS,
     NETWORK,
     SAFE,
     SHELLS,
@@ -46,6 +47,7 @@ RULES = {
     **programs.HANDLERS,
     **network.HANDLERS,
     **families.HANDLERS,
+    **jobs.HANDLERS,
 }
 
 __all__ = ["LEVELS", "Context", "Verdict", "assess", "higher", "rank"]
@@ -58,6 +60,10 @@ _KEYWORDS = frozenset(
     + ["echo", "test", "[", "[[", "true", "false"]
 )
 _DECLARING = frozenset({"export", "declare", "typeset", "local", "readonly"})
+_SETS = _DECLARING | {"for"}  # commands that give a variable a value the guard can follow
+# known utilities whose `--help` / `--version` only print (not shells: `bash --help` is fine,
+# but a shell is never proven by its name alone)
+_DOCUMENTED = (WRITES | DESTRUCTIVE | SAFE | NETWORK | frozenset(RULES)) - SHELLS
 _STDIN_INTERPRETERS = INTERPRETERS | {"at", "batch"}
 _MAY_READ_STDIN = _STDIN_INTERPRETERS | WRAPPERS
 
@@ -72,6 +78,7 @@ def assess(command: str, *, context: Context | None = None) -> Verdict:
     if not command.strip():
         acc.raise_to("mutates", "empty command")
         return Verdict(acc.risk, acc.hard, acc.reasons)
+    acc.text = command
     _assess_script(command, acc, ctx, depth=0)
     return Verdict(acc.risk, acc.hard, acc.reasons)
 
@@ -107,6 +114,10 @@ def _walk_script(command: str, acc: Findings, ctx: Context, depth: int) -> None:
             _assess_simple(cmd, acc, ctx, depth)
             acc.feed_kind, acc.feed_sources = "", []
         ctx = _after_cd(pipeline, ctx)
+        if len(pipeline) == 1 and (
+            pipeline[0].assignments or (pipeline[0].words and pipeline[0].words[0].text in _SETS)
+        ):
+            variables.remember(pipeline[0], acc)
 
 
 def _fork_bombs(command: str, script: Script, acc: Findings) -> None:
@@ -201,8 +212,11 @@ def _stdin_to_shell(
         elif name in SHELLS or name == "at":
             acc.raise_to("mutates", f"{name}: starts a shell (mutates)")
         return
-    if name in SHELLS or name == "at" or "at" in un.wrappers:
+    if name in SHELLS or name == "at" or {"at", "batch"} & set(un.wrappers):
         acc.script(text, ctx, depth + 1)
+    elif programs.language(name):
+        # `python3 - <<EOF ... EOF`: the program is fixed in the command; read it like `-c`
+        programs.one_liner(programs.language(name), text, acc)
     else:
         acc.raise_to("mutates", f"{name}: runs a program read from stdin (mutates)")
 
@@ -214,11 +228,14 @@ def _has_flag(args: list[str], letter: str) -> bool:
 _BRACE = re.compile(r"\{([^{}]*,[^{}]*)\}")
 
 
-def _expand(words: list[Word]) -> list[str]:
-    """Words as the shell would see them: braces expanded, `${IFS}` split, home canonical."""
+def _expand(words: list[Word], acc: Findings | None = None, pick: int = 0) -> list[str]:
+    """Words as the shell would see them: braces expanded, `${IFS}` split, home canonical,
+    variables set earlier in the command replaced by their value (value `pick`, when several)."""
     out: list[str] = []
+    values = acc.values if acc else {}
     for w in words:
-        texts = [w.text]
+        text = w.text
+        texts = [variables.value_of(text, values, pick) if "$" in text or "`" in text else text]
         if not w.quoted and _BRACE.search(w.text):
             texts = _braces(w.text)
         for t in texts:
@@ -260,8 +277,26 @@ def _braces(text: str) -> list[str]:
 def _assess_simple(cmd: Simple, acc: Findings, ctx: Context, depth: int) -> None:
     _assess_redirects(cmd, acc, ctx)
     for assigned in cmd.assignments:
-        _assignment(assigned.text, acc, ctx, depth)
-    un = unwrap(_expand(cmd.words))
+        _assignment(assigned.text, acc, ctx, depth, exported=bool(cmd.words))
+    if cmd.heredoc_bodies or cmd.assignments or "${" in " ".join([w.raw for w in cmd.words]):
+        variables.indirect(cmd, acc)
+    if acc.values:
+        for pick in range(1, variables.choices(cmd, acc)):
+            # `for d in build ~; do rm -rf $d; done`: every value the variable takes is rated
+            _assess_words(_expand(cmd.words, acc, pick), cmd, acc, ctx, depth)
+    _assess_words(_expand(cmd.words, acc), cmd, acc, ctx, depth)
+
+
+def _assess_words(words: list[str], cmd: Simple, acc: Findings, ctx: Context, depth: int) -> None:
+    un = unwrap(words)
+    for assigned_text in un.assignments:
+        _assignment(assigned_text, acc, ctx, depth, exported=True)
+    if un.cwd is not None:
+        where = canon(un.cwd)
+        if where.startswith("$") or "`" in where:
+            ctx = dataclasses.replace(ctx, cwd=None)
+        else:
+            ctx = dataclasses.replace(ctx, cwd=normalise(where, ctx))
     for w in un.wrappers:
         if w in AS_OTHER_USER:
             acc.raise_to("sudo", f"{w}: runs as another user (sudo)")
@@ -277,14 +312,26 @@ def _assess_simple(cmd: Simple, acc: Findings, ctx: Context, depth: int) -> None
         acc.raise_to("destructive", f"the command name {word0!r} is only known at run time")
         return
     name, args = base_name(word0), argv[1:]
+    if (
+        un.placeholders
+        and (name in SHELLS | INTERPRETERS)
+        and any(p in a for a in args for p in un.placeholders)
+    ):
+        acc.raise_to(
+            "mutates", f"xargs -I: file names are pasted into {name} program text (mutates)"
+        )
     if name in programs.ARITH_BUILTINS:
         for a in args:
             if re.search(r"\[[^\]]*(\$\(|`)", a) or (name in ("let", "((") and "$(" in a):
                 programs.arithmetic(a, name, acc, ctx, depth)
+        variables.arithmetic_operands(name, args, acc)
+    if name in ("mapfile", "readarray"):
+        variables.callback(name, args, acc, ctx, depth)
     if name in _DECLARING:
+        exported = name == "export" or any(a.startswith("-") and "x" in a for a in args)
         for a in args:
             if "=" in a and not a.startswith("-"):
-                _assignment(a, acc, ctx, depth)
+                _assignment(a, acc, ctx, depth, exported=exported)
         return
     if name in acc.functions or name in _KEYWORDS:
         return
@@ -293,6 +340,10 @@ def _assess_simple(cmd: Simple, acc: Findings, ctx: Context, depth: int) -> None
         return
     if name in SHELLS | INTERPRETERS | {"eval", "source", "."} and _runs_download(args):
         acc.reject(f"downloaded code run by {name}")
+    if name in knowledge.KNOWN and _known(name, args, acc):
+        return
+    if args in (["--help"], ["--version"]) and name in _DOCUMENTED:
+        return  # a known utility asked for its help or version only prints it
     handler = RULES.get(name)
     if handler is not None:
         handler(name, args, acc, ctx, depth)
@@ -318,6 +369,27 @@ def _assess_simple(cmd: Simple, acc: Findings, ctx: Context, depth: int) -> None
             acc.simple(Simple(words=[Word(a, a) for a in args]), ctx, depth + 1)
     if name in NETWORK:
         acc.raise_to("network", f"{name}: uses the network")
+        network.leaks(name, args, acc)
+
+
+def _known(name: str, args: list[str], acc: Findings) -> bool:
+    """The read-only knowledge table: True when it settles the rating on its own."""
+    option = knowledge.denied(name, args)
+    if option:
+        acc.raise_to(
+            "mutates",
+            f"{name} {option}: runs or loads code, or sends credentials elsewhere (mutates)",
+        )
+    verdict = knowledge.rate(name, args)
+    if verdict is None and name in knowledge.STRICT and args:
+        acc.raise_to("mutates", f"{name} {' '.join(args[:2])}: not known to be read-only (mutates)")
+    if verdict == "delete":
+        acc.raise_to("destructive", f"{name} {' '.join(args[:3])}: deletes (destructive)")
+    if verdict != "read":
+        return False
+    if knowledge.networked(name) or name in NETWORK:
+        acc.raise_to("network", f"{name}: talks to a server")
+    return True
 
 
 _SUBST = re.compile(r"(?:\$\(|<\(|`)(.*)", re.S)
@@ -335,11 +407,14 @@ def _runs_download(args: list[str]) -> bool:
     return False
 
 
-def _assignment(text: str, acc: Findings, ctx: Context, depth: int) -> None:
+def _assignment(
+    text: str, acc: Findings, ctx: Context, depth: int, *, exported: bool = False
+) -> None:
     var, _, value = text.partition("=")
     if "[" in var:
         programs.arithmetic(var, f"{var}=", acc, ctx, depth)
-    if EXEC_VARS.match(var.split("[")[0]):
+    # a loader variable matters once a program sees it in its environment
+    if EXEC_VARS.match(var.split("[")[0]) or (exported and LOADER_VARS.match(var.split("[")[0])):
         if value:
             acc.script(value.lstrip("|!").replace("%s", "f"), ctx, depth + 1)
         acc.raise_to("mutates", f"{var}=: changes which program runs or what it loads (mutates)")

@@ -18,7 +18,12 @@ CREDENTIALS = re.compile(
     r"(^|[/\s=@<:'\"])(~|\$HOME|\$\{HOME\})?/?(\.ssh(/|\b)|\.aws(/|\b)|\.gnupg(/|\b)|"
     r"\.config/gh(/|\b)|\.netrc\b|\.git-credentials\b|\.pgpass\b|\.docker/config\.json|"
     r"\.kube/config|\.password-store|\.config/gcloud|\.azure/|etc/shadow|etc/gshadow|"
-    r"etc/sudoers|[\w.-]*\.pem\b|[\w.-]*\.key\b|id_(rsa|dsa|ecdsa|ed25519)[\w.]*)"
+    r"etc/sudoers|[\w.-]*\.pem\b|[\w.-]*\.key\b|id_(rsa|dsa|ecdsa|ed25519)[\w.]*|"
+    r"\.env(rc)?(\.[\w-]+)?(?![\w/])|[\w.-]*_history\b|\.history\b|fish_history|"
+    r"\.kube/|kubeconfig|\.npmrc|\.pypirc|\.vault-token|\.config/hub|\.terraform\.d/|"
+    r"\.boto\b|\.s3cfg|\.my\.cnf|\.config/rclone|\.cargo/credentials|\.gem/credentials|"
+    r"proc/[\w$*{}]+/(environ|cmdline)|\.mozilla/|\.config/google-chrome|\.password|"
+    r"\.local/share/keyrings|\.secrets?\b|credentials(\.json)?\b|secrets?\.(ya?ml|json)\b)"
 )
 
 # files read when a shell, a login or a tool starts: writing them plants code for later
@@ -40,7 +45,21 @@ EXEC_VARS = re.compile(
     r"BROWSER|PERL5OPT|PERL5LIB|PERLLIB|PYTHONSTARTUP|PYTHONPATH|PYTHONHOME|RUBYOPT|RUBYLIB|"
     r"NODE_OPTIONS|NODE_PATH|SSH_ASKPASS|SUDO_ASKPASS|SUDO_EDITOR|GCONV_PATH|TAR_OPTIONS|"
     r"RSYNC_RSH|RSYNC_CONNECT_PROG|CVS_RSH|CURL_HOME|WGETRC|XDG_CONFIG_HOME|HOME|ZDOTDIR|"
-    r"HISTFILE|TMOUT|BASH_FUNC_\w+|LC_ALL_EXEC|RUSTC_WRAPPER|CC|CXX|MAKEFLAGS)$"
+    r"HISTFILE|TMOUT|BASH_FUNC_.*|LC_ALL_EXEC|RUSTC_WRAPPER|CC|CXX|MAKEFLAGS)$"
+)
+
+# environment variables that make a read-only tool load code, configuration or a plugin, or
+# talk to another server: `RIPGREP_CONFIG_PATH`, `OPENSSL_CONF`, `JAVA_TOOL_OPTIONS`, `*_PAGER`
+LOADER_VARS = re.compile(
+    r"^(\w*PAGER|\w*EDITOR|\w*_CONF|\w*CONFIG\w*|\w*_OPTIONS|\w*_OPTS|\w*PRELOAD\w*|"
+    r"\w*_AUDIT|\w*PLUGINS?\w*|\w*HOOKS?|\w*_SHELL|\w*_COMMAND|\w*_CMD|\w*_PROGRAM|"
+    r"\w*_EXEC\w*|\w*LIBRARY_PATH|\w*_PATH|\w*PATH|\w*_HOME|\w*_DIR|\w*_ENGINES|\w*_MODULES|"
+    r"CLASSPATH|KUBECONFIG|DOCKER_HOST|DOCKER_CONTEXT|CONTAINER_HOST|TERMINFO\w*|LESSKEY\w*|"
+    r"BASH_FUNC_.*|SHELL|GNUPGHOME|GIT_\w+|SSH_\w+|JAVA_\w+|_JAVA_\w+|JDK_\w+|"
+    r"KUBE\w*|HELM_\w+|VAULT_ADDR|\w+_SERVER|\w+_ENDPOINT\w*|\w+_URL|AWS_CA_BUNDLE|"
+    r"OPENSSL_\w+|PYTHON\w+|PERL\w+|RUBY\w+|NODE_\w+|NPM_CONFIG_\w+|LUA_\w+|"
+    r"GCONV_PATH|LOCPATH|NLSPATH|HOSTALIASES|RES_OPTIONS|LOCALDOMAIN|TZDIR|MAGIC|"
+    r"INPUTRC|WGETRC|CURL_HOME|HTTPIE_\w+|GREP_OPTIONS)$"
 )
 
 FORK_BOMB = re.compile(r"([\w:.]+)\s*\(\s*\)\s*\{[^}]*\1\s*\|\s*&?\s*\1\s*&[^}]*\}")

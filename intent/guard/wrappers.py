@@ -23,6 +23,9 @@ class Unwrapped:
     argv: list[str]
     wrappers: list[str] = field(default_factory=list)
     writes: list[str] = field(default_factory=list)  # "wrapper option: what it writes"
+    assignments: list[str] = field(default_factory=list)  # `env NAME=VALUE`: walked like `NAME=`
+    cwd: str | None = None  # `env -C DIR`, `sudo -D DIR`: where the command runs
+    placeholders: list[str] = field(default_factory=list)  # `xargs -I X`: file names pasted in
 
 
 def base_name(word: str) -> str:
@@ -45,6 +48,8 @@ def skip_options(args: list[str], *, with_arg: AbstractSet[str]) -> list[str]:
 
 
 def _opt_value(args: list[str], names: tuple[str, ...]) -> str | None:
+    if "--" in args:
+        args = args[: args.index("--")]  # what follows `--` belongs to the wrapped command
     for i, a in enumerate(args):
         for n in names:
             if a == n and i + 1 < len(args):
@@ -98,12 +103,74 @@ _WITH_ARG = {
     "unbuffer": "",
     "chroot": "--userspec --groups",
     "firejail": "",
+    "nsenter": "-t -S -G --target --setuid --setgid",
+    "catchsegv": "",
+    "valgrind": "",
+    "torsocks": "-u -p -a -P -i",
+    "torify": "",
+    "proxychains": "-f",
+    "proxychains4": "-f",
+    "faketime": "-f",
+    "setarch": "",
+    "linux32": "",
+    "linux64": "",
+    "chpst": "-u -U -b -e -/ -n -l -L -m -d -o -p -f -c -r -t",
+    "ssh-agent": "-a -E -t -P -O",
+    "dbus-run-session": "--config-file --dbus-daemon",
+    "xvfb-run": "-n -s -f -e -p --server-num --server-args --auth-file --error-file",
+    "numactl": "-C -N -m -p -i --physcpubind --cpunodebind --membind --preferred --interleave",
+    "cgexec": "-g",
+    "rlwrap": "-a -f -H -P -S -t",
+    "tsp": "-L -D -N",
+    "entr": "",
+    "multitime": "-n -s",
+    "sem": "-j --id",
+    "trickle": "-u -d -w -t -l -n",
+    "cpulimit": "-l -p -e --limit --pid --exe",
+    "prlimit": "-p --pid",
+    "perf": "-e -o -p -t -C -c -F -G -r -x -I -j --event --output --pid --tid --cpu --repeat",
+    "batch": "",
+    "fakeroot": "-l -s -i --lib --faked",
+    "schedtool": "-a -M -p",
+    "daemonize": "-a -c -e -o -p -l -u -E",
+    "start-stop-daemon": "-p -u -g -n -c -d -r -x -a --exec --startas --chuid --chdir",
 }
 WRAPPERS = frozenset(_WITH_ARG) | PRIV | frozenset({"env", "su", "sg", "script", "parallel", "at"})
+# `ip netns exec NS CMD`, `ip vrf exec NAME CMD`: a wrapper only in that form
+_IP_EXEC = frozenset({"netns", "vrf"})
 # run the command as another user: rated `sudo`
 AS_OTHER_USER = PRIV | {"runuser", "chroot"}
 # run the command later or in another context: at least `mutates`
-CHANGES_CONTEXT = frozenset({"systemd-run", "at", "unshare", "sg", "firejail"})
+CHANGES_CONTEXT = frozenset(
+    {
+        "systemd-run",
+        "at",
+        "batch",
+        "unshare",
+        "sg",
+        "firejail",
+        "nsenter",
+        "ip netns exec",
+        "chpst",
+        "tsp",
+        "daemonize",
+        "start-stop-daemon",
+        "fakeroot",
+        # their own options write files, sockets or limits (`valgrind --log-file`,
+        # `xvfb-run -e`, `rlwrap -H`, `ssh-agent -a`, `perf record -o`, `prlimit --pid`)
+        "valgrind",
+        "xvfb-run",
+        "rlwrap",
+        "ssh-agent",
+        "perf",
+        "sem",
+        "entr",
+        "dbus-run-session",
+        "cgexec",
+        "schedtool",
+        "prlimit",
+    }
+)
 
 
 def unwrap(argv: list[str]) -> Unwrapped:
@@ -115,12 +182,18 @@ def unwrap(argv: list[str]) -> Unwrapped:
             return out
         name = base_name(args[0])
         rest = args[1:]
+        if name == "ip" and "exec" in rest and _IP_EXEC & set(rest[: rest.index("exec")]):
+            cut = rest.index("exec")
+            out.wrappers.append("ip netns exec")
+            every = {"-all", "-a", "--all"} & set(rest[:cut])
+            out.argv = rest[cut + 1 :] if every else rest[cut + 2 :]
+            continue
         if name not in WRAPPERS:
             return out
         if name == "command" and rest[:1] and rest[0] in ("-v", "-V"):
             out.argv = []
             return out
-        if name == "at":
+        if name in ("at", "batch"):
             # `at TIME` runs its stdin later; the walk feeds it the piped or here-string text
             out.wrappers.append(name)
             out.argv = ["sh"]
@@ -153,15 +226,33 @@ def _inner(name: str, rest: list[str], out: Unwrapped) -> list[str]:
             out.writes.append(f"script: writes its log to {log}")
         return ["sh", "-c", cmd] if cmd is not None else ["sh"]
     if name == "flock":
-        cmd = _opt_value(rest, ("-c", "--command"))
-        if cmd is not None:
+        tail = skip_options(rest, with_arg=_set("flock") | {"-c", "--command"})
+        head = rest[: len(rest) - len(tail)]
+        # `flock [opts] FILE -c CMD` or `flock [opts] FILE CMD ARGS`: options end at the command
+        cmd = _opt_value(head + tail[1:3], ("-c", "--command"))
+        if cmd is not None and (not tail[1:2] or tail[1].startswith("-") or not tail):
             return ["sh", "-c", cmd]
-        tail = skip_options(rest, with_arg=_set("flock"))
-        return tail[1:]  # the lock file or descriptor
+        return tail[1:]  # after the lock file or descriptor
     if name == "env":
-        return _env(rest)
+        return _env(rest, out)
+    if name == "entr" and "-s" in rest:
+        cmd = _opt_value(rest, ("-s",))
+        return ["sh", "-c", cmd] if cmd else ["sh"]
+    if name == "xargs":
+        repl = _opt_value(rest, ("-I", "--replace"))
+        if repl is None and any(a == "-i" or a.startswith("--replace") for a in rest):
+            repl = "{}"
+        if repl is None:
+            repl = next((a[2:] for a in rest if a.startswith("-i") and len(a) > 2), None)
+        if repl:
+            out.placeholders.append(repl)
+    if name == "sudo":
+        cwd = _opt_value(rest, ("-D", "--chdir"))
+        if cwd:
+            out.cwd = cwd
     if name == "parallel":
-        return _parallel(rest)
+        out.placeholders.extend(["{}", "{.}", "{/}", "{//}", "{/.}", "{#}", "{%}"])
+        return _parallel(rest, out)
     if name in ("strace", "ltrace", "time"):
         trace = _opt_value(rest, ("-o", "--output"))
         if trace and trace != "/dev/null":
@@ -172,9 +263,15 @@ def _inner(name: str, rest: list[str], out: Unwrapped) -> list[str]:
             return ["sh", "-c", cmd]
         tail = skip_options(rest, with_arg=_set(name))
         return tail[1:] if tail and "-u" not in rest and "--user" not in rest else tail
+    if name == "perf":
+        sub = rest[:1]
+        if sub and sub[0] in ("stat", "record", "trace", "top", "mem", "c2c", "lock", "sched"):
+            rest = rest[1:]
+        if "--" in rest:
+            return rest[rest.index("--") + 1 :]
     tail = skip_options(rest, with_arg=_set(name))
-    if name == "timeout" or name == "chroot":
-        return tail[1:]  # the duration, the new root
+    if name in ("timeout", "chroot", "faketime", "setarch"):
+        return tail[1:]  # the duration, the new root, the fake time, the architecture
     if name in ("chrt", "taskset") and tail and tail[0][:1].isdigit():
         return tail[1:]
     if name == "watch" and len(tail) == 1 and "-x" not in rest and "--exec" not in rest:
@@ -188,11 +285,17 @@ def _set(name: str) -> frozenset[str]:
     return frozenset(_WITH_ARG.get(name, "").split())
 
 
-def _env(rest: list[str]) -> list[str]:
+def _env(rest: list[str], out: Unwrapped) -> list[str]:
     i = 0
     while i < len(rest):
         tok = rest[i]
-        if tok in ("-u", "--unset", "-C", "--chdir"):
+        if tok in ("-C", "--chdir") and i + 1 < len(rest):
+            out.cwd = rest[i + 1]
+            i += 2
+        elif tok.startswith("--chdir=") or (tok.startswith("-C") and len(tok) > 2):
+            out.cwd = tok.split("=", 1)[1] if tok.startswith("--") else tok[2:]
+            i += 1
+        elif tok in ("-u", "--unset"):
             i += 2
         elif tok in ("-S", "--split-string") and i + 1 < len(rest):
             rest = rest[:i] + _split(rest[i + 1]) + rest[i + 2 :]
@@ -208,7 +311,10 @@ def _env(rest: list[str]) -> list[str]:
                 rest = rest[:i] + _split(rest[i + 1]) + rest[i + 2 :]
             else:
                 i += 1
-        elif tok.startswith("-") or ("=" in tok and not tok.startswith("=")):
+        elif tok.startswith("-"):
+            i += 1
+        elif "=" in tok and not tok.startswith("="):
+            out.assignments.append(tok)
             i += 1
         else:
             break
@@ -223,7 +329,7 @@ def _split(text: str) -> list[str]:
         return text.split()
 
 
-def _parallel(rest: list[str]) -> list[str]:
+def _parallel(rest: list[str], out: Unwrapped | None = None) -> list[str]:
     """`parallel CMD ::: ARGS`: the template with the arguments appended, or each argument."""
     for sep in (":::", "::::", ":::+"):
         if sep in rest:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,8 +166,6 @@ def settle(
             record(decision, proposal.command_text or "")
         hand_off.give(proposal.command_text or "")
         return Settled("handed", decision, 0, proposal.command_text)
-    if mode.sandbox or mode.read_only:
-        argv = sandboxed(argv, cwd, read_only=mode.read_only)
     confined = _confines(proposal, mode, notify)
     if record is not None:
         record(decision, proposal.command_text or "")
@@ -234,6 +231,16 @@ def _confines(proposal: Proposal, mode: Mode, notify: Notify | None) -> bool:
 
 
 def _run(argv: list[str], mode: Mode, cwd: Path, *, confined: bool) -> process.CommandOutcome:
+    if (mode.sandbox or mode.read_only) and not confined:
+        with confine.sandbox(argv, cwd, writable=not mode.read_only) as fenced:
+            return process.run_user_command(
+                fenced.argv,
+                timeout=mode.timeout,
+                stdin_data=mode.stdin_data,
+                capture_stdout=mode.capture_stdout,
+                cwd=cwd,
+                pass_fds=fenced.fds,
+            )
     if not confined:
         return process.run_user_command(
             argv,
@@ -279,55 +286,14 @@ def command_argv(proposal: Proposal) -> list[str]:
     return [shell, "-c", proposal.reply["command"]]
 
 
-def sandboxed(argv: list[str], cwd: Path, *, read_only: bool) -> list[str]:
-    if sys.platform == "darwin":
-        tool = shutil.which("sandbox-exec")
-        if not tool:
-            raise SandboxUnavailable("--sandbox needs sandbox-exec, which was not found.")
-        writable = (
-            "" if read_only else f'(allow file-write* (subpath "{cwd}") (subpath "/private/tmp"))'
-        )  # noqa: S108 - a sandbox rule, not a temp file
-        profile = f"(version 1)(allow default)(deny file-write*){writable}"
-        return [tool, "-p", profile, *argv]
-    tool = shutil.which("bwrap")
-    if not tool:
-        raise SandboxUnavailable(
-            "--sandbox needs bubblewrap (bwrap), which was not found.",
-            hint="Install it (apt-get install bubblewrap); nothing was run.",
-        )
-    bind = "--ro-bind" if read_only else "--bind"
-    return [
-        tool,
-        "--ro-bind",
-        "/",
-        "/",
-        "--dev",
-        "/dev",
-        "--proc",
-        "/proc",
-        "--tmpfs",
-        "/tmp",  # noqa: S108 - a fresh tmpfs inside the sandbox
-        bind,
-        str(cwd),
-        str(cwd),
-        "--chdir",
-        str(cwd),
-        "--die-with-parent",
-        "--",
-        *argv,
-    ]
-
-
 def check_sandbox(mode: Mode) -> None:
-    """Fail before asking the model when a sandbox was requested but none exists."""
+    """Fail before asking the model when a sandbox was requested but none works here."""
     if (mode.sandbox or mode.read_only) and not mode.never_runs:
-        tool = "sandbox-exec" if sys.platform == "darwin" else "bwrap"
-        if not shutil.which(tool):
+        st = confine.status()
+        if not st.works:
             raise SandboxUnavailable(
-                f"--sandbox needs {tool}, which was not found; nothing was run.",
-                hint="Install bubblewrap (apt-get install bubblewrap)."
-                if tool == "bwrap"
-                else None,
+                f"--sandbox needs a working sandbox: {st.reason}; nothing was run.",
+                hint=st.fix or None,
             )
 
 

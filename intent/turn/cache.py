@@ -65,11 +65,12 @@ class AnswerCache:
             return None
 
     def put(self, reply: Reply) -> None:
-        """Store a reply, private to the user. A reply holding a secret is not stored at all:
-        a redacted copy would come back as a different (broken) command."""
-        from intent.redact import redact_obj
+        """Store a reply, private to the user. A reply holding a secret is not stored at all,
+        known format or not (a random-looking key counts): a redacted copy would come back as a
+        different (broken) command, and the cache is a file that outlives the turn."""
+        from intent.redact import holds_secret, redact_obj
 
-        if redact_obj(reply) != reply:
+        if redact_obj(reply) != reply or holds_secret(json.dumps(reply, ensure_ascii=False)):
             return
         directory = self.file.parent
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)

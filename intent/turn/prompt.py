@@ -17,6 +17,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from intent.redact import redact
+
 PROMPT_VERSION = "7"
 
 SYSTEM_PROMPT = """\
@@ -208,7 +210,8 @@ def gather(
     """Collect the dynamic context for one request (small, fast reads only). `intentrc` is the
     text of a trusted .intentrc (settings.trust decides; this module reads no project file)."""
     rc = intentrc[:1000]
-    excerpt = stdin_text[:stdin_cap]
+    # the model may be remote: secrets in piped input are masked before it is framed
+    excerpt = redact(stdin_text[: stdin_cap + 500])[:stdin_cap]
     if len(stdin_text) > stdin_cap:
         excerpt += f"\n[... {len(stdin_text) - stdin_cap} more characters not shown]"
     os_name, distro, shell, binaries = this_machine()

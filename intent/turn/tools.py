@@ -23,7 +23,7 @@ from typing import Any
 
 from intent import process
 from intent.explain import lookup
-from intent.redact import is_secret_name, redact
+from intent.redact import holds_secret, is_secret_name, redact
 
 RESULT_CAP = 4096
 READ_CAP = 16384
@@ -40,6 +40,9 @@ CREDENTIAL_DIRS = (
     ".password-store",
     "gcloud",
     ".vault-token",
+    ".password-store",
+    "keyrings",
+    ".gh",
 )
 CREDENTIAL_GLOBS = (
     "*.pem",
@@ -66,9 +69,40 @@ CREDENTIAL_GLOBS = (
     "credentials.json",
     "*.tfstate",
     "hosts.yml",  # gh's token store
+    ".envrc",
+    ".env.local",
+    "*.env",
+    "*_history",  # .bash_history, .python_history, .mysql_history, .psql_history, fish_history
+    ".history",
+    ".sh_history",
+    ".lesshst",
+    ".viminfo",
+    "kubeconfig",
+    "kubeconfig.*",
+    "*.kubeconfig",
+    "shadow",
+    "shadow-",
+    "gshadow",
+    "gshadow-",
+    ".boto",
+    ".s3cfg",
+    ".htpasswd",
+    "*.ovpn",
+    ".vault-token",
+    "secrets.yml",
+    "secrets.yaml",
+    "secrets.json",
+    "*.tfvars",
+    ".terraformrc",
+    "terraform.rc",
 )
 # /proc entries that hold another process's environment or memory
-PROC_SECRET = re.compile(r"^/proc/(?:[^/]+/)*(?:environ|mem|auxv|pagemap|kcore)$")
+# (`cmdline` holds other programs' arguments, passwords given on command lines included)
+PROC_SECRET = re.compile(r"^/proc/(?:[^/]+/)*(?:environ|mem|auxv|pagemap|kcore|cmdline)$")
+# a kubeconfig (any name) that holds keys, tokens or an exec plugin
+KUBECONFIG_SECRET = re.compile(
+    r"(?m)^\s*(client-key-data|client-certificate-data|token|password|auth-provider|exec):"
+)
 MATCH_LINE = re.compile(r"^(.*?):(\d+):")
 
 
@@ -195,7 +229,7 @@ class Toolbox:
             data = fh.read(READ_CAP)
         if b"\0" in data[:1024]:
             return f"{path}: binary file, {st.st_size} bytes"
-        return data.decode(errors="replace")
+        return _not_a_secret_store(path, data.decode(errors="replace"))
 
     def tool_head_file(self, path: str, lines: int = 20) -> str:
         fd, _ = self._open_regular(path)
@@ -207,7 +241,7 @@ class Toolbox:
                 if not line:
                     break
                 out.append(line.decode(errors="replace").rstrip("\n"))
-        return "\n".join(out)
+        return _not_a_secret_store(path, "\n".join(out))
 
     def tool_stat(self, path: str) -> str:
         p = self._path(path)
@@ -279,8 +313,14 @@ class Toolbox:
         if is_secret_name(name):
             return f"{name}: value withheld (looks secret)"
         value = os.environ.get(name)
-        # a URL's user:password@, a token inside a value: the redactor masks it
-        return redact(f"{name}={value}") if value is not None else f"{name} is not set"
+        if value is None:
+            return f"{name} is not set"
+        # a known format (a webhook URL, a token, user:password@) is masked where it stands;
+        # a random-looking value the redactor has no rule for is withheld whole
+        shown = redact(f"{name}={value}")
+        if shown == f"{name}={value}" and holds_secret(value):
+            return f"{name}: value withheld (looks secret)"
+        return shown
 
     def tool_cwd(self) -> str:
         return str(self.cwd)
@@ -300,6 +340,14 @@ class Toolbox:
             return "error: no terminal to ask the user; decide without asking"
         answer = self.ask(str(question))
         return answer if answer is not None else "(the user gave no answer)"
+
+
+def _not_a_secret_store(path: str, text: str) -> str:
+    """A file read by its contents: a kubeconfig holding keys is a credential store whatever
+    its name."""
+    if re.search(r"(?m)^kind:\s*Config\b", text) and KUBECONFIG_SECRET.search(text):
+        raise ToolError(f"{path} is a kubeconfig holding credentials: its contents are not read")
+    return text
 
 
 def _kind(mode: int) -> str:

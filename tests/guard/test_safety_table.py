@@ -147,7 +147,7 @@ TABLE: list[tuple[str, str]] = [
     ("python3 script.py", "mutates"),
     ("bash install.sh", "mutates"),
     ("python3 -c 'print(1)'", "safe"),
-    ("python3 -c 'import os; os.remove(\"f\")'", "mutates"),
+    ("python3 -c 'import os; os.remove(\"f\")'", "destructive"),  # a deleting primitive (issue 24)
     ("kill 1234", "mutates"),
     ("pkill firefox", "mutates"),
     ("fuser -k 8080/tcp", "mutates"),

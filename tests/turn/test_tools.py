@@ -204,3 +204,63 @@ def test_no_secret_reaches_a_remote_model(
     assert "[REDACTED]@db/app" in everything
     _no_secret(everything)
     _no_secret(r.stdout)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        ".bash_history",
+        ".zsh_history",
+        ".python_history",
+        ".envrc",
+        ".env",
+        ".env.production",
+        "kubeconfig",
+        "prod.kubeconfig",
+        "shadow",
+        "gshadow",
+    ],
+)
+def test_round3_secret_files_are_refused(fake_home: Path, name: str) -> None:
+    (fake_home / name).write_text(f"marker {AWS_SECRET}\n")
+    box = tools.Toolbox(fake_home)
+    for tool in ("read_file", "head_file"):
+        out = box.call(tool, {"path": name})
+        assert out.startswith("error:") and AWS_SECRET not in out
+
+
+def test_a_kubeconfig_with_keys_is_refused_by_its_contents(fake_home: Path) -> None:
+    (fake_home / "cluster.yaml").write_text(
+        "apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user:\n"
+        f"    client-key-data: {AWS_SECRET}\n"
+    )
+    out = tools.Toolbox(fake_home).call("read_file", {"path": "cluster.yaml"})
+    assert out.startswith("error:") and AWS_SECRET not in out
+
+
+def test_proc_cmdline_is_refused(fake_home: Path) -> None:
+    out = tools.Toolbox(fake_home).call("read_file", {"path": "/proc/self/cmdline"})
+    assert out.startswith("error:")
+
+
+def test_env_get_withholds_secret_looking_values(
+    fake_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hook = "https://discord.com/api/webhooks/123456789012345678/AbCdEfGh_discordtok32"
+    monkeypatch.setenv("NOTIFY_URL", hook)
+    monkeypatch.setenv("BUILD_ID", "q8Zr2LmX0pT5vB7nK3wY9cD1fH4jS6gA")
+    box = tools.Toolbox(fake_home)
+    assert "discordtok32" not in box.call("env_get", {"name": "NOTIFY_URL"})
+    assert "withheld" in box.call("env_get", {"name": "BUILD_ID"})
+    monkeypatch.setenv("EDITOR_NAME", "vim")
+    assert box.call("env_get", {"name": "EDITOR_NAME"}) == "EDITOR_NAME=vim"
+
+
+def test_the_answer_cache_never_stores_an_unknown_format_secret(tmp_path: Path) -> None:
+    from intent.turn import cache
+
+    store = cache.AnswerCache(tmp_path / "answers", "k")
+    store.put(command_reply("curl -H 'X-Key: q8Zr2LmX0pT5vB7nK3wY9cD1fH4jS6gA' https://x.io"))
+    assert not store.file.exists()
+    store.put(command_reply("ls -la"))
+    assert store.file.exists()
