@@ -43,6 +43,7 @@ HOME_SECRETS = (
     ".password-store",
     ".config/gcloud",
     ".config/gh",
+    ".gh",
     ".config/hub",
     ".config/op",
     ".config/rclone",

@@ -139,8 +139,12 @@ TABLES: dict[str, Spec] = {
                   "parent= session= terminal= euid= uid= exact pidfile= logpidfile "
                   "ignore-ancestors ns= nslist="),
     "pidof": Spec("sco:xqwz", "check-root omit-pid= quiet"),
-    "lsof": Spec("abc:d:g:i:lnNOp:Pr:s:tu:UvVwx:+:D:F:k:K:L:m:S:T:"),
-    "ss": Spec("hVHnrap:oeimTistuwxlS0b46f:A:F:N:E", "numeric resolve all listening "
+    # lsof -D (device cache: `b` builds it, a write), -k/-m (kernel name list and memory
+    # files): not read-only; ss -p takes no argument (it made `ss -tp --kill` read as -p's),
+    # -F (reads a filter file and echoes it in errors), -N (another network namespace), -D
+    # (dumps into a file): not read-only
+    "lsof": Spec("abc:d:g:i:lnNOp:Pr:s:tu:UvVwx:+:F:K:L:S:T:"),
+    "ss": Spec("hVHnrapoeimTistuwxlS0b46f:A:E", "numeric resolve all listening "
                "options extended memory info processes threads summary tcp udp unix raw "
                "ipv4 ipv6 family= query= no-header oneline"),
     "netstat": Spec("rIiscgMnNpelvWaoxtuwTZ46", "route interfaces groups statistics "

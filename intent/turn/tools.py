@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from intent import process
+from intent import confine, process
 from intent.explain import lookup
 from intent.redact import holds_secret, is_secret_name, redact
 
@@ -111,11 +111,16 @@ class ToolError(Exception):
 
 
 def is_credential(path: str | Path) -> bool:
-    """A credential store or key file, judged by the path's own parts (resolve it first)."""
+    """A credential store or key file, judged by the path's own parts (resolve it first), or
+    anything the confinement hides (confine.HOME_SECRETS: the two lists cannot drift apart)."""
     p = Path(path)
-    return any(part in CREDENTIAL_DIRS for part in p.parts) or any(
+    if any(part in CREDENTIAL_DIRS for part in p.parts) or any(
         fnmatch.fnmatch(p.name, g) for g in CREDENTIAL_GLOBS
-    )
+    ):
+        return True
+    home = Path.home()
+    hidden = (home / rel for rel in confine.HOME_SECRETS)
+    return any(p == h or h in p.parents for h in hidden)
 
 
 @dataclass

@@ -228,11 +228,15 @@ def test_seccomp_program_per_architecture() -> None:
 
 
 def test_the_view_hides_what_the_tools_refuse() -> None:
+    """One list in two forms: every credential directory the model's tools refuse is hidden in
+    the view, and everything the view hides is refused by the tools."""
     from intent.turn import tools
 
     covered = {Path(rel).name for rel in confine.HOME_SECRETS}
     assert {d for d in tools.CREDENTIAL_DIRS if d != "gcloud"} <= covered
     assert ".config/gcloud" in confine.HOME_SECRETS
+    home = Path.home()
+    assert all(tools.is_credential(home / rel / "x") for rel in confine.HOME_SECRETS)
 
 
 # -- confine = always / auto without a working confinement -----------------------------------
