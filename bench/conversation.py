@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import pty
 import re
-import select
 import statistics
 import subprocess
 import sys
@@ -27,6 +25,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+sys.path.insert(0, str(ROOT / "tests"))
+
+from ptydriver import Pty  # noqa: E402  (the one pty driver, shared with the tests)
 
 from intent.llamacpp import find as runtime  # noqa: E402
 from intent.models import catalog as models  # noqa: E402
@@ -43,41 +45,16 @@ def timings(line: str) -> dict[str, float]:
     return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", line) if k in TIMING_KEYS}
 
 
-class Pty:
-    def __init__(self, argv: list[str], env: dict[str, str], cwd: Path) -> None:
-        self.master, slave = pty.openpty()
-        self.started = time.perf_counter()
-        self.proc = subprocess.Popen(
-            argv,
-            env=env,
-            cwd=cwd,
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            start_new_session=True,
-            preexec_fn=lambda: __import__("fcntl").ioctl(0, __import__("termios").TIOCSCTTY, 0),
-        )
-        os.close(slave)
-        self.seen = ""
+class Conversation(Pty):
+    """`i` on a pty (the tests' one driver), timed: each wait returns the seconds since start."""
 
-    def expect(self, text: str, after: int = 0, timeout: float = 600) -> float:
-        """Seconds since start when `text` first appeared after offset `after`."""
-        deadline = time.monotonic() + timeout
-        while text not in self.seen[after:]:
-            if time.monotonic() > deadline:
-                raise SystemExit(f"did not see {text!r}: {self.seen[-800:]!r}")
-            ready, _, _ = select.select([self.master], [], [], 1)
-            if ready:
-                try:
-                    self.seen += os.read(self.master, 65536).decode(errors="replace")
-                except OSError:
-                    raise SystemExit(f"i ended early: {self.seen[-800:]!r}") from None
-        return time.perf_counter() - self.started
+    def at(self, text: str, after: int | None = None, timeout: float = 600) -> float:
+        self.expect(text, timeout=timeout, after=after)
+        return self.elapsed()
 
-    def close(self, keys: str = "n\r") -> None:
-        os.write(self.master, keys.encode())
-        self.proc.wait(timeout=60)
-        os.close(self.master)
+    def finish(self, keys: str = "n\r") -> None:
+        self.send(keys)
+        self.wait(timeout=60)
 
 
 def main() -> None:
@@ -131,12 +108,12 @@ def main() -> None:
     calls: dict[str, list[dict[str, float]]] = {"first": [], "revision": []}
     for run in range(args.runs):
         print(f"run {run + 1}/{args.runs}", file=sys.stderr)
-        t = Pty([*i, "-v", "--no-cache", args.prompt], env, work)
-        on_screen = t.expect("[…]")
-        complete = t.expect("model call 1: ")
-        t.expect(" ms ", after=t.seen.index("model call 1: "))
+        t = Conversation([*i, "-v", "--no-cache", args.prompt], cwd=work, env=env)
+        on_screen = t.at("[…]")
+        complete = t.at("model call 1: ")
+        t.at(" ms ", after=t.seen.index("model call 1: "))
         call_ms = float(re.search(r"model call 1: (\d+) ms", t.seen).group(1))  # type: ignore[union-attr]
-        at_prompt = t.expect(PROMPT_END)
+        at_prompt = t.at(PROMPT_END)
         request_start = complete - call_ms / 1000  # -v prints right after the reply completes
         rows["cmd_req"].append(on_screen - request_start)
         rows["full_req"].append(call_ms / 1000)
@@ -145,13 +122,13 @@ def main() -> None:
         rows["fresh"].append(at_prompt)
         mark = len(t.seen)
         os.write(t.master, b"r\r")
-        t.expect("what should change? ", after=mark)
+        t.at("what should change? ", after=mark)
         mark = len(t.seen)
         sent = time.perf_counter()
         os.write(t.master, f"{args.feedback}\r".encode())
-        t.expect(PROMPT_END, after=mark)
+        t.at(PROMPT_END, after=mark)
         rows["revise"].append(time.perf_counter() - sent)
-        t.close()
+        t.finish()
         found = [timings(line) for line in CALL.findall(t.seen)]
         if len(found) >= 2:
             calls["first"].append(found[0])

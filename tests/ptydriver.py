@@ -18,6 +18,14 @@ import time
 from pathlib import Path
 
 
+def _child_terminal() -> None:
+    """In the child: the pty becomes its controlling terminal, and Ctrl-C its default meaning (a
+    suite started as a background job ignores SIGINT, and Python keeps an inherited ignore, so
+    the program would never see the Ctrl-C a test sends)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 class Pty:
     """A program on a pseudo-terminal of its own (its controlling terminal), read with timeouts:
     the one driver for the tests that type at `i` or at a real shell."""
@@ -36,15 +44,19 @@ class Pty:
             stdout=slave,
             stderr=slave,
             start_new_session=True,
-            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),
+            preexec_fn=_child_terminal,
         )
         os.close(slave)
+        self.started = time.perf_counter()
         self.seen = ""
         self.pos = 0  # where the next `expect` starts looking
 
-    def expect(self, text: str, timeout: float = 15) -> str:
-        """Read until `text` appears after what earlier calls matched; returns the screen from
-        there up to and including it (`seen` keeps everything)."""
+    def expect(self, text: str, timeout: float = 15, after: int | None = None) -> str:
+        """Read until `text` appears after what earlier calls matched (or after offset `after`
+        of `seen`); returns the screen from there up to and including it (`seen` keeps
+        everything; `elapsed()` says when)."""
+        if after is not None:
+            self.pos = after
         deadline = time.monotonic() + timeout
         while text not in self.seen[self.pos :]:
             left = deadline - time.monotonic()
@@ -64,6 +76,10 @@ class Pty:
 
     def send(self, keys: str) -> None:
         os.write(self.master, keys.encode())
+
+    def elapsed(self) -> float:
+        """Seconds since the program started."""
+        return time.perf_counter() - self.started
 
     def wait(self, timeout: float = 15) -> int:
         code = self.proc.wait(timeout=timeout)

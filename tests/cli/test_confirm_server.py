@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import pty
 import select
 import signal
 import subprocess
@@ -17,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from ptydriver import Pty
 
 pytestmark = pytest.mark.real
 
@@ -47,55 +47,20 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _controlling_tty_and_default_sigint() -> None:
-    """In the child: the pty becomes its terminal, and Ctrl-C its default meaning. A suite
-    started as a background job (`cmd &` without job control) ignores SIGINT, and Python keeps
-    an inherited ignore, so `i` would never see the Ctrl-C this file sends."""
-    import fcntl
-    import termios
-
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-
-class Session:
+class Session(Pty):
     """`i` on a pty with the real server and model."""
 
     def __init__(self, real_parts, cwd: Path, *args: str) -> None:
-        self.master, slave = pty.openpty()
         env = {
             **os.environ,
             "TERM": "xterm",
             "INTENT_LLAMA_SERVER": str(real_parts.server),
             "INTENT_MODEL": str(real_parts.model),
         }
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "intent", *args],
-            cwd=cwd,
-            env=env,
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            start_new_session=True,
-            preexec_fn=_controlling_tty_and_default_sigint,
-        )
-        os.close(slave)
-        self.seen = ""
+        super().__init__([sys.executable, "-m", "intent", *args], cwd=cwd, env=env)
 
-    def expect(self, text: str, timeout: float = 240, after: int = 0) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.seen[after:]:
-            left = deadline - time.monotonic()
-            assert left > 0, f"did not see {text!r}; screen: {self.seen[-2000:]!r}"
-            ready, _, _ = select.select([self.master], [], [], min(left, 1))
-            if ready:
-                try:
-                    self.seen += os.read(self.master, 4096).decode(errors="replace")
-                except OSError:
-                    break
-
-    def send(self, keys: str) -> None:
-        os.write(self.master, keys.encode())
+    def expect(self, text: str, timeout: float = 240, after: int | None = None) -> str:
+        return super().expect(text, timeout, after)
 
     def run_keys(self) -> str:
         """The answer that runs the proposal on screen, whatever risk the guard gave it."""
@@ -104,9 +69,9 @@ class Session:
             return "yes\r"
         return "y\r" if "[y] run" in last else "\r"
 
-    def wait(self) -> int:
+    def wait(self, timeout: float = 30) -> int:
         try:
-            return self.proc.wait(timeout=30)
+            return self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             with contextlib.suppress(OSError):  # what the screen said, for the failure report
                 while select.select([self.master], [], [], 0.2)[0]:
