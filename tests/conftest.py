@@ -20,6 +20,26 @@ REAL_ENV = {
 }
 
 
+# Files whose tests drive `i` on a terminal or a real shell: the fast lane leaves them out.
+SLOW_FILES = {
+    "test_live_shell.py",
+    "test_terminal.py",
+    "test_confirm_server.py",
+    "test_quality_bench.py",
+    "test_confine.py",
+    "test_nothing_runs_unasked.py",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`slow`: a test that starts `i` as a process (the `run_i` fixture) or sits in a file
+    that drives terminals and shells; `real` tests are marked where they are written."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "run_i" in fixtures or "real_parts" in fixtures or item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
+
 @dataclass(frozen=True)
 class RealParts:
     server: Path

@@ -5,6 +5,15 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
+# tests/run.sh --fast: the development lane. No installs, no real model, no terminals or real
+# shells: the in-process tests only (lint and types first). CI runs everything (no --fast).
+if [ "${1:-}" = "--fast" ]; then
+  shift
+  py="$here/.venv/bin/python"
+  "$py" -m ruff check intent tests
+  "$py" -m mypy intent
+  exec "$py" -m pytest -q -p no:cacheprovider -n auto -m "not real and not slow" "$@"
+fi
 # bubblewrap: the confinement of what runs unasked is tested with the real thing (issue 23)
 if ! command -v bwrap >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
