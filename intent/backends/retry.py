@@ -47,12 +47,23 @@ class Backoff:
     cap: float = 30.0
     waited: float = 0.0
     waits: int = 0
+    started: float | None = None  # the clock at the first try: the budget is wall-clock time
+
+    def __post_init__(self) -> None:
+        if self.started is None:
+            self.started = self.now()
+
+    def spent(self) -> float:
+        """Seconds used so far: the waits, or the time since the first try when that is more
+        (slow answers count against the budget too)."""
+        assert self.started is not None
+        return max(self.waited, self.now() - self.started)
 
     def wait(self, why: str, retry_after: str | None = None) -> None:
         """Sleep before the next try, or raise BudgetSpent."""
         asked = retry_after_seconds(retry_after, self.now())
         delay = min(self.first * 2**self.waits, self.cap) if asked is None else asked
-        left = self.budget - self.waited
+        left = self.budget - self.spent()
         if delay > left:
             if asked is not None and asked > left:
                 raise BudgetSpent(
@@ -61,7 +72,7 @@ class Backoff:
                 )
             if left < 0.5:
                 raise BudgetSpent(
-                    f"{why} after {self.waits} retries over {self.waited:.0f} s "
+                    f"{why} after {self.waits} retries over {self.spent():.0f} s "
                     f"(the retry budget is {self.budget:.0f} s)"
                 )
             delay = left

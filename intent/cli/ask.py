@@ -111,6 +111,12 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             models.require_gguf_path(opts.model)  # a typo is a usage error, not a missing model
         choice = wiring.resolve_backend(opts.backend, p, config, env, model_flag=opts.model)
         turn.backend, turn.backend_source = choice.backend, choice.source
+        choice = conversation.first_use(
+            choice,
+            tty=tty and not opts.json,
+            resolve=lambda: wiring.resolve_backend(opts.backend, p, config, env, opts.model),
+        )
+        turn.backend, turn.backend_source = choice.backend, choice.source
         if opts.verbose:
             render.note(f"backend: {choice.backend} ({choice.source})")
         backend, model_id = wiring.build_backend(
@@ -121,6 +127,7 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             model_flag=opts.model,
             snapshots=not opts.no_snapshot,
             progress=None if opts.quiet else _waiting,
+            stage=render.stage,
         )
         turn.model = model_id
         stdin_text = piped.decode(errors="replace") if piped else ""
@@ -157,7 +164,7 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             toolbox,
             max_tool_steps=config.get("max_tool_steps"),
             max_tokens=config.get("max_tokens"),
-            context_tokens=config.get("ctx_size"),
+            context_tokens=wiring.context_tokens(backend, config),
             guard_context=guard_ctx,
             watch=preview.watch,
             docs=Docs(p.cache_dir),
@@ -166,6 +173,10 @@ def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | N
             eng, prompt_text, ctx, history, answer_cache, hit, guard_ctx, opts, preview
         )
         turn.proposed, turn.cached = True, cached
+        if (answered := wiring.answered_by(backend)) is not None:  # after a failover
+            turn.backend, turn.backend_source, turn.model = answered
+            if opts.verbose:
+                render.note(f"backend: {answered[0]} ({answered[1]})")
         turn.response, turn.risk = proposal.reply, proposal.risk
         turn.timings = Timings(backend.startup_ms, proposal.model_ms, proposal.tool_steps)
         if proposal.verdict is not None:
