@@ -65,6 +65,15 @@ class Breaker:
             return None
         return Down(key, str(entry.get("why", "")), _until(entry))
 
+    def held(self) -> list[Down]:
+        """Every backend held down now, for `i doctor`."""
+        now = self.now()
+        return [
+            Down(k, str(v.get("why", "")), _until(v))
+            for k, v in self._read().items()
+            if _until(v) > now
+        ]
+
     def trip(self, key: str, why: str) -> Down:
         until = self.now() + self.cooldown
         data = self._read()

@@ -142,7 +142,9 @@ def test_retry_after_in_seconds() -> None:
 
 def test_retry_after_as_an_http_date() -> None:
     date = formatdate(NOW + 12, usegmt=True)
-    b, sleeps, _ = backend(Fake(httpx.Response(503, headers={"Retry-After": date}), streamed(ANSWER)))
+    b, sleeps, _ = backend(
+        Fake(httpx.Response(503, headers={"Retry-After": date}), streamed(ANSWER))
+    )
     ask(b)
     assert sleeps == [12.0]
 
