@@ -260,6 +260,7 @@ def _build_one(
             timeout=config.get("request_timeout"),
             legacy_cli=found.path.name == runtime.LEGACY_CLI and probe.legacy_cli,
             load_args=probe.load_args(repack=config.get("repack")),
+            stage=stage,
         ), model.id
     from intent.backends.llama_server import LlamaServer, ServerOptions
 
