@@ -127,21 +127,21 @@ def running(
 
 def discover(paths: Paths, *, transport: Any = None) -> list[tuple[str, str]]:
     """(what usually listens there, API URL) for each usual port where an OpenAI-compatible
-    server answers `GET /v1/models`; all probed at once, each answer cached like the others."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    urls = [(what, f"http://127.0.0.1:{port}/v1") for what, port in USUAL_PORTS]
-    with ThreadPoolExecutor(max_workers=len(urls)) as pool:
-        found = list(
-            pool.map(
-                lambda u: _answers(paths, u[1] + "/models", DISCOVERY_TIMEOUT, "", transport),
-                urls,
-            )
-        )
-    return [u for u, ok in zip(urls, found, strict=True) if ok]
+    server answers `GET /v1/models`; all probed at once, the answers cached like the others."""
+    urls = {f"http://127.0.0.1:{port}/v1": what for what, port in USUAL_PORTS}
+    found = _answer_all(paths, [u + "/models" for u in urls], DISCOVERY_TIMEOUT, "", transport)
+    return [(what, u) for u, what in urls.items() if found[u + "/models"]]
 
 
 def _answers(paths: Paths, url: str, timeout: float, key: str, transport: Any) -> bool:
+    return _answer_all(paths, [url], timeout, key, transport)[url]
+
+
+def _answer_all(
+    paths: Paths, urls: list[str], timeout: float, key: str, transport: Any
+) -> dict[str, bool]:
+    """Whether each URL answers: from the cache when fresh, else probed (in parallel when
+    there are several), the cache written once with every answer."""
     cache = paths.cache_dir / PROBE_FILE
     now = time.time()
     try:
@@ -150,12 +150,24 @@ def _answers(paths: Paths, url: str, timeout: float, key: str, transport: Any) -
         seen = {}
     if not isinstance(seen, dict):
         seen = {}
-    hit = seen.get(url)
-    if isinstance(hit, list) and len(hit) == 2 and 0 <= now - float(hit[1]) < PROBE_TTL:
-        return bool(hit[0])
-    ok = _probe(url, timeout, key, transport)
+    out: dict[str, bool] = {}
+    for url in urls:
+        hit = seen.get(url)
+        if isinstance(hit, list) and len(hit) == 2 and 0 <= now - float(hit[1]) < PROBE_TTL:
+            out[url] = bool(hit[0])
+    todo = [u for u in urls if u not in out]
+    if not todo:
+        return out
+    if len(todo) == 1:
+        out[todo[0]] = _probe(todo[0], timeout, key, transport)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=len(todo)) as pool:
+            found = pool.map(lambda u: _probe(u, timeout, key, transport), todo)
+            out.update(zip(todo, found, strict=True))
     seen = {u: v for u, v in seen.items() if isinstance(v, list) and now - v[1] < PROBE_TTL}
-    seen[url] = [ok, now]
+    seen.update({u: [out[u], now] for u in todo})
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_name(f"{PROBE_FILE}.{os.getpid()}.tmp")
@@ -163,7 +175,7 @@ def _answers(paths: Paths, url: str, timeout: float, key: str, transport: Any) -
         os.replace(tmp, cache)
     except OSError:
         pass
-    return ok
+    return out
 
 
 def _probe(url: str, timeout: float, key: str, transport: Any) -> bool:

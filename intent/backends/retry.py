@@ -70,12 +70,12 @@ class Backoff:
                     f"{why}; the server asks to wait {asked:.0f} s, more than the "
                     f"{left:.0f} s left of the retry budget ({self.budget:.0f} s)"
                 )
-            if left < 0.5:
+            if left < 1.0:
                 raise BudgetSpent(
                     f"{why} after {self.waits} retries over {self.spent():.0f} s "
                     f"(the retry budget is {self.budget:.0f} s)"
                 )
-            delay = left
+            delay = left - 0.5  # room for the last try inside the budget
         if self.progress is not None:
             self.progress(f"waiting {delay:.0f} s: {why}")
         self.sleep(delay)

@@ -211,6 +211,7 @@ class LlamaServer:
                 self._wait_ready(self._spawned_at)
                 break
             except BackendUnavailable:
+                self.stage("")  # whatever answers next, it is not this start
                 log = self.paths.server_log
                 bind_race = any(m in log_tail(log, 30).lower() for m in BIND_ERRORS)
                 self.close()
