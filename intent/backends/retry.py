@@ -64,18 +64,20 @@ class Backoff:
         asked = retry_after_seconds(retry_after, self.now())
         delay = min(self.first * 2**self.waits, self.cap) if asked is None else asked
         left = self.budget - self.spent()
-        if delay > left:
-            if asked is not None and asked > left:
-                raise BudgetSpent(
-                    f"{why}; the server asks to wait {asked:.0f} s, more than the "
-                    f"{left:.0f} s left of the retry budget ({self.budget:.0f} s)"
-                )
-            if left < 1.0:
+        if asked is not None and asked > left:
+            raise BudgetSpent(
+                f"{why}; the server asks to wait {asked:.0f} s, more than the "
+                f"{max(left, 0):.0f} s left of the retry budget ({self.budget:.0f} s)"
+            )
+        # room for the last try (and the request's own start) inside the budget
+        room = left - min(2.0, self.budget / 10)
+        if asked is None and delay > room:
+            if room < 0.5:
                 raise BudgetSpent(
                     f"{why} after {self.waits} retries over {self.spent():.0f} s "
                     f"(the retry budget is {self.budget:.0f} s)"
                 )
-            delay = left - 0.5  # room for the last try inside the budget
+            delay = room
         if self.progress is not None:
             self.progress(f"waiting {delay:.0f} s: {why}")
         self.sleep(delay)

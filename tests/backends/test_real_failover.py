@@ -3,6 +3,7 @@ with the real tiny model answers, and the next `i` does not ask the dead server 
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 from pathlib import Path
@@ -15,12 +16,25 @@ from intent.turn import schema
 pytestmark = pytest.mark.real
 
 
+def ours(home: Path) -> set[int]:
+    """The llama-servers whose log is under this test's INTENT_HOME (other sessions on the
+    machine run their own)."""
+    found = set()
+    for pid in llama_servers():
+        try:
+            log = os.readlink(f"/proc/{pid}/fd/1")
+        except OSError:
+            continue
+        if log.startswith(str(home)):
+            found.add(pid)
+    return found
+
+
 @pytest.fixture(autouse=True)
-def no_server_left_behind():
-    before = llama_servers()
+def no_server_left_behind(intent_home: Path):
     yield
     deadline = time.monotonic() + 3
-    while (left := llama_servers() - before) and time.monotonic() < deadline:
+    while (left := ours(intent_home)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not left, f"llama-server processes left running: {left}"
 
