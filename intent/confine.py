@@ -351,8 +351,12 @@ class _Words:
 _SHAPES: dict[str, _Words] = {
     "lsof": _Words(
         r"-[inPtlwVR]+|-a|-i[46]?(?:tcp|udp|TCP|UDP)?(?::[\w-]+)?|-s(?:TCP|UDP):[A-Z_]+",
-        {"-p": r"\d+(?:,\d+)*", "-u": r"[a-z_][\w-]{0,31}", "-c": r"[\w.-]{1,15}",
-         "-i": r"[46]?(?:tcp|udp|TCP|UDP)?(?::[\w-]+)?"},
+        {
+            "-p": r"\d+(?:,\d+)*",
+            "-u": r"[a-z_][\w-]{0,31}",
+            "-c": r"[\w.-]{1,15}",
+            "-i": r"[46]?(?:tcp|udp|TCP|UDP)?(?::[\w-]+)?",
+        },
     ),
     "ss": _Words(
         r"-[tuwxlanpeomis46rHOE]+|--(?:tcp|udp|listening|numeric|processes|all|ipv4|ipv6"
@@ -368,7 +372,9 @@ _SHAPES: dict[str, _Words] = {
     "head": _Words(r"-\d+|-n[+-]?\d+", {"-n": r"[+-]?\d+", "-c": r"\d+"}),
     "tail": _Words(r"-\d+|-n[+-]?\d+", {"-n": r"[+-]?\d+", "-c": r"\d+"}),
     "wc": _Words(r"-[lwcm]+"),
-    "cut": _Words(r"-d[^\w\s]|-[fc][\d,-]+", {"-d": r"[^\w\s]", "-f": r"[\d,-]+", "-c": r"[\d,-]+"}),
+    "cut": _Words(
+        r"-d[^\w\s]|-[fc][\d,-]+", {"-d": r"[^\w\s]", "-f": r"[\d,-]+", "-c": r"[\d,-]+"}
+    ),
     "sort": _Words(r"-[nrhuV]+|-k[\d,.a-z]+|-t[^\w\s]", {"-k": r"[\d,.a-z]+", "-t": r"[^\w\s]"}),
     "uniq": _Words(r"-[cdu]+"),
     "column": _Words(r"-t"),

@@ -85,6 +85,10 @@ class Screen(Protocol):
     def offer_unconfined(self, proposal: engine.Proposal) -> bool: ...
     def revised(self, revised: engine.Proposal | None, error: IntentError | None) -> None: ...
     def simulated(self, text: str) -> None: ...  # the mock's answer, model text
+    def stage(self, label: str) -> None: ...  # what start-up is waiting for (the spinner)
+    def first_use(
+        self, choice: wiring.Choice, *, tty: bool, resolve: Callable[[], wiring.Choice]
+    ) -> wiring.Choice: ...  # nothing installed: offer `i init` (or say how), then answer
 
 
 @dataclass
@@ -186,6 +190,15 @@ class Ask:
             catalog.require_gguf_path(r.model)  # a typo is a usage error, not a missing model
         choice = wiring.resolve_backend(r.backend, self.paths, config, self.env, model_flag=r.model)
         turn.backend, turn.backend_source = choice.backend, choice.source
+        # nothing to answer with: offered once on a terminal, else exit 3 (never the mock)
+        choice = self.screen.first_use(
+            choice,
+            tty=r.tty and not r.json,
+            resolve=lambda: wiring.resolve_backend(
+                r.backend, self.paths, config, self.env, model_flag=r.model
+            ),
+        )
+        turn.backend, turn.backend_source = choice.backend, choice.source
         if r.verbose:
             self.screen.note(f"backend: {choice.backend} ({choice.source})")
         self.backend, turn.model = wiring.build_backend(
@@ -196,6 +209,7 @@ class Ask:
             model_flag=r.model,
             snapshots=not r.no_snapshot,
             progress=None if r.quiet else self.screen.waiting,
+            stage=self.screen.stage,
         )
         stdin_text = r.stdin.decode(errors="replace") if r.stdin else ""
         if (
@@ -232,7 +246,7 @@ class Ask:
             tools.Toolbox(cwd, ask=self.screen.ask_user if r.tty else None),
             max_tool_steps=config.get("max_tool_steps"),
             max_tokens=config.get("max_tokens"),
-            context_tokens=config.get("ctx_size"),
+            context_tokens=wiring.context_tokens(self.backend, config),
             guard_context=self.guard_ctx,
             watch=self.screen.watch,
             docs=Docs(self.paths.cache_dir),
@@ -258,6 +272,10 @@ class Ask:
                 self.answer_cache.put(proposal.reply)
         self.result.proposal = proposal
         turn.proposed, turn.cached = True, cached
+        if (answered := wiring.answered_by(self.backend)) is not None:  # after a failover
+            turn.backend, turn.backend_source, turn.model = answered
+            if r.verbose:
+                self.screen.note(f"backend: {answered[0]} ({answered[1]})")
         turn.response, turn.risk = proposal.reply, proposal.risk
         turn.timings = Timings(self.backend.startup_ms, proposal.model_ms, proposal.tool_steps)
         if proposal.verdict is not None:

@@ -92,6 +92,20 @@ def check_backend(p: paths.Paths, cfg: config_mod.Config) -> tuple[Check, wiring
     return Check("backend", True, f"{choice.backend} ({choice.source})"), choice
 
 
+def check_servers(p: paths.Paths, cfg: config_mod.Config) -> Check:
+    """What runs on the usual ports (LM Studio, llama-server/llamafile, vLLM), and which
+    backends the circuit breaker holds down after a failure: facts, never a failure."""
+    found = servers.discover(p) if cfg.get("discover") else []
+    seen = ", ".join(f"{what} at {url}" for what, url in found) or "none on the usual ports"
+    if not cfg.get("discover"):
+        seen = "not looked for (discover = false)"
+    held = wiring.breaker_for(p, cfg).held()
+    down = "; ".join(f"{d.key} down until {d.until_text()} ({d.why})" for d in held)
+    detail = f"running servers: {seen}" + (f"; {down}" if down else "")
+    fix = f"wait, or clear it: rm {wiring.breaker_for(p, cfg).path}" if held else None
+    return Check("servers", True, detail, fix, optional=True)
+
+
 def check_binary(
     name: str, p: paths.Paths, cfg: config_mod.Config, *, optional: bool = False
 ) -> Check:
@@ -343,6 +357,7 @@ def run(*, quick: bool, fix: bool, on_check: Callable[[Check], None] | None = No
         cfg = config_mod.Config(p.config_file, raw={})
     backend_check, choice = check_backend(p, cfg)
     add(backend_check)
+    add(check_servers(p, cfg))
     if choice is not None and choice.backend in servers.REMOTE:
         # a running server needs no local runtime or model file: check it instead
         from intent.app import doctor_remote

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 def checks(choice: Choice, p: paths.Paths, cfg: config_mod.Config, *, quick: bool) -> list[Check]:
     try:
-        backend, model = servers.build(choice.backend, p, cfg, dict(os.environ))
+        backend, model = servers.build(
+            choice.backend, p, cfg, dict(os.environ), base_url=choice.url
+        )
     except IntentError as exc:
         return [Check("server", False, exc.message, _fix(exc)), _skipped()]
     try:

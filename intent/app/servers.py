@@ -2,7 +2,9 @@
 them (after the request-scoped llama.cpp path, before the one-shot and mock fallbacks).
 
 Finding a server costs one short request per candidate; the answer is kept for a few seconds
-in the cache dir so a burst of `i` calls does not probe each time.
+in the cache dir so a burst of `i` calls does not probe each time. Besides a configured URL and
+Ollama, `auto` looks at the usual ports of LM Studio, llama-server/llamafile and vLLM on this
+machine (`discover = false` turns that off): one `GET /v1/models` each, in parallel.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from intent.settings.config import Config
@@ -22,6 +24,13 @@ if TYPE_CHECKING:
 REMOTE = ("openai", "ollama")
 PROBE_TTL = 5.0  # seconds a probe's answer is reused
 PROBE_FILE = "servers.json"
+DISCOVERY_TIMEOUT = 0.3  # loopback: a server that is there answers in milliseconds
+# (what usually listens there, port): LM Studio's default, llama-server's and llamafile's, vLLM's
+USUAL_PORTS: tuple[tuple[str, int], ...] = (
+    ("LM Studio", 1234),
+    ("llama-server or llamafile", 8080),
+    ("vLLM", 8000),
+)
 
 
 def remote_model(
@@ -44,8 +53,11 @@ def build(
     model_flag: str | None = None,
     progress: Callable[[str], None] | None = None,
     transport: Any = None,
+    *,
+    base_url: str = "",
 ) -> tuple[OpenAICompat, str]:
-    """The backend object for a running server, and the model id it uses."""
+    """The backend object for a running server, and the model id it uses. `base_url` is a
+    server `auto` found on a usual port (else `openai.base_url`)."""
     from intent.backends import ollama
     from intent.backends.openai_compat import OpenAICompat
 
@@ -62,8 +74,10 @@ def build(
         made = ollama.make(root, model, named, **options)
         return made, made.model
     model, _, _ = remote_model(model_flag, config, env, "openai.model")
+    if base_url and "openai.model" not in config.raw and not model_flag:
+        model = ""  # a discovered server serves its own model: ask it which
     made = OpenAICompat(
-        base_url=config.get("openai.base_url"),
+        base_url=base_url or config.get("openai.base_url"),
         model=model,
         api_key=env.get(config.get("openai.api_key_env"), ""),
         mode=config.get("openai.mode"),
@@ -77,23 +91,57 @@ def build(
 def find_running(
     paths: Paths, config: Config, env: dict[str, str], *, transport: Any = None
 ) -> tuple[str, str] | None:
-    """(backend, why) for the first server that answers: a configured OpenAI-compatible URL,
-    then a local Ollama; None when neither does."""
-    from intent.backends import ollama
-    from intent.backends.openai_compat import normalise_base_url
-
-    if "openai.base_url" in config.raw:
-        url = normalise_base_url(config.get("openai.base_url"))
-        key = env.get(config.get("openai.api_key_env"), "")
-        if _answers(paths, url + "/models", 1.5, key, transport):
-            return "openai", f"auto: an OpenAI-compatible server answers at {url} (config)"
-    root, source = ollama.host_url(env, config.get("ollama.base_url"))
-    if _answers(paths, root + "/api/tags", 0.5, "", transport):
-        return "ollama", f"auto: Ollama answers at {root} ({source})"
+    """(backend, why) for the first server that answers, or None (see `running`)."""
+    for backend, why, _url in running(paths, config, env, transport=transport):
+        return backend, why
     return None
 
 
+def running(
+    paths: Paths, config: Config, env: dict[str, str], *, transport: Any = None
+) -> Iterator[tuple[str, str, str]]:
+    """(backend, why, discovered URL) for each server that answers, in the order `auto` asks
+    them: a configured OpenAI-compatible URL, a local Ollama, then the usual ports. Each is
+    probed only when the one before was passed over."""
+    from intent.backends import ollama
+    from intent.backends.openai_compat import normalise_base_url
+
+    configured = ""
+    if "openai.base_url" in config.raw:
+        configured = normalise_base_url(config.get("openai.base_url"))
+        key = env.get(config.get("openai.api_key_env"), "")
+        if _answers(paths, configured + "/models", 1.5, key, transport):
+            yield (
+                "openai",
+                f"auto: an OpenAI-compatible server answers at {configured} (config)",
+                "",
+            )
+    root, source = ollama.host_url(env, config.get("ollama.base_url"))
+    if _answers(paths, root + "/api/tags", 0.5, "", transport):
+        yield "ollama", f"auto: Ollama answers at {root} ({source})", ""
+    if config.get("discover"):
+        for what, url in discover(paths, transport=transport):
+            if url not in (configured, root + "/v1"):
+                yield "openai", f"auto: {what} answers at {url} (usual port)", url
+
+
+def discover(paths: Paths, *, transport: Any = None) -> list[tuple[str, str]]:
+    """(what usually listens there, API URL) for each usual port where an OpenAI-compatible
+    server answers `GET /v1/models`; all probed at once, the answers cached like the others."""
+    urls = {f"http://127.0.0.1:{port}/v1": what for what, port in USUAL_PORTS}
+    found = _answer_all(paths, [u + "/models" for u in urls], DISCOVERY_TIMEOUT, "", transport)
+    return [(what, u) for u, what in urls.items() if found[u + "/models"]]
+
+
 def _answers(paths: Paths, url: str, timeout: float, key: str, transport: Any) -> bool:
+    return _answer_all(paths, [url], timeout, key, transport)[url]
+
+
+def _answer_all(
+    paths: Paths, urls: list[str], timeout: float, key: str, transport: Any
+) -> dict[str, bool]:
+    """Whether each URL answers: from the cache when fresh, else probed (in parallel when
+    there are several), the cache written once with every answer."""
     cache = paths.cache_dir / PROBE_FILE
     now = time.time()
     try:
@@ -102,12 +150,24 @@ def _answers(paths: Paths, url: str, timeout: float, key: str, transport: Any) -
         seen = {}
     if not isinstance(seen, dict):
         seen = {}
-    hit = seen.get(url)
-    if isinstance(hit, list) and len(hit) == 2 and 0 <= now - float(hit[1]) < PROBE_TTL:
-        return bool(hit[0])
-    ok = _probe(url, timeout, key, transport)
+    out: dict[str, bool] = {}
+    for url in urls:
+        hit = seen.get(url)
+        if isinstance(hit, list) and len(hit) == 2 and 0 <= now - float(hit[1]) < PROBE_TTL:
+            out[url] = bool(hit[0])
+    todo = [u for u in urls if u not in out]
+    if not todo:
+        return out
+    if len(todo) == 1:
+        out[todo[0]] = _probe(todo[0], timeout, key, transport)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=len(todo)) as pool:
+            found = pool.map(lambda u: _probe(u, timeout, key, transport), todo)
+            out.update(zip(todo, found, strict=True))
     seen = {u: v for u, v in seen.items() if isinstance(v, list) and now - v[1] < PROBE_TTL}
-    seen[url] = [ok, now]
+    seen.update({u: [out[u], now] for u in todo})
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_name(f"{PROBE_FILE}.{os.getpid()}.tmp")
@@ -115,7 +175,7 @@ def _answers(paths: Paths, url: str, timeout: float, key: str, transport: Any) -
         os.replace(tmp, cache)
     except OSError:
         pass
-    return ok
+    return out
 
 
 def _probe(url: str, timeout: float, key: str, transport: Any) -> bool:

@@ -147,6 +147,7 @@ class Turn:
             "prompt": self.prompt,
             "cwd": self.cwd,
             "backend": self.backend,
+            "backend_source": self.backend_source or "",  # why it answered (auto, failover ...)
             "model": self.model or "",
             "response": None,
             "risk": None,

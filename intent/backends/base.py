@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from intent.errors import BackendUnavailable
+
 
 @dataclass(frozen=True)
 class Completion:
@@ -81,3 +83,27 @@ def looping(text: str, span: int = 96) -> bool:
     (`_test_test_test…`): a small model stuck in a loop, not a command anyone writes."""
     match = _LOOP.search(text[-4 * span :])
     return match is not None and len(match.group(0)) >= span
+
+
+class Unreachable(BackendUnavailable):
+    """A failure the next backend would not share (refused connection, timeout, 5xx or 429
+    beyond the retry budget, a llama-server that died at start): `auto` and `failover = true`
+    mark the backend down and ask the next one. `brief` is the cause for the one-line notice,
+    e.g. "503 ×3" or "connection refused"."""
+
+    def __init__(
+        self, message: str, *, brief: str, hint: str | None = None, detail: str | None = None
+    ) -> None:
+        super().__init__(message, hint=hint, detail=detail)
+        self.brief = brief
+
+
+def one_line(text: str, limit: int = 160) -> str:
+    """A server's own words as one short line: control characters made visible escapes (the
+    renderer escapes again; this keeps the envelope and the audit log to one line too)."""
+    flat = " ".join(text.split())
+    out = "".join(
+        ch if ch.isprintable() else f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+        for ch in flat
+    )
+    return out if len(out) <= limit else out[: limit - 1] + "…"

@@ -14,9 +14,7 @@ from typing import Any
 from intent.backends.base import Completion, Defaults
 from intent.errors import BackendUnavailable, UsageError
 
-SIMULATED = {
-    "stdout_to_user": "(simulated) No local model is installed, so this answer is not real."
-}
+SIMULATED = {"stdout_to_user": "No local model is installed, so this answer is not real."}
 
 
 class MockBackend(Defaults):

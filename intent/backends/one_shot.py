@@ -40,6 +40,8 @@ class OneShot(Defaults):
     load_args: tuple[str, ...] | list[str] = ()  # runtime.Probe.load_args()
     name: str = "llama-cli"
     cacheable: bool = True
+    # what the spinner waits for ("" gives it its own label back); the model loads every call
+    stage: Callable[[str], None] | None = None
 
     def argv(
         self,
@@ -97,9 +99,16 @@ class OneShot(Defaults):
             else "\n\n".join(f"[{m['role']}]\n{m['content']}" for m in rest)
         )
         started = time.monotonic()
-        res = process.run(
-            self.argv(system, user, schema, max_tokens, discourage_repeats), timeout=self.timeout
-        )
+        if self.stage is not None:
+            self.stage(f"loading the model {self.model.name} and reading the prompt (one-shot)…")
+        try:
+            res = process.run(
+                self.argv(system, user, schema, max_tokens, discourage_repeats),
+                timeout=self.timeout,
+            )
+        finally:
+            if self.stage is not None:
+                self.stage("")
         ms = (time.monotonic() - started) * 1000
         if res.timed_out:
             raise BackendUnavailable(

@@ -19,7 +19,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from intent.backends import capability, extract
-from intent.backends.base import DRY_LAST_N, DRY_MULTIPLIER, Completion, Defaults, looping
+from intent.backends.base import (
+    DRY_LAST_N,
+    DRY_MULTIPLIER,
+    Completion,
+    Defaults,
+    Unreachable,
+    looping,
+    one_line,
+)
 from intent.backends.retry import RETRY_STATUSES, Backoff, BudgetSpent
 from intent.errors import BackendUnavailable
 from intent.reply.grammar import constraint
@@ -27,6 +35,20 @@ from intent.reply.grammar import constraint
 # A constrained request a server refuses (400/422) is sent again in the next, looser mode.
 FALLBACK = {"grammar": "json_schema", "json_schema": "json_object", "json_object": "text"}
 REJECTED = (400, 415, 422)
+# what servers say when the request does not fit the model's context (llama.cpp, OpenAI, vLLM,
+# LM Studio, Ollama)
+OVERFLOW_WORDS = (
+    "context length",
+    "context size",
+    "context_length",
+    "exceed_context",
+    "maximum context",
+    "too many tokens",
+    "context window",
+    "n_ctx",
+)
+OVERFLOW_STATUSES = (400, 413, 422, 500)
+TOOL_RESULT = "Tool result ("  # how the engine frames a tool's output (turn/engine.py)
 IGNORABLE = ("grammar", "json_schema")  # modes some servers accept but silently do not apply
 
 
@@ -121,6 +143,30 @@ class OpenAICompat(Defaults):
             k in data for k in ("default_generation_settings", "total_slots", "chat_template")
         )
 
+    def context_size(self) -> int | None:
+        """The context the server runs the model with, where it says: llama.cpp's and
+        llamafile's `/props` (`n_ctx`), Ollama's `/api/show` (`num_ctx`, else the model's
+        length capped at Ollama's default window). None when it does not say."""
+        import httpx
+
+        root = server_root(self.base_url)
+        try:
+            if self.name == "ollama":
+                resp = self._http().post(
+                    root + "/api/show", json={"model": self.model}, timeout=3.0
+                )
+                data = resp.json() if resp.status_code == 200 else None
+                return _ollama_ctx(data)
+            resp = self._http().get(root + "/props", timeout=3.0)
+            data = resp.json() if resp.status_code == 200 else None
+        except (httpx.HTTPError, ValueError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        settings = data.get("default_generation_settings")
+        n_ctx = settings.get("n_ctx") if isinstance(settings, dict) else data.get("n_ctx")
+        return n_ctx if isinstance(n_ctx, int) and n_ctx > 0 else None
+
     # -- one reply ----------------------------------------------------------------------------
 
     def complete(
@@ -136,10 +182,17 @@ class OpenAICompat(Defaults):
             self.model = self.default_model()
         mode = self.chosen_mode or self._mode()
         started = time.monotonic()
+        cut = False
         while True:
             payload = self._payload(messages, schema, mode, max_tokens, discourage_repeats)
             try:
                 text, timings, looped = self._stream(payload)
+            except _Overflow as exc:
+                shorter = cut_tool_results(messages)
+                if cut or shorter == messages:
+                    raise exc.error from None
+                messages, cut = shorter, True  # once: the tool results cut, the rest as it was
+                continue
             except _Rejected as exc:
                 if self.mode != "auto" or mode not in FALLBACK:
                     raise exc.error from None
@@ -158,6 +211,8 @@ class OpenAICompat(Defaults):
         timings = {**timings, "mode": mode, "total_ms": (time.monotonic() - started) * 1000}
         if looped:
             timings["stopped"] = "repetition"  # not JSON: the engine asks again, discouraged
+        if cut:
+            timings["tool_results_cut"] = True
         return Completion(reply, timings)
 
     def default_model(self) -> str:
@@ -212,15 +267,20 @@ class OpenAICompat(Defaults):
         import httpx
 
         backoff = Backoff(self.retry_budget, sleep=self.sleep, now=self.now, progress=self.progress)
+        seen: list[str] = []  # what each failed try got: "503", "ReadError"
+        said = ""  # the server's own words on the last failed try
         while True:
             busy = None
             try:
                 with self._http().stream("POST", "chat/completions", json=payload) as resp:
-                    if resp.status_code in RETRY_STATUSES:
+                    if resp.status_code != 200:
                         resp.read()
+                        said = one_line(_message_of(resp))
+                        if _overflowed(resp.status_code, said):
+                            raise _Overflow(self._status_error(resp, "chat/completions"))
+                    if resp.status_code in RETRY_STATUSES:
                         busy = resp  # waited out below, the connection back in the pool
                     elif resp.status_code != 200:
-                        resp.read()
                         error = self._status_error(resp, "chat/completions")
                         if resp.status_code in REJECTED:
                             raise _Rejected(error)
@@ -229,19 +289,30 @@ class OpenAICompat(Defaults):
                         return self._read(resp)
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
                 # a reset or a proxy dropping the connection: worth another try
-                self._wait(backoff, f"connection to {self.host} lost ({type(exc).__name__})")
+                seen.append("connection lost")
+                said = ""
+                why = f"connection to {self.host} lost ({type(exc).__name__})"
+                self._wait(backoff, why, seen, said)
             except httpx.HTTPError as exc:
                 raise self._transport_error(exc) from None
             if busy is not None:
-                self._wait(backoff, f"HTTP {busy.status_code} from {self.host}", busy)
+                seen.append(str(busy.status_code))
+                self._wait(backoff, f"HTTP {busy.status_code} from {self.host}", seen, said, busy)
 
-    def _wait(self, backoff: Backoff, why: str, resp: Any = None) -> None:
+    def _wait(
+        self, backoff: Backoff, why: str, seen: list[str], said: str, resp: Any = None
+    ) -> None:
         try:
             backoff.wait(why, resp.headers.get("retry-after") if resp is not None else None)
         except BudgetSpent as exc:
-            raise BackendUnavailable(
-                f"{self.base_url} stayed unavailable: {exc}.",
-                hint="Try again later, or raise `retry_budget` (`i config set retry_budget 120`).",
+            last = seen[-1]
+            times = sum(1 for s in seen if s == last)
+            raise Unreachable(
+                f"{self.base_url} stayed unavailable: {exc}"
+                + (f'; the server said: "{said}"' if said else "")
+                + ".",
+                brief=f"{last} ×{times}" if times > 1 else last,
+                hint="Try again later, or raise `retry_budget` (`i config set retry_budget 60`).",
             ) from None
 
     def _read(self, resp: Any) -> tuple[str, dict[str, Any], bool]:
@@ -322,19 +393,26 @@ class OpenAICompat(Defaults):
                 f"{url} refused the request (HTTP {resp.status_code}): {said or 'no reason given'}",
                 hint="Check the API key (`i config get openai.api_key_env` names its variable).",
             )
-        return BackendUnavailable(f"{url} answered HTTP {resp.status_code}: {said}")
+        if resp.status_code >= 500:
+            return Unreachable(
+                f"{url} answered HTTP {resp.status_code}: {one_line(said)}",
+                brief=str(resp.status_code),
+            )
+        return BackendUnavailable(f"{url} answered HTTP {resp.status_code}: {one_line(said)}")
 
     def _transport_error(self, exc: Exception) -> BackendUnavailable:
         import httpx
 
         if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
-            return BackendUnavailable(
+            return Unreachable(
                 f"nothing answers at {self.base_url} ({type(exc).__name__}).",
+                brief="connection refused" if isinstance(exc, httpx.ConnectError) else "no answer",
                 hint=f"Is the server running? Check `{self.setting}`.",
             )
         if isinstance(exc, httpx.TimeoutException):
-            return BackendUnavailable(
+            return Unreachable(
                 f"{self.base_url} did not answer within {self.timeout:.0f}s.",
+                brief=f"no answer in {self.timeout:.0f} s",
                 hint="Raise `request_timeout`, or use a smaller model.",
             )
         return BackendUnavailable(
@@ -346,6 +424,54 @@ class OpenAICompat(Defaults):
         if self._client is not None:
             self._client.close()
             self._client = None
+
+
+OLLAMA_DEFAULT_CTX = 4096  # what Ollama gives a model whose num_ctx is not set
+
+
+def _ollama_ctx(data: Any) -> int | None:
+    if not isinstance(data, dict):
+        return None
+    for line in str(data.get("parameters") or "").splitlines():
+        name, _, value = line.strip().partition(" ")
+        if name == "num_ctx" and value.strip().isdigit():
+            return int(value.strip())
+    info = data.get("model_info")
+    if isinstance(info, dict):
+        for key, value in info.items():
+            if key.endswith(".context_length") and isinstance(value, int) and value > 0:
+                return min(value, OLLAMA_DEFAULT_CTX)
+    return None
+
+
+class _Overflow(Exception):
+    """The request did not fit the server's context: one retry with the tool results cut."""
+
+    def __init__(self, error: BackendUnavailable) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _overflowed(status: int, said: str) -> bool:
+    low = said.lower()
+    return status in OVERFLOW_STATUSES and any(w in low for w in OVERFLOW_WORDS)
+
+
+def cut_tool_results(messages: list[dict[str, str]], keep: int = 600) -> list[dict[str, str]]:
+    """The messages with every tool result cut to its first `keep` characters, saying so; the
+    system prompt, the request and the model's own turns stay as they were."""
+    out = []
+    for m in messages:
+        content = m["content"]
+        if m["role"] == "user" and content.startswith(TOOL_RESULT) and len(content) > keep + 80:
+            head, _, _ = content.partition("\n")
+            body = content[len(head) + 1 :]
+            content = (
+                f"{head}\n{body[:keep]}\n[... cut: the server's context is full; "
+                "answer now, without more tool calls]"
+            )
+        out.append({**m, "content": content})
+    return out
 
 
 class _Rejected(Exception):

@@ -47,24 +47,37 @@ class Backoff:
     cap: float = 30.0
     waited: float = 0.0
     waits: int = 0
+    started: float | None = None  # the clock at the first try: the budget is wall-clock time
+
+    def __post_init__(self) -> None:
+        if self.started is None:
+            self.started = self.now()
+
+    def spent(self) -> float:
+        """Seconds used so far: the waits, or the time since the first try when that is more
+        (slow answers count against the budget too)."""
+        assert self.started is not None
+        return max(self.waited, self.now() - self.started)
 
     def wait(self, why: str, retry_after: str | None = None) -> None:
         """Sleep before the next try, or raise BudgetSpent."""
         asked = retry_after_seconds(retry_after, self.now())
         delay = min(self.first * 2**self.waits, self.cap) if asked is None else asked
-        left = self.budget - self.waited
-        if delay > left:
-            if asked is not None and asked > left:
+        left = self.budget - self.spent()
+        if asked is not None and asked > left:
+            raise BudgetSpent(
+                f"{why}; the server asks to wait {asked:.0f} s, more than the "
+                f"{max(left, 0):.0f} s left of the retry budget ({self.budget:.0f} s)"
+            )
+        # room for the last try (and the request's own start) inside the budget
+        room = left - min(2.0, self.budget / 10)
+        if asked is None and delay > room:
+            if room < 0.5:
                 raise BudgetSpent(
-                    f"{why}; the server asks to wait {asked:.0f} s, more than the "
-                    f"{left:.0f} s left of the retry budget ({self.budget:.0f} s)"
-                )
-            if left < 0.5:
-                raise BudgetSpent(
-                    f"{why} after {self.waits} retries over {self.waited:.0f} s "
+                    f"{why} after {self.waits} retries over {self.spent():.0f} s "
                     f"(the retry budget is {self.budget:.0f} s)"
                 )
-            delay = left
+            delay = room
         if self.progress is not None:
             self.progress(f"waiting {delay:.0f} s: {why}")
         self.sleep(delay)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
 from intent.app import ask as app_ask
+from intent.app import wiring
 from intent.cli import conversation, render
 from intent.errors import IntentError, UsageError
 from intent.run import audit, handoff
@@ -186,3 +187,11 @@ class TerminalScreen:
 
     def simulated(self, text: str) -> None:
         render.note(f"(simulated) {render.visible(text, newlines=True)}")
+
+    def stage(self, label: str) -> None:
+        render.stage(label)
+
+    def first_use(
+        self, choice: wiring.Choice, *, tty: bool, resolve: Callable[[], wiring.Choice]
+    ) -> wiring.Choice:
+        return conversation.first_use(choice, tty=tty, resolve=resolve)

@@ -4,13 +4,16 @@ is the ask use case's, in app/ask.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import Any, Protocol
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any, Protocol
 
 from intent.cli import render
-from intent.errors import IntentError
+from intent.errors import IntentError, ModelMissing, RuntimeMissing
 from intent.redact import redact
 from intent.turn import engine
+
+if TYPE_CHECKING:
+    from intent.app.wiring import Choice
 
 
 class AskOptions(Protocol):
@@ -18,6 +21,51 @@ class AskOptions(Protocol):
 
     quiet: bool
     verbose: bool
+
+
+INSTALL_HINT = "Run `i init` (or `i runtime install` and `i model pull`)."
+
+
+def first_use(choice: Choice, *, tty: bool, resolve: Callable[[], Choice]) -> Choice:
+    """Nothing to answer with (auto found no runtime, no model and no server): on a terminal,
+    offer once to run the `i init` steps and then answer; without one, exit 3 with the command
+    to run. Never a simulated answer."""
+    if not choice.simulated:
+        return choice
+    no_model = "no model" in choice.source
+    what = "the model is not installed" if no_model else "llama.cpp is not installed"
+    error = ModelMissing if no_model else RuntimeMissing
+    if not tty:
+        raise error(f"{what} and no model server answers.", hint=INSTALL_HINT)
+    question = f"{what} — install it now (about {_minutes(no_model)} minutes)? [Y/n] "
+    try:
+        answer = render.read_line(question).strip().lower()
+    except EOFError:
+        answer = "n"
+    if answer not in ("", "y", "yes"):
+        raise error(f"{what}; nothing was installed.", hint=INSTALL_HINT)
+    import typer
+
+    from intent.cli.init import init
+
+    try:
+        init(yes=False)
+    except typer.Exit as exc:
+        if exc.exit_code:
+            raise error("the installation did not finish (see above).", hint=INSTALL_HINT) from None
+    found = resolve()
+    if found.simulated:
+        raise error(f"{what} even after `i init`.", hint="Run `i doctor`.")
+    return found
+
+
+def _minutes(model_only: bool) -> str:
+    """A fair guess: a package manager takes a minute or two, a source build ten or more."""
+    if model_only:
+        return "1"
+    from intent.llamacpp import install
+
+    return "2" if install.choose_method(install.Host.current()) != "source" else "10-15"
 
 
 def drive(
@@ -76,6 +124,8 @@ def verbose(event: Any) -> None:
             "prompt_ms",
             "predicted_n",
             "predicted_ms",
+            "spawn_ms",
+            "load_ms",
             "snapshot_restored",
             "snapshot_restore_ms",
             "mode",

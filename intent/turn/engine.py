@@ -70,6 +70,7 @@ class Proposal:
 
 Event = ModelCalled | ToolRan | Retrying
 
+
 def guard(reply: Reply, context: safety.Context) -> tuple[safety.Verdict, Risk, list[str]]:
     """Guard a command or script reply; return the verdict, the final risk and the actions."""
     if "script" in reply:

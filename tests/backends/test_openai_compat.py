@@ -153,8 +153,10 @@ def test_the_total_wait_stays_within_the_budget() -> None:
     b, sleeps, lines = backend(Fake(httpx.Response(503)), retry_budget=10)
     with pytest.raises(BackendUnavailable) as info:
         ask(b)
-    assert sleeps == [1, 2, 4, 3] and sum(sleeps) == 10 and len(lines) == 4
+    # the last wait leaves a tenth of the budget (at most 2 s) for the last try
+    assert sleeps == [1, 2, 4, 2] and sum(sleeps) == 9 and len(lines) == 4
     assert info.value.exit_code == 3 and "retry_budget" in (info.value.hint or "")
+    assert "503 ×5" == getattr(info.value, "brief", None)  # five tries, for the notice
 
 
 def test_a_retry_after_beyond_the_budget_fails_at_once() -> None:

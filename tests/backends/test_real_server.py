@@ -209,12 +209,41 @@ def test_missing_binary_fails_fast(run_i, real_env, tmp_path: Path) -> None:
 
 
 def test_binary_that_exits_at_once_fails_fast(run_i, real_env, tmp_path: Path) -> None:
+    """With nothing to fail over to (no one-shot binary), one line and exit 3."""
     fake = tmp_path / "llama-server"
     fake.write_text("#!/bin/sh\necho 'error: something is wrong' >&2\nexit 1\n")
     fake.chmod(0o755)
     started = time.monotonic()
-    r = run_i("--dry", "x", env={**real_env, "INTENT_LLAMA_SERVER": str(fake)})
+    env = {
+        **real_env,
+        "INTENT_LLAMA_SERVER": str(fake),
+        "INTENT_LLAMA_COMPLETION": str(tmp_path / "none" / "llama-completion"),
+    }
+    r = run_i("--dry", "x", env=env)
     _one_line_exit_3(r, started, "i doctor", "i runtime install")
+
+
+def test_binary_that_exits_at_once_falls_back_to_the_real_one_shot(
+    run_i, real_env, real_parts, tmp_path: Path
+) -> None:
+    if real_parts.completion is None:
+        pytest.fail("llama-completion was not installed next to llama-server")
+    fake = tmp_path / "llama-server"
+    fake.write_text("#!/bin/sh\necho 'error: invalid argument: --no-webui' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    r = run_i(
+        "--dry",
+        "--json",
+        "list the files here",
+        env={**real_env, "INTENT_LLAMA_SERVER": str(fake)},
+        timeout=180,
+    )
+    assert r.code in (*ANSWERED, 5), r.stderr
+    assert r.json()["backend"] == "llama-cli"
+    assert (
+        "llama-server unavailable (exited at start, exit 1); answered by the local model (one-shot)"
+        in r.stderr
+    )
 
 
 def test_port_taken_is_retried_then_reported(real_parts, monkeypatch, intent_home: Path) -> None:

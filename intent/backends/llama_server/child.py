@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from intent import process
-from intent.backends.base import DRY_LAST_N, DRY_MULTIPLIER, Completion
+from intent.backends.base import DRY_LAST_N, DRY_MULTIPLIER, Completion, Unreachable
 from intent.backends.llama_server import client
 from intent.errors import BackendUnavailable
 from intent.reply.grammar import constraint
@@ -70,9 +70,15 @@ def _cause(tail: str) -> str:
     return lines[-1][:200] if lines else "no output"
 
 
+def _model_at_fault(tail: str) -> bool:
+    """The log blames the model file: the one-shot binary would load the same file and fail."""
+    low = tail.lower()
+    return "load model" in low or "gguf" in low or ("model" in low and "failed" in low)
+
+
 def _fix_for(tail: str, paths: Paths) -> str:
     low = tail.lower()
-    if "load model" in low or "gguf" in low or ("model" in low and "failed" in low):
+    if _model_at_fault(tail):
         return "The model file looks corrupt or unsupported: run `i model pull ID --force` or `i doctor`."
     if any(m in low for m in BIND_ERRORS):
         return "A port was taken while starting; run the command again."
@@ -113,9 +119,18 @@ class LlamaServer:
     streams = True  # complete() reports the text as it arrives (on_text)
 
     def __init__(
-        self, options: ServerOptions, paths: Paths, *, transport: Any = None, snapshots: Any = None
+        self,
+        options: ServerOptions,
+        paths: Paths,
+        *,
+        transport: Any = None,
+        snapshots: Any = None,
+        stage: Callable[[str], None] | None = None,
     ) -> None:
         self.options = options
+        # what the wait is for, for the spinner ("" gives the spinner its own label back)
+        self.stage = stage or (lambda _text: None)
+        self.stage_ms: dict[str, float] = {}  # spawn_ms (to first answer), load_ms
         self.paths = paths
         self.transport = transport
         self.snapshots = snapshots  # snapshot.Snapshots or None
@@ -196,6 +211,7 @@ class LlamaServer:
                 self._wait_ready(self._spawned_at)
                 break
             except BackendUnavailable:
+                self.stage("")  # whatever answers next, it is not this start
                 log = self.paths.server_log
                 bind_race = any(m in log_tail(log, 30).lower() for m in BIND_ERRORS)
                 self.close()
@@ -220,24 +236,38 @@ class LlamaServer:
 
         deadline = started + self.options.startup_timeout
         assert self.proc is not None
+        self.stage("starting llama-server…")
+        answered = False
         while True:
             code = self.proc.poll()
             if code is not None:
                 tail = log_tail(self.paths.server_log, 30)
-                raise BackendUnavailable(
-                    f"llama-server exited during start-up (exit {code}): {_cause(tail)}.",
+                message = f"llama-server exited during start-up (exit {code}): {_cause(tail)}."
+                if _model_at_fault(tail):  # the next backend would load the same file
+                    raise BackendUnavailable(message, hint=_fix_for(tail, self.paths), detail=tail)
+                raise Unreachable(
+                    message,
+                    brief=f"exited at start, exit {code}",
                     hint=_fix_for(tail, self.paths),
                     detail=tail,
                 )
             try:
                 resp = self.client.get("/health", timeout=1.0)
+                if not answered:
+                    answered = True
+                    self.stage_ms["spawn_ms"] = (time.monotonic() - started) * 1000
+                    self.stage(f"loading the model {self.options.model.name}…")
                 if resp.status_code == 200:
+                    self.stage_ms["load_ms"] = (time.monotonic() - started) * 1000 - (
+                        self.stage_ms["spawn_ms"]
+                    )
                     return
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise BackendUnavailable(
+                raise Unreachable(
                     f"llama-server was not ready within {self.options.startup_timeout:.0f}s.",
+                    brief=f"not ready in {self.options.startup_timeout:.0f} s",
                     hint="Raise `startup_timeout` (`i config set startup_timeout 120`) or run `i doctor`.",
                     detail=log_tail(self.paths.server_log, 30),
                 )
@@ -310,12 +340,26 @@ class LlamaServer:
 
         self.start()
         assert self.proc is not None
+        self.stage("reading the prompt…")
+        first = True
+
+        def arrived(text: str) -> None:
+            nonlocal first
+            if first:
+                first = False
+                self.stage("")  # the answer is coming: the spinner's own label again
+            if on_text is not None:
+                on_text(text)
+
         try:
             return client.stream_chat(
-                self.client, payload, timeout=self.options.request_timeout, on_text=on_text
+                self.client, payload, timeout=self.options.request_timeout, on_text=arrived
             )
         except httpx.HTTPError as exc:
             raise self._failed(exc) from None
+        finally:
+            if first:
+                self.stage("")
 
     def _failed(self, exc: Exception) -> BackendUnavailable:
         """A failed request, told the user's way (a dropped connection is usually a dying child)."""
@@ -358,6 +402,7 @@ class LlamaServer:
         text, timings, looped = self.stream_chat(payload, on_text)
         timings = dict(timings)
         timings["startup_ms"] = self.startup_ms
+        timings.update({k: round(v) for k, v in self.stage_ms.items()})
         if looped:
             timings["stopped"] = "repetition"
         if self.snapshots is not None:
