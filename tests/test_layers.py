@@ -175,3 +175,18 @@ def test_no_two_files_import_each_other() -> None:
         f"{a} <-> {b}" for a in names for b in names[a] if b in names and a < b and a in names[b]
     )
     assert circles == []
+
+
+def test_the_cli_holds_no_use_case_logic() -> None:
+    """cli/ parses and renders: no function there grows past 60 lines (the use cases are in
+    app/)."""
+    long = []
+    for rel, tree in _modules().items():
+        if not rel.startswith("cli/"):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > 60:
+                    long.append(f"{rel}:{node.name} ({length} lines)")
+    assert long == []

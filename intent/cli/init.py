@@ -67,20 +67,7 @@ def init(
         runtime_note = (
             f"runtime: {result.server} ({result.method}{', reused' if result.reused else ''})"
         )
-    shell_name = Path(os.environ.get("SHELL", "")).name
-    rc_note = "shell integration: not offered (unknown shell)"
-    if shell_name in shell.SNIPPETS:
-        add = yes or (
-            interactive
-            and render.read_line(f"Add `i` integration to {shell.RC_FILES[shell_name]}? [Y/n] ")
-            .strip()
-            .lower()
-            in ("", "y", "yes")
-        )
-        if add:
-            rc_note = f"shell integration: {shell.install(shell_name)} (open a new shell)"
-        else:
-            rc_note = f"shell integration: skipped; later: i shell-init {shell_name}"
+    rc_note = _offer_shell_integration(yes=yes, interactive=interactive)
     check = timed("smoke test", lambda: doctor.smoke(p, Config(p.config_file)))
     render.echo(runtime_note)
     render.echo(
@@ -92,3 +79,20 @@ def init(
     if not check.ok:
         raise typer.Exit(3)
     render.echo('Try: i "find large files"')
+
+
+def _offer_shell_integration(*, yes: bool, interactive: bool) -> str:
+    """Add the shell function to the user's rc file when they agree; the line to report."""
+    shell_name = Path(os.environ.get("SHELL", "")).name
+    if shell_name not in shell.SNIPPETS:
+        return "shell integration: not offered (unknown shell)"
+    add = yes or (
+        interactive
+        and render.read_line(f"Add `i` integration to {shell.RC_FILES[shell_name]}? [Y/n] ")
+        .strip()
+        .lower()
+        in ("", "y", "yes")
+    )
+    if add:
+        return f"shell integration: {shell.install(shell_name)} (open a new shell)"
+    return f"shell integration: skipped; later: i shell-init {shell_name}"
