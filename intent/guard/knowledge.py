@@ -536,6 +536,7 @@ _DENIED = re.compile(
     r"--endpoint-url|--endpoint|-H|--host|--config|--context-dir|--plugins|"
     r"--post-renderer|--exec|--output-file|--output-dir|--output-document|--log-file|"
     r"--save|--write|-w|-u|--file|-out|-keyout|-engine|-writerand|--output-directory|"
+    r"-provider|-provider-path|-propquery|-config|"
     r"--set|--add|--append|--prepend|--remove-key|--write-default|--clear)(=.*)?$"
 )
 # per tool: `gh api` is a GET unless it is given a method, fields or a body

@@ -58,8 +58,30 @@ def leaks(name: str, args: list[str], acc: Findings) -> None:
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def _unbundled(args: list[str]) -> list[str]:
+    """curl's short options as getopt reads them: `-sSXDELETE` is `-s -S -X DELETE` (a bundle
+    hid a method that changes remote state)."""
+    out: list[str] = []
+    for n, a in enumerate(args):
+        if a == "--":
+            return out + args[n:]
+        if not a.startswith("-") or a.startswith("--") or len(a) <= 2:
+            out.append(a)
+            continue
+        for j in range(1, len(a)):
+            flag = "-" + a[j]
+            if flag in _CURL_ARG:
+                out.append(flag)
+                if j + 1 < len(a):
+                    out.append(a[j + 1 :])
+                break
+            out.append(flag)
+    return out
+
+
 def curl_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: int) -> None:
     acc.raise_to("network", f"{name}: uses the network")
+    args = _unbundled(args)
     i = 0
     while i < len(args):
         a = args[i]
@@ -85,6 +107,9 @@ def curl_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: in
             if re.search(r"=[@<]", value) or "$(" in value:
                 send(name, f"{opt} {value}", [value], acc)
             acc.raise_to("mutates", f"{name} {opt}: sends a form (mutates)")
+        elif opt in ("-w", "--write-out") and "%output{" in value:
+            target = value.split("%output{", 1)[1].split("}", 1)[0].lstrip(">")
+            rate_write(target, f"{name} {opt} %output", acc, ctx, append=False)
         elif opt in ("-X", "--request") and value.upper() not in _READ_METHODS:
             acc.raise_to("mutates", f"{name} {opt} {value}: changes remote state (mutates)")
         elif opt in ("-H", "--header", "--proxy-header", "-b", "--cookie") and (

@@ -252,7 +252,12 @@ def parse(command: str) -> Script:
                 case_depth -= 1
                 in_patterns = False
                 continue
+            start = lx.i
             lx.i = skip_pattern(s, lx.i)
+            pattern = s[start : lx.i]
+            if "$" in pattern or "`" in pattern:
+                # a pattern's `$(...)`, backquotes and `$((...))` run when the case is tried
+                _expand_body(pattern, commands[-1] if commands else cur, lx)
             in_patterns = False
             continue
         if c == "(" and s.startswith("((", lx.i) and [w.text for w in cur.words] in ([], ["for"]):

@@ -345,6 +345,10 @@ def one_liner(lang: str, body: str, acc: Findings, depth: int = 0) -> None:
     )
     if re.search(r"\bs(.)(?:(?!\1).)*\1(?:(?!\1).)*\1[a-z]*e", body) and lang == "perl":
         unknown.append("s///e")
+    if lang == "perl" and re.search(r"CORE::|readpipe|@ARGV\s*=|<\s*(?:ARGV)?\s*>", body):
+        # `$s="CORE::readpipe"; $s->("id")` calls by a string, and `<>` opens the names in
+        # @ARGV with a two-argument open (`|cmd` runs cmd): neither only prints
+        unknown.append("CORE::/<>")
     if unknown:
         acc.raise_to(
             "mutates",

@@ -70,6 +70,8 @@ _OPTION_EFFECTS = {
 }
 
 _SHELL_LIKE = frozenset("sh bash dash zsh ksh ash fish python python3 perl ruby node php".split())
+# programs whose first operand is program text a pasted file name can change
+_PROGRAM_TEXT = frozenset("awk gawk mawk nawk sed gsed jq".split())
 
 _FIND_TESTS = frozenset(
     """-name -iname -path -ipath -wholename -iwholename -regex -iregex -lname -ilname -type
@@ -114,6 +116,11 @@ def find_rule(name: str, args: list[str], acc: Findings, ctx: Context, depth: in
                 and base_name(inner[0]) in _SHELL_LIKE
                 and any("{}" in w for w in inner[1:])
                 and any(w.startswith("-") and set(w[1:]) & {"c", "e"} for w in inner[1:])
+            ) or (
+                # awk and sed read their program text too: `awk 'BEGIN{print "{}"}'`
+                len(inner) > 1
+                and base_name(inner[0]) in _PROGRAM_TEXT
+                and any("{}" in w and w != "{}" for w in inner[1:])
             ):
                 acc.raise_to(
                     "mutates", f"find {a}: file names are pasted into shell code (mutates)"

@@ -288,6 +288,7 @@ def _assess_simple(cmd: Simple, acc: Findings, ctx: Context, depth: int) -> None
 
 
 def _assess_words(words: list[str], cmd: Simple, acc: Findings, ctx: Context, depth: int) -> None:
+    _expanded_into_code(cmd, acc)
     un = unwrap(words)
     for assigned_text in un.assignments:
         _assignment(assigned_text, acc, ctx, depth, exported=True)
@@ -314,7 +315,7 @@ def _assess_words(words: list[str], cmd: Simple, acc: Findings, ctx: Context, de
     name, args = base_name(word0), argv[1:]
     if (
         un.placeholders
-        and (name in SHELLS | INTERPRETERS)
+        and (name in SHELLS | INTERPRETERS | {"awk", "gawk", "mawk", "nawk", "sed", "gsed", "jq"})
         and any(p in a for a in args for p in un.placeholders)
     ):
         acc.raise_to(
@@ -431,3 +432,27 @@ def _assess_redirects(cmd: Simple, acc: Findings, ctx: Context) -> None:
         if r.op in (">&", "<&") and (target.isdigit() or target in ("-", "")):
             continue
         rate_write(target, r.raw, acc, ctx, append=r.op in (">>", "&>>"))
+
+
+def _expanded_into_code(cmd: Simple, acc: Findings) -> None:
+    """`sh -c "echo $f"` and `eval echo "$f"`: a variable the outer shell expands becomes program
+    text for the inner one (a file name `$(reboot)` in a `for f in *` loop runs). Only single
+    quotes keep it data."""
+    raws = [w.raw for w in cmd.words]
+    if not raws:
+        return
+    name = base_name(cmd.words[0].text)
+    code_words: list[str] = []
+    if name == "eval":
+        code_words = raws[1:]
+    elif name in SHELLS and "-c" in [w.text for w in cmd.words[1:3]]:
+        at = [w.text for w in cmd.words].index("-c")
+        code_words = raws[at + 1 : at + 2]
+    for raw in code_words:
+        unquoted_or_double = re.sub(r"'[^']*'", "", raw)
+        if "$" in unquoted_or_double or "`" in unquoted_or_double:
+            acc.raise_to(
+                "mutates",
+                f"{name}: a value the shell expands becomes program text (mutates)",
+            )
+            return

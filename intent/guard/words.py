@@ -51,7 +51,7 @@ EXEC_VARS = re.compile(
 # environment variables that make a read-only tool load code, configuration or a plugin, or
 # talk to another server: `RIPGREP_CONFIG_PATH`, `OPENSSL_CONF`, `JAVA_TOOL_OPTIONS`, `*_PAGER`
 LOADER_VARS = re.compile(
-    r"^(\w*PAGER|\w*EDITOR|\w*_CONF|\w*CONFIG\w*|\w*_OPTIONS|\w*_OPTS|\w*PRELOAD\w*|"
+    r"^(\w*PAGER|\w*LESS|LESS\w*|\w*EDITOR|\w*_CONF|\w*CONFIG\w*|\w*_OPTIONS|\w*_OPTS|\w*PRELOAD\w*|"
     r"\w*_AUDIT|\w*PLUGINS?\w*|\w*HOOKS?|\w*_SHELL|\w*_COMMAND|\w*_CMD|\w*_PROGRAM|"
     r"\w*_EXEC\w*|\w*LIBRARY_PATH|\w*_PATH|\w*PATH|\w*_HOME|\w*_DIR|\w*_ENGINES|\w*_MODULES|"
     r"CLASSPATH|KUBECONFIG|DOCKER_HOST|DOCKER_CONTEXT|CONTAINER_HOST|TERMINFO\w*|LESSKEY\w*|"
