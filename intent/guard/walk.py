@@ -68,6 +68,9 @@ _STDIN_INTERPRETERS = INTERPRETERS | {"at", "batch"}
 _MAY_READ_STDIN = _STDIN_INTERPRETERS | WRAPPERS
 
 
+_FUNSUB = re.compile(r"\$\{(?:\|[ \t\n]*|[ \t\n]+)(.*?);?\s*\}", re.S)
+
+
 def assess(command: str, *, context: Context | None = None) -> Verdict:
     """The guard's verdict on `command`: its risk, whether to refuse it, and why."""
     ctx = context or Context()
@@ -102,6 +105,11 @@ def _walk_script(command: str, acc: Findings, ctx: Context, depth: int) -> None:
     for err in script.errors:
         acc.raise_to("mutates", f"could not parse: {err}")
     _fork_bombs(command, script, acc)
+    for funsub in _FUNSUB.finditer(command):
+        # bash 5.3's `${ cmd; }` and `${| cmd; }` run cmd in the current shell (older bash
+        # rejects them, so the parser reads a parameter): walk the body as a command
+        acc.raise_to("mutates", "a ${ cmd; } substitution (bash 5.3) runs a command (mutates)")
+        _assess_script(funsub.group(1), acc, ctx, depth + 1)
     acc.functions.update(script.functions)
     for text in script.arithmetic:
         programs.arithmetic(text, "(( ))", acc, ctx, depth)
