@@ -162,6 +162,17 @@ _RAW: Final[dict[str, str]] = {
         --cellar --cache --repository desc commands shellenv tap-info log cat
         formulae casks;services list;services info""",
     "apt": "list search show --version",
+    "getconf": "-a;*",
+    "lxc": """list info version;image list;image info;network list;network info;storage list;
+        storage info;profile list;profile show;config show;remote list;cluster list""",
+    "incus": """list info version;image list;image info;network list;network info;
+        storage list;storage info;profile list;profile show;config show;remote list""",
+    "crictl": "ps images pods info version stats statsp logs inspect inspecti inspectp",
+    "nerdctl": "ps images version info inspect logs stats top port history;image ls",
+    "ctr": "version;images ls;image ls;containers ls;container ls;tasks ls;task ls",
+    "aplay": "-l -L --list-devices --list-pcms",
+    "arecord": "-l -L --list-devices --list-pcms",
+    "bsdtar": "-t --list",
     "apt-cache": """search show showpkg policy depends rdepends pkgnames stats dump dumpavail
         madison showsrc unmet --help""",
     "apt-mark": "showauto showmanual showhold showinstall showremove showpurge",
