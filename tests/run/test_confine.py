@@ -20,6 +20,9 @@ from ptydriver import Terminal
 from intent import confine, process
 
 KEY = "-----BEGIN OPENSSH PRIVATE KEY----- impostor-test-key-material"
+# a Python the view can see: a virtualenv in a checkout under /tmp is hidden by the private /tmp,
+# the interpreter it links to is not
+PYTHON = os.path.realpath(sys.executable)
 
 IMPOSTOR = """#!/bin/sh
 echo "impostor ls ran"
@@ -199,7 +202,7 @@ def test_nothing_it_starts_outlives_it(bwrap, tmp_path) -> None:
 
 def test_no_typing_into_the_terminal(bwrap, tmp_path: Path) -> None:
     code = "import fcntl, termios; fcntl.ioctl(0, termios.TIOCSTI, b'x'); print('typed')"
-    with confine.read_only([sys.executable, "-c", code], tmp_path) as view:
+    with confine.read_only([PYTHON, "-c", code], tmp_path) as view:
         res = process.run(view.argv, pass_fds=view.fds, timeout=10)
     assert "typed" not in res.stdout and "Operation not permitted" in res.stderr
 
@@ -212,11 +215,11 @@ def test_a_probe_has_no_network(bwrap, tmp_path: Path) -> None:
         code = (
             f"import socket; socket.create_connection(('127.0.0.1', {port}), 2); print('reached')"
         )
-        with confine.probe([sys.executable, "-c", code], tmp_path) as view:
+        with confine.probe([PYTHON, "-c", code], tmp_path) as view:
             assert view is not None
             res = process.run(view.argv, pass_fds=view.fds, timeout=10)
         assert "reached" not in res.stdout
-        with confine.read_only([sys.executable, "-c", code], tmp_path) as view:
+        with confine.read_only([PYTHON, "-c", code], tmp_path) as view:
             res = process.run(view.argv, pass_fds=view.fds, timeout=10)
         assert "reached" in res.stdout  # the view for network commands keeps the network
 
