@@ -511,13 +511,15 @@ def _bwrap(tool: str, cwd: Path, *, network: bool, writable: Path | None = None)
         argv += ["--ro-bind", str(cwd), str(cwd)]  # a working directory under /tmp stays visible
     if not network:
         argv.append("--unshare-net")
+    if writable is not None:
+        # before the hiding: a bind mounted after it would cover the hidden stores below it
+        # (`--sandbox` in the home directory showed ~/.ssh again)
+        argv += ["--bind", str(writable), str(writable)]
     for path in hidden():
         if path.is_dir() and not path.is_symlink():
             argv += ["--tmpfs", str(path)]
         elif not path.is_symlink():
             argv += ["--ro-bind", "/dev/null", str(path)]
-    if writable is not None:
-        argv += ["--bind", str(writable), str(writable)]  # after the hiding: a key stays hidden
     argv += ["--chdir", str(cwd), "--"]
     return argv
 

@@ -155,6 +155,19 @@ def test_the_view_sees_processes_hides_keys_and_refuses_writes(
     assert not Path("/tmp/private-ok").exists()  # noqa: S108 - /tmp inside was private
 
 
+def test_a_writable_working_directory_keeps_its_keys_hidden(bwrap, tmp_path, monkeypatch) -> None:
+    # `--sandbox` in the home directory: the writable bind once covered what hid ~/.ssh
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "id_ed25519").write_text(KEY)
+    monkeypatch.setenv("HOME", str(home))
+    script = "cat .ssh/id_ed25519; echo made > made.txt"
+    with confine.sandbox(["sh", "-c", script], home, writable=True) as view:
+        res = process.run(view.argv, pass_fds=view.fds, timeout=10)
+    assert "impostor-test-key" not in res.stdout
+    assert (home / "made.txt").read_text() == "made\n"  # the directory itself is writable
+
+
 # The red team's escapes from the first version of the view (it kept root's capabilities and
 # shared the PID namespace): each must fail now.
 ESCAPES = {
