@@ -109,6 +109,10 @@ def ask_i(
         guard_context=guard_ctx,
         docs=docs,
     )
+    if variant is None or variant.trial:
+        from intent import trial
+
+        eng.trial = lambda command, verdict: trial.run(command, shown, verdict)
     if variant is not None:
         eng.verify = variant.verify
         eng.peek = variant.peek

@@ -17,6 +17,7 @@ class Variant:
     note: str
     examples: int | None = None  # bank examples per request; None: as shipped
     peek: bool = True  # first lines of the data files a request names, in its context
+    trial: bool = True  # the command tried on a throwaway copy before it is shown (issue 25)
 
 
 # The system prompt before issue 13 (prompt version 3), as the "today" reference.
@@ -73,10 +74,12 @@ VARIANTS = {
             "prompt v3, no verification: i before issue 13",
             examples=0,
             peek=False,
+            trial=False,
         ),
         Variant("noverify", None, False, "prompt v7 and bank examples, no verification"),
         Variant("nobank", None, True, "prompt v7 and verification, no bank examples", 0),
         Variant("bank2", None, True, "as shipped with 2 bank examples per request", 2),
         Variant("nopeek", None, True, "as shipped, no first lines of data files", peek=False),
+        Variant("notrial", None, True, "as shipped, no trial run on a copy", trial=False),
     )
 }

@@ -217,6 +217,55 @@ def sandbox(argv: Sequence[str], cwd: Path, *, writable: bool) -> Iterator[Confi
         yield confined
 
 
+# The trial's overlay: mounted by a shell in a user and mount namespace of its own (`unshare`,
+# util-linux), which then becomes the confinement; bubblewrap 0.8 has no overlay of its own.
+# The working directory is the overlay's lower layer and its mount point, so every write lands
+# in `upper`; the shell's operands are paths, never text from a reply.
+_OVERLAY = (
+    'mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3$4" "$1" || exit 97; '
+    'shift 4; exec "$@"'
+)
+OVERLAY_FAILED = 97
+
+
+@contextlib.contextmanager
+def trial(argv: Sequence[str], cwd: Path, layer: Path) -> Iterator[Confined | None]:
+    """`argv` on a throwaway copy-on-write view of `cwd`: what it writes there lands in
+    `layer/upper` (created here), the rest is the read-only view with no network. None where
+    that cannot be built (no confinement, no `unshare`, or a path overlayfs cannot name)."""
+    unshare = shutil.which("unshare")
+    st = status()
+    if not (st.works and st.tool == "bwrap" and unshare) or not _overlay_safe(cwd, layer):
+        yield None
+        return
+    (layer / "upper").mkdir(parents=True, exist_ok=True)
+    (layer / "work").mkdir(exist_ok=True)
+    with _confined(argv, cwd, network=False, writable=cwd) as inner:
+        inner.argv = [
+            unshare,
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "--",
+            "sh",
+            "-c",
+            _OVERLAY,
+            "intent-trial",
+            str(cwd),
+            str(layer / "upper"),
+            str(layer / "work"),
+            ",userxattr",  # whiteouts and opaque directories as user.* attributes
+            *inner.argv,
+        ]
+        yield inner
+
+
+def _overlay_safe(cwd: Path, layer: Path) -> bool:
+    """overlayfs splits its options at `,` and its layers at `:`; `/` has no parent to hide."""
+    names = (str(cwd), str(layer))
+    return cwd != Path("/") and not any(c in n for n in names for c in ",:\\\n")
+
+
 @contextlib.contextmanager
 def _confined(
     argv: Sequence[str], cwd: Path, *, network: bool, writable: Path | None = None

@@ -104,6 +104,7 @@ FLOORS = [
         "redact",
         "digest",
         "confine",
+        "trial",
         "reply",
         "guard",
         "safety",

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from intent import safety
+from intent import safety, trial
 from intent.app import wiring
 from intent.app.turn import Timings, Turn
 from intent.errors import (
@@ -251,6 +251,11 @@ class Ask:
             watch=self.screen.watch,
             docs=Docs(self.paths.cache_dir),
         )
+        if config.get("trial"):
+            piped = bool(r.stdin)
+            self.engine.trial = lambda command, verdict: trial.run(
+                command, cwd, verdict, stdin=piped
+            )
 
     def propose(self) -> engine.Proposal:
         """The answer, from the cache (guarded again) or the model, shown with its risk."""
@@ -259,6 +264,8 @@ class Ask:
             if r.verbose:
                 self.screen.note("answer cache: hit (re-guarded)")
             proposal, cached = engine.proposal_for(self.hit, self.guard_ctx), True
+            if proposal.kind == "command" and proposal.verdict is not None:
+                proposal.trial = self.engine.tried(str(proposal.command_text), proposal.verdict)
         else:
             proposal = self.screen.drive(
                 self.engine.run(r.prompt, self.ctx, r.history), "asking the model…"
@@ -278,6 +285,10 @@ class Ask:
                 self.screen.note(f"backend: {answered[0]} ({answered[1]})")
         turn.response, turn.risk = proposal.reply, proposal.risk
         turn.timings = Timings(self.backend.startup_ms, proposal.model_ms, proposal.tool_steps)
+        if proposal.trial is not None:
+            turn.trial = proposal.trial.as_json()
+            if r.verbose:
+                self.screen.note(f"trial: {proposal.trial.said()}")
         if proposal.verdict is not None:
             turn.guard = {
                 "hard_reject": proposal.verdict.hard_reject,

@@ -67,6 +67,7 @@ class Turn:
     response: Reply | None = None
     risk: Risk | None = None
     guard: dict[str, Any] | None = None  # None when the reply had nothing to guard
+    trial: dict[str, Any] | None = None  # the trial on a throwaway copy (intent/trial.py)
     cached: bool = False
     timings: Timings | None = None
     # what was decided and run; `executed_command` is recorded before the command starts
@@ -106,6 +107,8 @@ class Turn:
             rec["model"] = self.model
         if self.proposed:
             rec.update(response=self.response, guard=self.guard, cached=self.cached)
+            if self.trial is not None:
+                rec["trial"] = self.trial
         if self.decision is not None:
             rec["decision"] = self.decision
         if self.command_known:
@@ -161,6 +164,8 @@ class Turn:
                 obj["timings"] = self.timings.as_dict()
             if self.guard is not None:
                 obj["guard"] = self.guard
+            if self.trial is not None:
+                obj["trial"] = self.trial
         if self.failure is not None:
             obj["error"] = self.failure.line
         else:

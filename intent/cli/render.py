@@ -126,6 +126,14 @@ def proposal(p: Proposal, *, quiet: bool = False, cached: bool = False) -> None:
         note(f"{label} {paint(visible(text), '1')}")
     for warning in p.warnings:
         note(paint(f"  warning: {visible(warning)}", "33"))
+    tried = p.trial
+    if tried is not None and tried.ran:
+        if tried.timed_out:
+            note(paint("  not tried: it outlasted the trial's second on a copy", "2"))
+        elif tried.effect is not None and not tried.effect.empty:
+            note(paint(f"  would change: {visible(tried.effect.summary())}", "36"))
+        if tried.outside:
+            note(paint("  would also write outside this directory (not tried there)", "33"))
     if not quiet:
         extra = " (cached answer)" if cached else ""
         note(f"  {visible(p.reply.get('description', ''))}{extra}")

@@ -47,6 +47,13 @@ KEYS: dict[str, Key] = {
             "always refuses to run unasked without it, never runs as typed commands do.",
             ("auto", "always", "never"),
         ),
+        Key(
+            "trial",
+            bool,
+            True,
+            "Try a proposed command on a throwaway copy of the directory before showing it "
+            "(confined, no network, 1 s): its errors go back to the model, its changes are shown.",
+        ),
         Key("request_timeout", int, 180, "Seconds one model reply may take.", (), 1),
         Key(
             "startup_timeout", int, 60, "Seconds the llama-server child has to become ready.", (), 1

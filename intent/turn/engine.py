@@ -19,6 +19,7 @@ from intent.errors import BackendUnavailable, InvalidReply, Refused, ReplyNotJSO
 from intent.explain.lookup import Docs
 from intent.reply import schema
 from intent.reply.types import Kind, Reply, kind_of
+from intent.trial import Outcome as Trial
 from intent.turn import cronline, peek, readonly, repair, verify
 from intent.turn import prompt as prompt_mod
 from intent.turn.tools import Toolbox
@@ -57,6 +58,7 @@ class Proposal:
     simulated: bool = False
     timings: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # what verification still found
+    trial: Trial | None = None  # the command tried on a throwaway copy (intent/trial.py)
 
     @property
     def command_text(self) -> str | None:
@@ -122,6 +124,10 @@ class Engine:
     # the first line of the data files a request names goes into its context (`peek`)
     peek: bool = True
     docs: Docs | None = None  # local documentation for the option check; None skips it
+    # tries a command on a throwaway copy of the working directory before it is shown
+    # (intent/trial.py); None: no trial
+    trial: Callable[[str, safety.Verdict], Trial] | None = None
+    _trials: dict[str, Trial] = field(default_factory=dict)
 
     def run(
         self,
@@ -213,6 +219,8 @@ class Engine:
             model_ms += ms
         proposal = proposal_for(reply, self.guard_context)
         proposal.warnings = warnings
+        if proposal.kind == "command" and proposal.verdict is not None:
+            proposal.trial = self.tried(reply["command"], proposal.verdict)
         proposal.tool_steps, proposal.model_ms = steps, model_ms
         proposal.simulated, proposal.timings = simulated, all_timings
         return proposal
@@ -278,11 +286,31 @@ class Engine:
         if found:
             return found
         schedule = cronline.problem(reply.get("command", ""), request)
-        return (
-            [Problem(schedule)]
-            if schedule
-            else readonly.unasked_change(reply, request, self.guard_context)
+        if schedule:
+            return [Problem(schedule)]
+        found = readonly.unasked_change(reply, request, self.guard_context)
+        if found or "command" not in reply:
+            return found
+        verdict = safety.assess(reply["command"], context=self.guard_context)
+        outcome = self.tried(reply["command"], verdict)
+        if outcome is None or not request:  # a revision: the user's feedback is the request
+            return []
+        looking = readonly.asks_only_to_look(request)
+        said = outcome.problem(
+            wants_output=looking,
+            wants_change=not looking and verdict.risk in ("mutates", "destructive"),
         )
+        return [Problem(said)] if said else []
+
+    def tried(self, command: str, verdict: safety.Verdict | None = None) -> Trial | None:
+        """The trial of `command` (one per command text and turn), or None without one."""
+        if self.trial is None:
+            return None
+        if command not in self._trials:
+            if verdict is None:
+                verdict = safety.assess(command, context=self.guard_context)
+            self._trials[command] = self.trial(command, verdict)
+        return self._trials[command]
 
     def _ask_valid(
         self,

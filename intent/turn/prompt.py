@@ -19,7 +19,7 @@ from pathlib import Path
 
 from intent.redact import redact
 
-PROMPT_VERSION = "7"
+PROMPT_VERSION = "8"
 
 SYSTEM_PROMPT = """\
 You turn a user's request into one shell command for their machine. Reply with exactly one JSON object.
@@ -37,7 +37,7 @@ R (risk): "safe" only reads; "network" uses the network; "mutates" changes files
 Rules:
 - Prefer one short command built from the utilities listed under Machine; use a script only when a command would be unreadable.
 - Pick sensible defaults instead of asking: the current directory is "." and the user's home is "~".
-- Write paths below the current directory relative to it (notes.txt, logs/), never built from the cwd line.
+- Write paths below the current directory relative to it (notes.txt, logs/); the current directory itself is ".".
 - The command must run as written: complete quoting, every find -exec ends with \\; or + (in JSON: "{} \\\\;").
 - A request to do something gets a command, even when it names a host, a port, a schedule or a file: use them as given.
 - Never invent file names: use a tool call to look when it matters.
@@ -140,7 +140,9 @@ class RequestContext:
 
     def render(self) -> str:
         """What belongs to this call: the directory, git, project notes, piped input."""
-        lines = ["Context:", f"- cwd: {self.cwd}", f"- git: {self.git}"]
+        # the directory as ".", never its name: shown `/home/u/project`, the model wrote
+        # `find project …` as if the directory held itself (issue 25)
+        lines = ["Context:", "- current directory: . (paths are relative to it)", f"- git: {self.git}"]
         lines += [f"- {k}: {v}" for k, v in self.extra]
         if self.intentrc:
             lines += self._framed("project notes from .intentrc", "NOTES", self.intentrc)

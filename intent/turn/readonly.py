@@ -32,7 +32,7 @@ _CHANGE_WORDS = re.compile(
 _SED_IN_PLACE = re.compile(r"^sed\s+(?:-i|--in-place)\s+(?=['\"-])")
 
 
-def _asks_only_to_look(request: str) -> bool:
+def asks_only_to_look(request: str) -> bool:
     words = request.lower().split()
     return bool(words) and words[0] in _SHOW_WORDS and not _CHANGE_WORDS.search(request)
 
@@ -42,7 +42,7 @@ def repaired(reply: Reply, request: str, context: safety.Context) -> Reply:
     without -i prints what was asked and changes nothing. Only a lone sed command, and only
     when the result is rated read-only."""
     command = reply.get("command")
-    if not command or not _asks_only_to_look(request) or not _SED_IN_PLACE.match(command):
+    if not command or not asks_only_to_look(request) or not _SED_IN_PLACE.match(command):
         return reply
     fixed = _SED_IN_PLACE.sub("sed ", command, count=1)
     if safety.assess(fixed, context=context).risk != "safe":
@@ -54,7 +54,7 @@ def unasked_change(reply: Reply, request: str, context: safety.Context) -> list[
     """A request only to see something ("print app.log with ERROR replaced by ALERT") answered
     with a command the guard rates as changing files (`sed -i`): worth one retry, since
     running it would change what the user only wanted to look at."""
-    if not _asks_only_to_look(request):
+    if not asks_only_to_look(request):
         return []
     words = request.lower().split()
     if "script" in reply and reply["script"]["interpreter"] not in ("bash", "sh"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 from typing import cast
 
 from intent import safety
@@ -19,8 +20,10 @@ from intent.reply.types import Reply
 from intent.turn import cronline, find_expr, readonly
 from intent.turn.verify import argvs, encodable, find_lacks_terminator, is_one_command, parses
 
+# `-exec CMD {}` and what a JSON slip left after it instead of `\;`: nothing, `\"`, `\",`,
+# `\\;` (a literal backslash, then `;` ends the line), `";`
 _EXEC = re.compile(
-    r"(-(?:exec|execdir|ok|okdir)\s(?:[^|&;]*?\s)?\{\})\s*(?:\\?\")?\s*(?=$|\|{1,2}|&&|>)"
+    r"(-(?:exec|execdir|ok|okdir)\s(?:[^|&;]*?\s)?\{\})\s*(?:[\\\";,]*)\s*(?=$|\|{1,2}|&&|>)"
 )
 
 
@@ -46,6 +49,7 @@ def command(command: str) -> str:
     one find expression: drop it. A backspace or form feed where the model wrote `\\b` or
     `\\f` in JSON (a regex word boundary became the control character): the two characters
     it meant."""
+    command = _tool_as_command(command)
     command = _escapes_restored(command)
     command = _crontab_grouped(command)
     command = _second_find_joined(command)
@@ -114,4 +118,44 @@ def _crontab_grouped(command: str) -> str:
     if not m:
         return command
     fixed = f"(crontab -l{m.group(1) or ''}; {m.group(2)}) | crontab -"
+    return fixed if parses(fixed) else command
+
+
+# The model's own read-only tools (turn/tools.py) written as if they were shell commands:
+# `list_dir .`, `read_file("notes.txt")`. None is a program; each has a plain equivalent.
+_TOOLS = re.compile(
+    r"^(list_dir|read_file|head_file|find_files|env_get|cwd|os_info|git_status)"
+    r"\s*(?:\((?P<call>.*)\)|(?P<words>\s.*))?\s*$",
+    re.DOTALL,
+)
+
+
+def _tool_as_command(command: str) -> str:
+    """A tool name proposed as a command (the "not installed" check saw it, and the retry
+    often repeated it): the shell command that does what the tool does."""
+    m = _TOOLS.match(command.strip())
+    if m is None or shutil.which(m.group(1)):
+        return command
+    raw = m.group("call") if m.group("call") is not None else (m.group("words") or "")
+    try:
+        args = shlex.split(raw.replace(",", " "))
+    except ValueError:
+        return command
+    args = [a.split("=", 1)[1] if re.match(r"^\w+=", a) else a for a in args]  # path="x"
+    name = m.group(1)
+    q = [shlex.quote(a) for a in args]
+    if name == "list_dir":
+        fixed = "ls -la " + (q[0] if q else ".")
+    elif name == "read_file" and q:
+        fixed = f"cat {q[0]}"
+    elif name == "head_file" and q:
+        fixed = f"head -n {int(args[1]) if len(args) > 1 and args[1].isdigit() else 10} {q[0]}"
+    elif name == "find_files" and q:
+        fixed = f"find {q[1] if len(q) > 1 else '.'} -name {q[0]}"
+    elif name == "env_get" and q:
+        fixed = f"printenv {q[0]}"
+    elif name in ("cwd", "os_info", "git_status") and not args:
+        fixed = {"cwd": "pwd", "os_info": "uname -a", "git_status": "git status"}[name]
+    else:
+        return command
     return fixed if parses(fixed) else command

@@ -104,12 +104,15 @@ def problems(command: str, docs: Docs | None, cwd: str | None = None) -> list[Pr
         moved = moved or name in ("cd", "pushd", "popd")
         if "/" in name or "$" in name or name in _BUILTINS or "=" in name:
             continue
+        for program in [name, *_programs_run_by(cmd.argv)]:
+            if shutil.which(program) is None and program not in _BUILTINS:
+                found.append(Problem(f"`{program}` is not installed on this machine"))
         if shutil.which(name) is None:
-            found.append(Problem(f"`{name}` is not installed on this machine"))
-        elif cwd is None or moved:
+            continue
+        if cwd is None or moved:
             continue
         # only the line's first command: an earlier one may create what a later one reads
-        elif name in _READERS:
+        if name in _READERS:
             found += _operands_read(cmd.argv, cwd, missing=n == 0)
         elif name == "tar" and n == 0 and "mkdir" not in command:
             found += _tar_directory_missing(cmd.argv, cwd)
@@ -372,6 +375,30 @@ def _option_list(utility: str, text: str) -> str:
     if len(listed) > MAX_OPTION_LIST:
         listed = listed[:MAX_OPTION_LIST].rsplit(",", 1)[0] + ", …"
     return f"{utility} options: {listed}" if listed else ""
+
+
+_XARGS_TAKES = set("-I -i -n -d -P -L -l -s -E -e -a --delimiter --max-args --max-procs".split())
+
+
+def _programs_run_by(argv: list[str]) -> list[str]:
+    """The programs `find -exec PROG` and `xargs PROG` start (a plain name only)."""
+    found = []
+    if argv and argv[0] == "find":
+        found = [argv[i + 1] for i, w in enumerate(argv[:-1]) if w in _EXEC_WORDS]
+    elif argv and argv[0] == "xargs":
+        skip = False
+        for word in argv[1:]:
+            if skip:
+                skip = False
+            elif word in _XARGS_TAKES:
+                skip = True
+            elif not word.startswith("-"):
+                found = [word]
+                break
+    return [p for p in found if re.fullmatch(r"[\w.+-]+", p)]
+
+
+_EXEC_WORDS = ("-exec", "-execdir", "-ok", "-okdir")
 
 
 def argvs(command: str) -> list[list[str]]:

@@ -150,6 +150,8 @@ SITES = {
     ("explain/lookup.py", "confined_help"): "NAME --help inside confine.probe only",
     ("explain/lookup.py", "bash_builtins"): "fixed argv",
     ("confine.py", "status"): "fixed argv: a confined `true`",
+    ("trial.py", "run"): "the proposed command before it is shown, only inside confine.trial: "
+    "a throwaway overlay of the directory, read-only elsewhere, no network, 1 s (issue 25)",
 }
 
 
@@ -183,7 +185,11 @@ def test_every_place_that_starts_a_process_is_known() -> None:
 
 
 def test_the_confined_sites_use_the_confinement() -> None:
-    for rel, name in (("explain/lookup.py", "confined_help"), ("run/settle.py", "_run")):
+    for rel, name in (
+        ("explain/lookup.py", "confined_help"),
+        ("run/settle.py", "_run"),
+        ("trial.py", "run"),
+    ):
         tree = ast.parse((ROOT / rel).read_text())
         fn = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name)
         assert "confine." in ast.unparse(fn), f"{rel}:{name} no longer confines"

@@ -1,0 +1,494 @@
+"""The trial run: a proposed command runs once on a throwaway copy of the working directory
+before it is shown (issue 25).
+
+The copy is an overlay (`confine.trial`): the working directory is read through it and every
+write lands in a scratch layer that is thrown away. The confinement around it is the one that
+runs commands unasked (read-only everywhere else, no network, no credentials, its own PID
+namespace), and the trial is short (`LIMIT_S`) with capped output. What it tells:
+
+- a problem worth one more question to the model (`Outcome.problem`): "command not found", a
+  usage message, a missing file, a failure with nothing printed;
+- what the command would change in the directory (`Effect`), shown with the proposal.
+
+A command is never tried when the guard refuses it, or when it needs what the trial does not
+have: the network, a terminal, other processes, root, piped input (`why_not`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+import stat
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from intent import confine, process
+from intent.guard import knowledge
+from intent.guard.parser import parse
+from intent.redact import redact
+from intent.safety import Verdict
+
+LIMIT_S = 1.0
+OUTPUT_CAP = 64 << 10
+MAX_ENTRIES = 5000  # entries of the scratch layer read for the effect; more is "many"
+
+# programs that need what a trial does not give them
+TERMINAL = frozenset(
+    """vi vim nvim view vimdiff nano pico emacs micro joe ed ex less more most pager man info
+    top htop btop atop iotop nmon glances watch tmux screen byobu fzf sk mc ranger nnn lf vifm
+    mutt neomutt alpine irssi weechat ssh telnet ftp sftp lftp mosh passwd chsh chfn visudo
+    vipw vigr script dialog whiptail ipython bpython ptpython irb pry ghci tig lazygit ncdu
+    nmtui cfdisk alsamixer pulsemixer read select""".split()
+)
+REPL = frozenset("python python2 python3 node ruby perl php lua bash sh zsh fish dash ksh".split())
+PROCESSES = frozenset(
+    """kill pkill killall skill xkill fuser renice ionice systemctl service loginctl journalctl
+    docker podman kubectl nerdctl crictl ctr lxc incus virsh nohup disown setsid at atq atrm
+    batch crontab reboot shutdown poweroff halt strace ltrace gdb perf pidof pgrep ps top wait
+    launchctl tmux screen""".split()
+)
+ROOT = frozenset("sudo su doas pkexec runuser".split())
+
+# stderr that says the command itself is wrong, not that it found nothing
+_BROKEN = re.compile(
+    r"command not found|not found|no such file|cannot access|cannot stat|cannot open|"
+    r"invalid option|unrecognized option|unknown option|illegal option|invalid argument|"
+    r"missing (?:file )?operand|usage:|try '.*--help'|syntax error|unexpected|unterminated|"
+    r"unmatched|not a directory|is a directory|invalid|unknown",
+    re.IGNORECASE,
+)
+
+
+# stderr that says the trial's view stopped the command (no root, no network, read-only
+# elsewhere): the command may be right; the trial cannot tell
+_INCONCLUSIVE = re.compile(
+    r"operation not permitted|permission denied|read-only file system|network is unreachable|"
+    r"temporary failure in name resolution|could not resolve|connection refused|"
+    r"cannot connect|no such device|not supported|must be (?:run as )?root|are you root",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What a command changed in its copy of the working directory (paths relative to it)."""
+
+    created: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    modified: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    modes: list[tuple[str, str, str]] = field(default_factory=list)  # path, before, after
+    many: bool = False  # more than MAX_ENTRIES: counted in part
+
+    @property
+    def empty(self) -> bool:
+        return not (self.created or self.deleted or self.modified or self.renamed or self.modes)
+
+    def summary(self, examples: int = 3) -> str:
+        """One line: `12 files renamed (a.txt → a.md, …), 1 deleted (b)`; untrusted names,
+        for the renderer to escape."""
+
+        def part(n: int, what: str, shown: list[str]) -> str:
+            more = ", …" if n > len(shown) else ""
+            return f"{n} {what} ({', '.join(shown)}{more})"
+
+        parts = []
+        for items, what in ((self.renamed, "renamed"),):
+            if items:
+                shown = [f"{a} → {b}" for a, b in items[:examples]]
+                parts.append(part(len(items), _files(len(items), what), shown))
+        for names, what in (
+            (self.created, "created"),
+            (self.deleted, "deleted"),
+            (self.modified, "modified"),
+        ):
+            if names:
+                parts.append(part(len(names), _files(len(names), what), names[:examples]))
+        if self.modes:
+            shown = [f"{p} {a} → {b}" for p, a, b in self.modes[:examples]]
+            parts.append(part(len(self.modes), _files(len(self.modes), "with a new mode"), shown))
+        line = ", ".join(parts) if parts else "nothing"
+        return line + (" (and more)" if self.many else "")
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "created": self.created,
+            "deleted": self.deleted,
+            "modified": self.modified,
+            "renamed": [list(pair) for pair in self.renamed],
+            "modes": [list(m) for m in self.modes],
+            "truncated": self.many,
+        }
+
+
+def _files(n: int, what: str) -> str:
+    return f"{'file' if n == 1 else 'files'} {what}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One trial: `skipped` says why there was none; otherwise what it ran into."""
+
+    skipped: str = ""
+    timed_out: bool = False
+    exit_code: int = 0
+    stdout: str = ""
+    stderr: str = ""
+    effect: Effect | None = None
+    outside: bool = False  # it tried to write outside the working directory (refused)
+    ms: float = 0.0
+
+    @property
+    def ran(self) -> bool:
+        return not self.skipped
+
+    def problem(self, *, wants_output: bool = False, wants_change: bool = False) -> str:
+        """What to tell the model, or "" when the trial found nothing wrong. `wants_output`:
+        the request asked to see something; `wants_change`: the command is meant to change
+        files. Doing nothing at all is then worth one question (the model may keep it)."""
+        if self.skipped or self.timed_out or self.outside:
+            return ""
+        err = _first_lines(self.stderr)
+        if _INCONCLUSIVE.search(self.stderr):
+            return ""  # the trial's view stopped it, not the command's own fault
+        idle = not self.stdout.strip() and (self.effect is None or self.effect.empty)
+        if self.exit_code in (126, 127):
+            return f"it failed when tried on a copy of this directory: {err or 'not found'}"
+        if self.exit_code != 0 and err and (_BROKEN.search(err) or not self.stdout.strip()):
+            return (
+                f"it failed when tried on a copy of this directory "
+                f"(exit {self.exit_code}): {err}"
+            )
+        if err and idle and _BROKEN.search(err):
+            return f"when tried on a copy of this directory it did nothing and said: {err}"
+        if wants_change and self.exit_code == 0 and (self.effect is None or self.effect.empty):
+            return (
+                "it changed no file when tried on a copy of this directory; if nothing needs "
+                "changing here, reply with the same command"
+            )
+        if wants_output and idle and (self.exit_code == 0 or (self.exit_code == 1 and not err)):
+            return (
+                "it printed nothing when tried on a copy of this directory; if nothing is the "
+                "right answer here, reply with the same command"
+            )
+        return ""
+
+    def said(self) -> str:
+        """One line for `-v`: whether it was tried, and what came of it."""
+        if self.skipped:
+            return f"not tried: {self.skipped}"
+        if self.timed_out:
+            return f"not tried: it outlasted {LIMIT_S:g} s on a copy"
+        changes = self.effect.summary() if self.effect is not None else "nothing"
+        return f"tried on a copy in {self.ms:.0f} ms: exit {self.exit_code}, changes {changes}"
+
+    def as_json(self) -> dict[str, object]:
+        if self.skipped:
+            return {"tried": False, "why_not": self.skipped}
+        return {
+            "tried": True,
+            "timed_out": self.timed_out,
+            "exit_code": self.exit_code,
+            "writes_outside": self.outside,
+            "effect": self.effect.as_json() if self.effect is not None else None,
+            "ms": round(self.ms, 1),
+        }
+
+
+def _first_lines(text: str, lines: int = 3, width: int = 300) -> str:
+    kept = [ln.strip()[:width] for ln in text.strip().splitlines() if ln.strip()][:lines]
+    return redact(" | ".join(kept))
+
+
+def programs(command: str) -> list[str]:
+    """The program names a command line runs (each simple command's first word)."""
+    return [c.words[0].text for c in parse(command).commands if c.words]
+
+
+def why_not(command: str, verdict: Verdict, *, stdin: bool = False) -> str:
+    """Why `command` gets no trial ("" when it may have one)."""
+    if verdict.hard_reject:
+        return "the guard refuses it"
+    if verdict.risk == "network":
+        return "it uses the network"
+    if verdict.risk == "sudo":
+        return "it needs root"
+    if stdin:
+        return "it reads piped input"
+    try:
+        command.encode()
+    except UnicodeEncodeError:
+        return "no argv can carry it"
+    if "\0" in command:
+        return "no argv can carry it"
+    script = parse(command)
+    if script.errors:
+        return "it does not parse"
+    for cmd in script.commands:
+        if not cmd.words:
+            continue
+        name = os.path.basename(cmd.words[0].text)
+        args = [w.text for w in cmd.words[1:]]
+        if name in ROOT:
+            return "it needs root"
+        if name in TERMINAL or (name in REPL and not args):
+            return "it needs a terminal"
+        if name == "git" and _git_interactive(args):
+            return "it needs a terminal"
+        if name in PROCESSES:
+            return "it acts on other processes"
+        if knowledge.networked(name):
+            return "it uses the network"
+    if confine.process_view(command):
+        return "it looks at other processes"
+    return ""
+
+
+def _git_interactive(args: list[str]) -> bool:
+    sub = next((a for a in args if not a.startswith("-")), "")
+    return (
+        (sub == "commit" and not any(a.startswith(("-m", "--message", "-F", "-C")) for a in args))
+        or (sub in ("rebase", "add", "checkout", "reset", "stash") and "-i" in args)
+        or (sub == "add" and "-p" in args)
+        or sub in ("mergetool", "difftool", "send-email", "push", "pull", "fetch", "clone")
+    )
+
+
+def run(command: str, cwd: Path, verdict: Verdict, *, stdin: bool = False) -> Outcome:
+    """Try `command` on a throwaway copy of `cwd`, confined; see the module's docstring."""
+    reason = why_not(command, verdict, stdin=stdin)
+    if reason:
+        return Outcome(skipped=reason)
+    with _scratch() as layer:
+        started = time.monotonic()
+        with confine.trial(["bash", "-c", command], cwd, layer) as view:
+            if view is None:
+                return Outcome(skipped="no copy-on-write view here (needs bwrap and unshare)")
+            res = process.run(
+                view.argv,
+                timeout=LIMIT_S,
+                cwd=cwd,
+                pass_fds=view.fds,
+                output_cap=OUTPUT_CAP,
+            )
+        ms = (time.monotonic() - started) * 1000
+        if res.returncode == confine.OVERLAY_FAILED and "mount" in res.stderr:
+            return Outcome(skipped="the overlay could not be mounted here")
+        return Outcome(
+            timed_out=res.timed_out,
+            exit_code=res.returncode,
+            stdout=res.stdout,
+            stderr=res.stderr,
+            effect=effect(cwd, layer / "upper"),
+            outside=confine.tried_to_write(res.returncode, res.stderr),
+            ms=ms,
+        )
+
+
+@contextlib.contextmanager
+def _scratch() -> Iterator[Path]:
+    layer = Path(tempfile.mkdtemp(prefix="intent-trial-"))
+    try:
+        yield layer
+    finally:
+        _remove(layer)
+
+
+def _remove(path: Path) -> None:
+    """Remove the scratch layer, also what a command made unreadable (`chmod 000 dir`)."""
+
+    def unlock(func: object, name: str, _exc: object) -> None:
+        with contextlib.suppress(OSError):
+            os.chmod(os.path.dirname(name), 0o700)
+            os.chmod(name, 0o700)
+            if os.path.isdir(name) and not os.path.islink(name):
+                shutil.rmtree(name, ignore_errors=True)
+            else:
+                os.unlink(name)
+
+    shutil.rmtree(path, onerror=unlock)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The effect: read from the scratch layer, compared with the directory it covered.
+
+
+def effect(lower: Path, upper: Path) -> Effect:
+    """What changed: the upper layer holds every entry written (a 0/0 character device where
+    one was deleted, an "opaque" directory where one was replaced), the lower one the rest."""
+    created: list[str] = []
+    deleted: list[str] = []
+    modified: list[str] = []
+    modes: list[tuple[str, str, str]] = []
+    seen = 0
+
+    def walk(rel: str) -> None:
+        nonlocal seen
+        try:
+            entries = sorted(os.scandir(upper / rel) if rel else os.scandir(upper), key=_name)
+        except OSError:
+            return
+        opaque = rel and _opaque(upper / rel)
+        if opaque:
+            kept = {e.name for e in entries}
+            for name in _listdir(lower / rel):
+                if name not in kept:
+                    deleted.extend(_below(lower, f"{rel}/{name}"))
+        for entry in entries:
+            seen += 1
+            if seen > MAX_ENTRIES:
+                return
+            path = f"{rel}/{entry.name}" if rel else entry.name
+            st = entry.stat(follow_symlinks=False)
+            before = _lstat(lower / path)
+            if stat.S_ISCHR(st.st_mode) and st.st_rdev == 0:
+                if before is not None:
+                    deleted.extend(_all_below(lower, path, before))
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if before is None or not stat.S_ISDIR(before.st_mode):
+                    if before is not None:
+                        deleted.append(path)
+                    inside = _created_below(upper, path)
+                    created.extend(inside or [path + "/"])
+                    continue
+                if stat.S_IMODE(st.st_mode) != stat.S_IMODE(before.st_mode):
+                    modes.append((path + "/", _mode(before), _mode(st)))
+                walk(path)
+                continue
+            if before is None:
+                created.append(path)
+            elif stat.S_IFMT(st.st_mode) != stat.S_IFMT(before.st_mode) or not _same_content(
+                lower / path, upper / path, before, st
+            ):
+                modified.append(path)
+            elif stat.S_IMODE(st.st_mode) != stat.S_IMODE(before.st_mode):
+                modes.append((path, _mode(before), _mode(st)))
+            # the same bytes and mode: touched, copied up or rewritten unchanged; not a change
+
+    walk("")
+    renamed = _renames(lower, upper, created, deleted)
+    gone = {a for a, _ in renamed}
+    came = {b for _, b in renamed}
+    return Effect(
+        created=[c for c in created if c not in came],
+        deleted=[d for d in deleted if d not in gone],
+        modified=modified,
+        renamed=renamed,
+        modes=modes,
+        many=seen > MAX_ENTRIES,
+    )
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _listdir(path: Path) -> list[str]:
+    try:
+        return sorted(os.listdir(path))
+    except OSError:
+        return []
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return path.lstat()
+    except OSError:
+        return None
+
+
+def _opaque(path: Path) -> bool:
+    for name in ("user.overlay.opaque", "trusted.overlay.opaque"):
+        with contextlib.suppress(OSError):
+            if os.getxattr(path, name, follow_symlinks=False) == b"y":
+                return True
+    return False
+
+
+def _below(lower: Path, path: str) -> list[str]:
+    st = _lstat(lower / path)
+    return _all_below(lower, path, st) if st is not None else []
+
+
+def _all_below(root: Path, path: str, st: os.stat_result) -> list[str]:
+    """`path` and, for a directory, the files below it (what deleting it deletes)."""
+    if not stat.S_ISDIR(st.st_mode):
+        return [path]
+    found = []
+    for base, dirs, files in os.walk(root / path):
+        rel = os.path.relpath(base, root)
+        found += [f"{rel}/{f}" for f in sorted(files)]
+        dirs.sort()
+        if len(found) > MAX_ENTRIES:
+            break
+    return found or [path + "/"]
+
+
+def _created_below(upper: Path, path: str) -> list[str]:
+    found = []
+    for base, dirs, files in os.walk(upper / path):
+        rel = os.path.relpath(base, upper)
+        found += [f"{rel}/{f}" for f in sorted(files)]
+        dirs.sort()
+        if len(found) > MAX_ENTRIES:
+            break
+    return found
+
+
+def _mode(st: os.stat_result) -> str:
+    return f"{stat.S_IMODE(st.st_mode):o}"
+
+
+def _same_content(a: Path, b: Path, sa: os.stat_result, sb: os.stat_result) -> bool:
+    if stat.S_ISLNK(sa.st_mode):
+        try:
+            return os.readlink(a) == os.readlink(b)
+        except OSError:
+            return False
+    if not stat.S_ISREG(sa.st_mode):
+        return True
+    return sa.st_size == sb.st_size and _digest(a) == _digest(b)
+
+
+def _digest(path: Path, limit: int = 64 << 20) -> str:
+    h = hashlib.sha256()
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+                if f.tell() > limit:
+                    h.update(b"...")
+                    break
+    except OSError:
+        return f"unreadable:{path}"
+    return h.hexdigest()
+
+
+def _renames(
+    lower: Path, upper: Path, created: list[str], deleted: list[str]
+) -> list[tuple[str, str]]:
+    """A file deleted and one created with the same bytes: a rename (or a move)."""
+    if not created or not deleted or len(created) * len(deleted) > 250_000:
+        return []
+    by_key: dict[tuple[int, str], list[str]] = {}
+    for path in deleted:
+        st = _lstat(lower / path)
+        if st is not None and stat.S_ISREG(st.st_mode):
+            by_key.setdefault((st.st_size, _digest(lower / path)), []).append(path)
+    pairs = []
+    for path in created:
+        st = _lstat(upper / path)
+        if st is None or not stat.S_ISREG(st.st_mode):
+            continue
+        gone = by_key.get((st.st_size, _digest(upper / path)))
+        if gone:
+            pairs.append((gone.pop(0), path))
+    return pairs
