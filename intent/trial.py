@@ -162,8 +162,7 @@ class Outcome:
             return f"it failed when tried on a copy of this directory: {err or 'not found'}"
         if self.exit_code != 0 and err and (_BROKEN.search(err) or not self.stdout.strip()):
             return (
-                f"it failed when tried on a copy of this directory "
-                f"(exit {self.exit_code}): {err}"
+                f"it failed when tried on a copy of this directory (exit {self.exit_code}): {err}"
             )
         if err and idle and _BROKEN.search(err):
             return f"when tried on a copy of this directory it did nothing and said: {err}"

@@ -156,6 +156,31 @@ BANK: tuple[Example, ...] = (
     Example("copy site.tar.gz to /var/www on host web1 as user deploy",
             "scp site.tar.gz deploy@web1:/var/www/"),
     Example("fetch the photos folder from host nas into here", "scp -r nas:photos ."),
+    # this machine: memory, processors, system, users, addresses
+    Example("how much memory is free", "free -h"),
+    Example("how many CPU cores does this machine have", "nproc"),
+    Example("what processor model is in this box", "lscpu | grep 'Model name'"),
+    Example("how long has the machine been running", "uptime -p"),
+    Example("which kernel version is running", "uname -r"),
+    Example("what linux distribution is installed", "cat /etc/os-release"),
+    Example("who is logged in right now", "who"),
+    Example("my IP addresses", "ip -brief address"),
+    Example("the directories in my PATH, one per line", "echo \"$PATH\" | tr ':' '\\n'"),
+    Example("what is eating the space in var, biggest first", "du -sh var/* | sort -rh"),
+    Example("the 3 biggest files under assets", "find assets -type f -printf '%s %p\\n' | sort -rn | head -n 3"),
+    Example("files changed in the last 20 minutes", "find . -type f -mmin -20"),
+    # names: rename, case, extensions
+    Example("rename every .htm file here to .html",
+            "for f in *.htm; do mv -- \"$f\" \"${f%.htm}.html\"; done"),
+    Example("count the files of each extension below here",
+            "find . -type f -name '*.*' | sed 's/.*\\.//' | sort | uniq -c | sort -rn"),
+    Example("what kind of file is blob.bin", "file blob.bin"),
+    Example("the sha256 checksum of image.iso", "sha256sum image.iso"),
+    Example("where does the link current point to", "readlink -f current"),
+    Example("make the folders a/b/c in one go", "mkdir -p a/b/c"),
+    Example("show hidden files here too", "ls -la"),
+    Example("total lines in all the .go files below here", "find . -name '*.go' -exec cat {} + | wc -l"),
+    Example("how many processes named worker are running", "pgrep -c -x worker"),
     # chmod / chown
     Example("make run.sh executable", "chmod +x run.sh"),
     Example("make secrets.txt readable and writable only by me", "chmod 600 secrets.txt"),
@@ -195,6 +220,9 @@ _SAME = {
     "fetch": "download",
     "connect": "ssh", "login": "ssh",
     "occurrence": "often", "frequent": "often", "frequency": "often",
+    "hour": "minute", "min": "minute", "ago": "last", "past": "last",
+    "ram": "memory", "mem": "memory", "cpus": "cpu", "processor": "cpu", "cores": "core",
+    "eating": "size", "hogging": "size", "taking": "size",
 }
 # fmt: on
 
@@ -214,9 +242,9 @@ def _words(text: str) -> list[str]:
             w = w.rsplit(".", 1)[1]  # a file name says only its kind: app.log -> log
             if w in _HOST_ENDINGS:
                 continue  # a host name says nothing about the command: db.example.com
-        if w.isdigit():
+        if w.isdigit() or w in _STOP:
             continue
-        w = _SAME.get(_stem(w), _stem(w))
+        w = _SAME.get(w) or _SAME.get(_stem(w), _stem(w))
         if w not in _STOP:
             out.append(w)
     return out

@@ -142,7 +142,11 @@ class RequestContext:
         """What belongs to this call: the directory, git, project notes, piped input."""
         # the directory as ".", never its name: shown `/home/u/project`, the model wrote
         # `find project …` as if the directory held itself (issue 25)
-        lines = ["Context:", "- current directory: . (paths are relative to it)", f"- git: {self.git}"]
+        lines = [
+            "Context:",
+            "- current directory: . (paths are relative to it)",
+            f"- git: {self.git}",
+        ]
         lines += [f"- {k}: {v}" for k, v in self.extra]
         if self.intentrc:
             lines += self._framed("project notes from .intentrc", "NOTES", self.intentrc)

@@ -51,6 +51,7 @@ def command(command: str) -> str:
     it meant."""
     command = _tool_as_command(command)
     command = _escapes_restored(command)
+    command = _grep_not_itself(command)
     command = _crontab_grouped(command)
     command = _second_find_joined(command)
     if ("-exec" not in command and "-ok" not in command) or not encodable(command):
@@ -158,4 +159,21 @@ def _tool_as_command(command: str) -> str:
         fixed = {"cwd": "pwd", "os_info": "uname -a", "git_status": "git status"}[name]
     else:
         return command
+    return fixed if parses(fixed) else command
+
+
+# `ps aux | grep nginx | wc -l`: the grep is a process too, and matches its own command line
+_PS_GREP = re.compile(
+    r"^(ps\b[^|;&]*\|\s*grep\s+(?:-[a-zA-Z]+\s+)*)(['\"]?)([A-Za-z0-9_][A-Za-z0-9_.-]+)\2(?=\s|$)"
+)
+
+
+def _grep_not_itself(command: str) -> str:
+    """`ps … | grep WORD` counts or lists the grep itself: `grep '[W]ORD'` matches the same
+    processes and not its own command line (unless the line already drops it)."""
+    m = _PS_GREP.match(command)
+    if m is None or "grep -v grep" in command:
+        return command
+    word = m.group(3)
+    fixed = f"{m.group(1)}'[{word[0]}]{word[1:]}'{command[m.end() :]}"
     return fixed if parses(fixed) else command

@@ -66,7 +66,9 @@ def test_a_rename_is_shown_as_one_and_the_directory_is_untouched(overlay, projec
         ("keep.txt", "keep.md"),
     ]
     assert not out.effect.created and not out.effect.deleted
-    assert out.effect.summary() == "3 files renamed (a.txt → a.md, b.txt → b.md, keep.txt → keep.md)"
+    assert (
+        out.effect.summary() == "3 files renamed (a.txt → a.md, b.txt → b.md, keep.txt → keep.md)"
+    )
     assert out.effect.summary(examples=1) == "3 files renamed (a.txt → a.md, …)"
     assert _tree(project) == before
 

@@ -312,3 +312,60 @@ def test_a_script_that_is_not_its_language_costs_one_retry(tmp_path: Path) -> No
     assert proposal.reply["command"] == "jq . items.json" and proposal.warnings == []
     ask = backend.calls[1][-1]["content"]
     assert ask.startswith("The python3 script has a problem: the Python script uses jq")
+
+
+# issue 25: failure kinds seen on requests nobody tuned for, fixed where they arise
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        # the model's own tools proposed as commands
+        ("list_dir .", "ls -la ."),
+        ('read_file("notes.txt")', "cat notes.txt"),
+        ("head_file notes.txt 5", "head -n 5 notes.txt"),
+        ('find_files("*.py", "src")', "find src -name '*.py'"),
+        ('list_dir(path="src")', "ls -la src"),
+        ("env_get HOME", "printenv HOME"),
+        ("cwd", "pwd"),
+        # what a JSON slip leaves after `-exec … {}` instead of `\;`
+        ("find . -name '*.log' -exec rm {} \\\",", "find . -name '*.log' -exec rm {} \\;"),
+        ("find . -exec ls -l {} \\\\;", "find . -exec ls -l {} \\;"),
+        ('find . -exec wc -l {} \\";', "find . -exec wc -l {} \\;"),
+        # a ps pipeline's grep matching its own command line
+        ("ps aux | grep nginx | wc -l", "ps aux | grep '[n]ginx' | wc -l"),
+        ("ps aux | grep -c sshd", "ps aux | grep -c '[s]shd'"),
+    ],
+)
+def test_unseen_failure_kinds_are_repaired(written: str, meant: str) -> None:
+    assert repair.command(written) == meant
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "find . -exec wc -l {} \\; | sort",
+        "ps aux | grep sleep | grep -v grep",
+        "list_dir_helper .",
+        "ls -la",
+    ],
+)
+def test_those_repairs_leave_right_commands_alone(kept: str) -> None:
+    assert repair.command(kept) == kept
+
+
+def test_a_program_run_by_find_exec_or_xargs_must_be_installed() -> None:
+    said = [
+        p.message
+        for p in verify.problems("find . -name '*.txt' -exec rename 's/a/b/' {} \\;", None)
+    ]
+    assert "`rename` is not installed on this machine" in said or _installed("rename")
+    said = [
+        p.message for p in verify.problems("find . -print0 | xargs -0 -n 1 frobnicate-xyz", None)
+    ]
+    assert said == ["`frobnicate-xyz` is not installed on this machine"]
+    assert verify.problems("find . -exec sh -c 'echo {}' \\;", None) == []
+
+
+def _installed(name: str) -> bool:
+    import shutil
+
+    return shutil.which(name) is not None
