@@ -37,6 +37,7 @@ from intent.safety import Verdict
 LIMIT_S = 1.0
 OUTPUT_CAP = 64 << 10
 MAX_ENTRIES = 5000  # entries of the scratch layer read for the effect; more is "many"
+HASH_BUDGET = 256 << 20  # bytes read to tell a rename from a delete and a create
 
 # programs that need what a trial does not give them
 TERMINAL = frozenset(
@@ -474,20 +475,30 @@ def _digest(path: Path, limit: int = 64 << 20) -> str:
 def _renames(
     lower: Path, upper: Path, created: list[str], deleted: list[str]
 ) -> list[tuple[str, str]]:
-    """A file deleted and one created with the same bytes: a rename (or a move)."""
-    if not created or not deleted or len(created) * len(deleted) > 250_000:
+    """A file deleted and one created with the same bytes: a rename (or a move). Only files of
+    a size both sides have are read, and at most HASH_BUDGET bytes in all."""
+    if not created or not deleted:
         return []
+    sizes: dict[int, list[str]] = {}
+    for path in created:
+        st = _lstat(upper / path)
+        if st is not None and stat.S_ISREG(st.st_mode):
+            sizes.setdefault(st.st_size, []).append(path)
+    budget = HASH_BUDGET
     by_key: dict[tuple[int, str], list[str]] = {}
     for path in deleted:
         st = _lstat(lower / path)
-        if st is not None and stat.S_ISREG(st.st_mode):
-            by_key.setdefault((st.st_size, _digest(lower / path)), []).append(path)
-    pairs = []
-    for path in created:
-        st = _lstat(upper / path)
-        if st is None or not stat.S_ISREG(st.st_mode):
+        if st is None or not stat.S_ISREG(st.st_mode) or st.st_size not in sizes:
             continue
-        gone = by_key.get((st.st_size, _digest(upper / path)))
-        if gone:
-            pairs.append((gone.pop(0), path))
-    return pairs
+        budget -= st.st_size * (1 + len(sizes[st.st_size]))
+        if budget < 0:
+            break
+        by_key.setdefault((st.st_size, _digest(lower / path)), []).append(path)
+    pairs = []
+    for size, paths in sizes.items():
+        for path in paths:
+            if any(k[0] == size for k in by_key):
+                gone = by_key.get((size, _digest(upper / path)))
+                if gone:
+                    pairs.append((gone.pop(0), path))
+    return sorted(pairs)

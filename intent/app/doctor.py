@@ -276,6 +276,35 @@ def check_sandbox(cfg: config_mod.Config | None = None) -> Check:
     )
 
 
+def check_trial(cfg: config_mod.Config | None = None) -> Check:
+    """The trial run (intent/trial.py): a proposed command tried on a throwaway overlay of the
+    working directory before it is shown. Tried here on an empty directory."""
+    import tempfile
+
+    from intent import safety, trial
+
+    if cfg is not None and not cfg.get("trial"):
+        return Check(
+            "trial run", True, "off (trial = false)", "i config set trial true", optional=True
+        )
+    with tempfile.TemporaryDirectory(prefix="intent-doctor-") as tmp:
+        outcome = trial.run("true", Path(tmp), safety.assess("true"))
+    if outcome.ran and outcome.exit_code == 0:
+        return Check(
+            "trial run",
+            True,
+            f"proposals are tried on a throwaway copy first ({outcome.ms:.0f} ms here)",
+        )
+    why = outcome.skipped or f"exit {outcome.exit_code}: {outcome.stderr.strip()[:120]}"
+    return Check(
+        "trial run",
+        False,
+        f"no trial on a copy here ({why}); proposals are checked without running them",
+        "install bubblewrap and util-linux (unshare); allow unprivileged user namespaces",
+        optional=True,
+    )
+
+
 def check_shell() -> Check:
     name = Path(os.environ.get("SHELL", "")).name
     if name not in shell.SNIPPETS:
@@ -365,6 +394,7 @@ def run(*, quick: bool, fix: bool, on_check: Callable[[Check], None] | None = No
         for c in doctor_remote.checks(choice, p, cfg, quick=quick):
             add(c)
         add(check_sandbox(cfg))
+        add(check_trial(cfg))
         add(check_shell())
         return checks
     add(check_binary(runtime.SERVER, p, cfg))
@@ -373,6 +403,7 @@ def run(*, quick: bool, fix: bool, on_check: Callable[[Check], None] | None = No
     add(check_resources(p, cfg))
     add(check_stale(p, fix))
     add(check_sandbox(cfg))
+    add(check_trial(cfg))
     add(check_trust(p))
     add(check_shell())
     if not quick:
