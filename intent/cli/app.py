@@ -9,6 +9,7 @@ import typer
 
 from intent.cli import SUBCOMMANDS, render, version_text
 from intent.errors import IntentError
+from intent.vocab import BACKEND_CHOICES
 
 COMMANDS_EPILOG = (
     "Commands: i explain CMD · i doctor · i model list|pull|use|show|rm|where · "
@@ -51,7 +52,7 @@ Context = Annotated[
 Model = Annotated[str | None, typer.Option("--model", help="Catalog id or path to a .gguf file.")]
 Backend = Annotated[
     str | None,
-    typer.Option("--backend", help="auto, llama-server, llama-cli, openai, ollama or mock."),
+    typer.Option("--backend", help=f"{', '.join(BACKEND_CHOICES[:-1])} or {BACKEND_CHOICES[-1]}."),
 ]
 Timeout = Annotated[
     int | None, typer.Option("--timeout", min=1, help="Seconds the command may run.")
