@@ -86,11 +86,13 @@ def ask(
     verbose: Verbose = False,
 ) -> None:
     """Turn plain English into a shell command, show its risk, and run it when that is safe and wanted."""
+    from intent.app.ask import Request
     from intent.cli import ask as ask_mod
 
     if not prompt:
         raise typer.BadParameter('no prompt given; try: i "find large files"', param_hint="PROMPT")
-    opts = ask_mod.AskOptions(
+    request = Request(
+        " ".join(prompt),
         yes=yes,
         dry=dry,
         json=json_out,
@@ -99,7 +101,7 @@ def ask(
         explain=explain,
         no_cache=no_cache,
         no_snapshot=no_snapshot,
-        context=context or [],
+        context=tuple(context or ()),
         model=model,
         backend=backend,
         timeout=timeout,
@@ -107,7 +109,7 @@ def ask(
         ro=ro,
         verbose=verbose,
     )
-    raise typer.Exit(ask_mod.run(" ".join(prompt), opts))
+    raise typer.Exit(ask_mod.run(request))
 
 
 def _register() -> None:
