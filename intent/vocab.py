@@ -1,6 +1,6 @@
-"""The words every layer shares, each defined once: risk levels, script interpreters, the
-default model. The schema, the guard, the renderer and the executor import them from here, so
-adding a level or an interpreter is one edit here and never a drift between copies."""
+"""The words every layer shares, each defined once: risk levels, script interpreters, backend
+names, the default model. The schema, the guard, the renderer and the executor import them from
+here, so adding a level or an interpreter is one edit here and never a drift between copies."""
 
 from __future__ import annotations
 
@@ -47,8 +47,24 @@ INTERPRETER_ARGV: Final[dict[Interpreter, tuple[str, ...]]] = {
 
 DEFAULT_MODEL: Final = "qwen2.5-coder-1.5b"
 
+# the backends `i` can ask, in the order `--backend` help and config validation list them; how
+# each is built and named in messages is its entry in the registry (app/wiring.py `REGISTRY`)
+BackendName = Literal["llama-server", "llama-cli", "openai", "ollama", "mock"]
+BackendChoice = Literal["auto", BackendName]  # what --backend, INTENT_BACKEND and config take
+BACKEND_CHOICES: Final[tuple[BackendChoice, ...]] = get_args(BackendChoice)
+
+
+def backend_choice(name: str) -> BackendChoice | None:
+    """`name` as a backend choice, or None when it names none."""
+    return next((choice for choice in BACKEND_CHOICES if choice == name), None)
+
+
 __all__ = [
     "AUTORUN",
+    "BACKEND_CHOICES",
+    "BackendChoice",
+    "BackendName",
+    "backend_choice",
     "CONFIRMS",
     "FRICTION",
     "Friction",

@@ -43,9 +43,14 @@ from intent.turn import cache, engine, tools
 from intent.turn import prompt as prompt_mod
 
 
+def _no_stdin() -> bytes | None:
+    return None
+
+
 @dataclass(frozen=True)
 class Request:
-    """One `i "…"` call: the prompt and the flags that shape it (cli/app.py parses them)."""
+    """One `i "…"` call: the prompt and the flags that shape it (cli/app.py parses them), and
+    what the terminal says (cli/ask.py adds it)."""
 
     prompt: str
     yes: bool = False
@@ -56,7 +61,7 @@ class Request:
     explain: bool = False
     no_cache: bool = False
     no_snapshot: bool = False
-    context: dict[str, str] = field(default_factory=dict)
+    context: tuple[str, ...] = ()  # --context KEY=VALUE, as typed (build() parses them)
     model: str | None = None
     backend: str | None = None
     timeout: int | None = None
@@ -64,7 +69,8 @@ class Request:
     ro: bool = False
     verbose: bool = False
     history: list[dict[str, str]] | None = None
-    stdin: bytes | None = None  # piped stdin, already read and capped
+    # piped stdin, capped: read by build() once the flags are known to be good
+    read_stdin: Callable[[], bytes | None] = _no_stdin
     tty: bool = False  # stdin and stderr are a terminal: the user can be asked
     # INTENT_HANDOFF(_SHELL) from the shell function (`i shell-init`): its private channel
     shell_channel: dict[str, str] = field(default_factory=dict)
@@ -164,6 +170,8 @@ class Ask:
     def build(self) -> None:
         """The backend and model (and why), the answer cache, the context of the request."""
         r, turn = self.request, self.turn
+        extra = parse_context(r.context)
+        stdin = r.read_stdin()
         if not r.prompt.strip():
             raise UsageError('no prompt given; try: i "find large files"')
         self.config = config = Config(self.paths.config_file)
@@ -179,7 +187,7 @@ class Ask:
             read_only=r.ro,
             timeout=timeout,
             capture_stdout=r.json,
-            stdin_data=r.stdin,
+            stdin_data=stdin,
             confine=config.get("confine"),
         )
         check_sandbox(self.mode)
@@ -211,14 +219,14 @@ class Ask:
             progress=None if r.quiet else self.screen.waiting,
             stage=self.screen.stage,
         )
-        stdin_text = r.stdin.decode(errors="replace") if r.stdin else ""
+        stdin_text = stdin.decode(errors="replace") if stdin else ""
         if (
             config.get("answer_cache")
             and not r.no_cache
             and not r.history
             and self.backend.cacheable
         ):
-            key = cache.key(r.prompt, self.cwd, turn.model, r.context, stdin_text)
+            key = cache.key(r.prompt, self.cwd, turn.model, extra, stdin_text)
             self.answer_cache = cache.AnswerCache(self.paths.answers_dir, key)
         self.hit = self.answer_cache.get() if self.answer_cache is not None else None
         if self.hit is None:
@@ -230,7 +238,7 @@ class Ask:
             self.screen.note("i: ignoring ./.intentrc (not trusted); run `i trust` to use it")
         self.ctx = prompt_mod.gather(
             self.cwd,
-            extra=r.context,
+            extra=extra,
             stdin_text=stdin_text,
             git_status=tools.git_summary(self.cwd),
             intentrc=rc_text,
@@ -399,6 +407,17 @@ class Ask:
             return revised if revised.kind in ("command", "script") else None
 
         return revise
+
+
+def parse_context(pairs: tuple[str, ...]) -> dict[str, str]:
+    """`--context KEY=VALUE` pairs as the request's extra context."""
+    out = {}
+    for pair in pairs:
+        key, eq, value = pair.partition("=")
+        if not eq or not key.strip():
+            raise UsageError(f"--context takes KEY=VALUE, not {pair!r}")
+        out[key.strip()] = value
+    return out
 
 
 def messages_for(

@@ -387,11 +387,12 @@ def run(*, quick: bool, fix: bool, on_check: Callable[[Check], None] | None = No
     backend_check, choice = check_backend(p, cfg)
     add(backend_check)
     add(check_servers(p, cfg))
-    if choice is not None and choice.backend in servers.REMOTE:
+    server = wiring.REGISTRY[choice.backend].server if choice is not None else None
+    if choice is not None and server is not None:
         # a running server needs no local runtime or model file: check it instead
         from intent.app import doctor_remote
 
-        for c in doctor_remote.checks(choice, p, cfg, quick=quick):
+        for c in doctor_remote.checks(choice, server, p, cfg, quick=quick):
             add(c)
         add(check_sandbox(cfg))
         add(check_trial(cfg))

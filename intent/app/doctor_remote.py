@@ -20,10 +20,12 @@ if TYPE_CHECKING:
     from intent.backends.openai_compat import OpenAICompat
 
 
-def checks(choice: Choice, p: paths.Paths, cfg: config_mod.Config, *, quick: bool) -> list[Check]:
+def checks(
+    choice: Choice, server: servers.Server, p: paths.Paths, cfg: config_mod.Config, *, quick: bool
+) -> list[Check]:
     try:
-        backend, model = servers.build(
-            choice.backend, p, cfg, dict(os.environ), base_url=choice.url
+        backend, model = server.connect(
+            servers.Reach(p, cfg, dict(os.environ), base_url=choice.url)
         )
     except IntentError as exc:
         return [Check("server", False, exc.message, _fix(exc)), _skipped()]

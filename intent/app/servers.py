@@ -13,15 +13,16 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from intent.settings.config import Config
 from intent.settings.paths import Paths
+from intent.vocab import BackendName
 
 if TYPE_CHECKING:
     from intent.backends.openai_compat import OpenAICompat
 
-REMOTE = ("openai", "ollama")
 PROBE_TTL = 5.0  # seconds a probe's answer is reused
 PROBE_FILE = "servers.json"
 DISCOVERY_TIMEOUT = 0.3  # loopback: a server that is there answers in milliseconds
@@ -45,47 +46,82 @@ def remote_model(
     return config.get(key), key, key in config.raw
 
 
-def build(
-    backend: str,
-    paths: Paths,
-    config: Config,
-    env: dict[str, str],
-    model_flag: str | None = None,
-    progress: Callable[[str], None] | None = None,
-    transport: Any = None,
-    *,
-    base_url: str = "",
-) -> tuple[OpenAICompat, str]:
-    """The backend object for a running server, and the model id it uses. `base_url` is a
-    server `auto` found on a usual port (else `openai.base_url`)."""
+@dataclass(frozen=True)
+class Reach:
+    """What connecting to a running server takes. `base_url` is a server `auto` found on a
+    usual port (else the configured URL)."""
+
+    paths: Paths
+    config: Config
+    env: dict[str, str]
+    model_flag: str | None = None
+    progress: Callable[[str], None] | None = None
+    transport: Any = None
+    base_url: str = ""
+
+
+@dataclass(frozen=True)
+class Server:
+    """A kind of server that is already running (the `openai` and `ollama` backends): how to
+    connect to it (the client, and the model id it uses), and the URL it answers at (the
+    circuit breaker's key for it)."""
+
+    connect: Callable[[Reach], tuple[OpenAICompat, str]]
+    url: Callable[[str, Config, dict[str, str]], str]  # (a found server's URL or "", ...)
+
+
+def _options(r: Reach) -> dict[str, Any]:
+    return {
+        "timeout": r.config.get("request_timeout"),
+        "retry_budget": r.config.get("retry_budget"),
+        "progress": r.progress,
+        "cache_dir": r.paths.cache_dir,
+        "transport": r.transport,
+    }
+
+
+def _connect_ollama(r: Reach) -> tuple[OpenAICompat, str]:
     from intent.backends import ollama
+
+    root, _ = ollama.host_url(r.env, r.config.get("ollama.base_url"))
+    model, _, named = remote_model(r.model_flag, r.config, r.env, "ollama.model")
+    made = ollama.make(root, model, named, **_options(r))
+    return made, made.model
+
+
+def _connect_openai(r: Reach) -> tuple[OpenAICompat, str]:
     from intent.backends.openai_compat import OpenAICompat
 
-    options: dict[str, Any] = {
-        "timeout": config.get("request_timeout"),
-        "retry_budget": config.get("retry_budget"),
-        "progress": progress,
-        "cache_dir": paths.cache_dir,
-        "transport": transport,
-    }
-    if backend == "ollama":
-        root, _ = ollama.host_url(env, config.get("ollama.base_url"))
-        model, _, named = remote_model(model_flag, config, env, "ollama.model")
-        made = ollama.make(root, model, named, **options)
-        return made, made.model
-    model, _, _ = remote_model(model_flag, config, env, "openai.model")
-    if base_url and "openai.model" not in config.raw and not model_flag:
+    config = r.config
+    model, _, _ = remote_model(r.model_flag, config, r.env, "openai.model")
+    if r.base_url and "openai.model" not in config.raw and not r.model_flag:
         model = ""  # a discovered server serves its own model: ask it which
     made = OpenAICompat(
-        base_url=base_url or config.get("openai.base_url"),
+        base_url=r.base_url or config.get("openai.base_url"),
         model=model,
-        api_key=env.get(config.get("openai.api_key_env"), ""),
+        api_key=r.env.get(config.get("openai.api_key_env"), ""),
         mode=config.get("openai.mode"),
-        **options,
+        **_options(r),
     )
     if not made.model:  # the envelope, the audit log and the answer cache name the real model
         made.model = made.default_model()
     return made, made.model
+
+
+def _ollama_url(found: str, config: Config, env: dict[str, str]) -> str:
+    from intent.backends import ollama
+
+    return ollama.host_url(env, config.get("ollama.base_url"))[0]
+
+
+def _openai_url(found: str, config: Config, env: dict[str, str]) -> str:
+    from intent.backends.openai_compat import normalise_base_url
+
+    return normalise_base_url(found or config.get("openai.base_url"))
+
+
+OLLAMA = Server(_connect_ollama, _ollama_url)
+OPENAI = Server(_connect_openai, _openai_url)
 
 
 def find_running(
@@ -99,7 +135,7 @@ def find_running(
 
 def running(
     paths: Paths, config: Config, env: dict[str, str], *, transport: Any = None
-) -> Iterator[tuple[str, str, str]]:
+) -> Iterator[tuple[BackendName, str, str]]:
     """(backend, why, discovered URL) for each server that answers, in the order `auto` asks
     them: a configured OpenAI-compatible URL, a local Ollama, then the usual ports. Each is
     probed only when the one before was passed over."""

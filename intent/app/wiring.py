@@ -6,13 +6,18 @@ URL, Ollama, servers found on their usual ports), the one-shot binary; the mock 
 the circuit breaker holds down is passed over. `build_backend()` wraps the choice in failover
 (backends/failover.py) when it was `auto`'s, or when `failover = true`: the next rung of the same
 ladder answers when this one is unreachable.
+
+`REGISTRY` holds one entry per backend name (`vocab.BackendName`): how it is built, what the
+failover notice calls it, and, for a server that is already running, how to reach it
+(`servers.py`). Config validation and `--backend` help read the names from `vocab`.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from intent.app import servers
@@ -23,29 +28,31 @@ from intent.llamacpp import find as runtime
 from intent.models import catalog as models
 from intent.settings.config import Config
 from intent.settings.paths import Paths
-
-BACKENDS = ("auto", "llama-server", "llama-cli", "openai", "ollama", "mock")
+from intent.vocab import BACKEND_CHOICES, BackendChoice, BackendName, backend_choice
 
 
 @dataclass(frozen=True)
 class Choice:
-    backend: str
+    backend: BackendName
     source: str  # why: "--backend flag", "INTENT_BACKEND", "config", "auto: ..."
     simulated: bool = False  # auto fell through to the mock: answers are not real
     url: str = ""  # a server found on a usual port: its API URL (the `openai` backend)
     skipped: tuple[str, ...] = ()  # backends auto passed over, held down by the breaker
 
 
-def requested_backend(flag: str | None, config: Config, env: dict[str, str]) -> tuple[str, str]:
+def requested_backend(
+    flag: str | None, config: Config, env: dict[str, str]
+) -> tuple[BackendChoice, str]:
     if flag:
         name, source = flag, "--backend flag"
     elif env.get("INTENT_BACKEND"):
         name, source = env["INTENT_BACKEND"], "INTENT_BACKEND"
     else:
         name, source = config.get("backend"), "config" if "backend" in config.raw else "default"
-    if name not in BACKENDS:
-        raise UsageError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
-    return name, source
+    choice = backend_choice(name)
+    if choice is None:
+        raise UsageError(f"unknown backend {name!r}; choose one of {', '.join(BACKEND_CHOICES)}")
+    return choice, source
 
 
 def requested_model(flag: str | None, config: Config, env: dict[str, str]) -> tuple[str, str]:
@@ -119,31 +126,19 @@ def breaker_for(paths: Paths, config: Config) -> Breaker:
 
 def breaker_key(choice: Choice, config: Config, env: dict[str, str]) -> str:
     """The breaker remembers a server by its URL, a local backend by its name."""
-    from intent.backends.openai_compat import normalise_base_url
-
-    if choice.backend == "openai":
-        return "openai " + normalise_base_url(choice.url or config.get("openai.base_url"))
-    if choice.backend == "ollama":
-        from intent.backends import ollama
-
-        return "ollama " + ollama.host_url(env, config.get("ollama.base_url"))[0]
-    return choice.backend
+    server = REGISTRY[choice.backend].server
+    if server is None:
+        return choice.backend
+    return f"{choice.backend} {server.url(choice.url, config, env)}"
 
 
 def label(choice: Choice, *, answering: bool = False) -> str:
     """The words for a backend in the failover notice."""
-    if choice.backend == "llama-server":
-        return "the local model" if answering else "llama-server"
-    if choice.backend == "llama-cli":
-        return "the local model (one-shot)" if answering else "llama-completion"
-    if choice.backend == "ollama":
-        return "Ollama"
-    if choice.backend == "openai":
-        host = urlsplit(choice.url).hostname if choice.url else None
-        if choice.url and host in ("127.0.0.1", "localhost", "::1"):
-            return f"the server at {urlsplit(choice.url).netloc}"
-        return "the remote server" if answering else "remote server"
-    return choice.backend
+    host = urlsplit(choice.url).hostname if choice.url else None
+    if choice.url and host in ("127.0.0.1", "localhost", "::1"):  # a server on a usual port
+        return f"the server at {urlsplit(choice.url).netloc}"
+    named = REGISTRY[choice.backend]
+    return named.answering if answering else named.label
 
 
 def fails_over(choice: Choice, config: Config) -> bool:
@@ -164,8 +159,9 @@ def build_backend(
     """The backend object and the model id it uses. `progress` shows waits for a busy server
     and the failover notice; `stage` what the spinner waits for (starting, loading ...)."""
     env = dict(os.environ) if env is None else env
-    if choice.backend == "mock" or not fails_over(choice, config):
-        return _build_one(choice, paths, config, env, model_flag, snapshots, progress, stage)
+    wanted = Wanted(choice, paths, config, env, model_flag, snapshots, progress, stage)
+    if not REGISTRY[choice.backend].hands_over or not fails_over(choice, config):
+        return _build(wanted)
     from intent.backends.failover import Candidate, Failover
 
     def candidate(c: Choice) -> Candidate:
@@ -175,7 +171,7 @@ def build_backend(
             breaker_key(c, config, env),
             label(c),
             label(c, answering=True),
-            lambda: _build_one(c, paths, config, env, model_flag, snapshots, progress, stage),
+            lambda: _build(replace(wanted, choice=c)),
         )
 
     def candidates() -> Iterator[Candidate]:
@@ -216,54 +212,71 @@ def context_tokens(backend: Backend, config: Config) -> int:
     return int(config.get("ctx_size"))
 
 
-def _build_one(
-    choice: Choice,
-    paths: Paths,
-    config: Config,
-    env: dict[str, str],
-    model_flag: str | None,
-    snapshots: bool,
-    progress: Callable[[str], None] | None,
-    stage: Callable[[str], None] | None,
-) -> tuple[Backend, str]:
-    if choice.backend == "mock":
-        from intent.backends.mock import SIMULATED, MockBackend
+@dataclass(frozen=True)
+class Wanted:
+    """What building one backend takes (`build_backend`'s arguments, for one rung)."""
 
-        script = env.get("INTENT_MOCK_SCRIPT")
-        if script:
-            return MockBackend.from_file(script), "mock"
-        if choice.simulated:
-            return MockBackend([SIMULATED], simulated=True), "none"
-        raise UsageError("--backend mock needs INTENT_MOCK_SCRIPT (a JSON array of replies)")
-    if choice.backend in servers.REMOTE:
-        return servers.build(
-            choice.backend, paths, config, env, model_flag, progress, base_url=choice.url
+    choice: Choice
+    paths: Paths
+    config: Config
+    env: dict[str, str]
+    model_flag: str | None
+    snapshots: bool
+    progress: Callable[[str], None] | None
+    stage: Callable[[str], None] | None
+
+
+def _build(wanted: Wanted) -> tuple[Backend, str]:
+    return REGISTRY[wanted.choice.backend].build(wanted)
+
+
+def _mock(w: Wanted) -> tuple[Backend, str]:
+    from intent.backends.mock import SIMULATED, MockBackend
+
+    script = w.env.get("INTENT_MOCK_SCRIPT")
+    if script:
+        return MockBackend.from_file(script), "mock"
+    if w.choice.simulated:
+        return MockBackend([SIMULATED], simulated=True), "none"
+    raise UsageError("--backend mock needs INTENT_MOCK_SCRIPT (a JSON array of replies)")
+
+
+def _local_model(w: Wanted) -> tuple[models.Resolved, Path]:
+    """The catalog entry (or .gguf path) the local backends load, and its file."""
+    model_name, model_source = requested_model(w.model_flag, w.config, w.env)
+    model = models.resolve(w.paths, model_name, model_source)
+    return model, models.require_file(model)
+
+
+def _one_shot(w: Wanted) -> tuple[Backend, str]:
+    from intent.backends.one_shot import OneShot
+
+    paths, config, env = w.paths, w.config, w.env
+    model, model_file = _local_model(w)
+    found = runtime.find_one_shot(paths, config, env)
+    if found is None:
+        raise BackendUnavailable(
+            "no one-shot binary (llama-completion or a legacy llama-cli) was found.",
+            hint="Run `i runtime install`.",
         )
-    model_name, model_source = requested_model(model_flag, config, env)
-    model = models.resolve(paths, model_name, model_source)
-    model_file = models.require_file(model)
-    if choice.backend == "llama-cli":
-        from intent.backends.one_shot import OneShot
+    probe = runtime.probe(found.path, paths)
+    return OneShot(
+        found.path,
+        model_file,
+        ctx_size=config.get("ctx_size"),
+        threads=config.get("threads"),
+        timeout=config.get("request_timeout"),
+        legacy_cli=found.path.name == runtime.LEGACY_CLI and probe.legacy_cli,
+        load_args=probe.load_args(repack=config.get("repack")),
+        stage=w.stage,
+    ), model.id
 
-        found = runtime.find_one_shot(paths, config, env)
-        if found is None:
-            raise BackendUnavailable(
-                "no one-shot binary (llama-completion or a legacy llama-cli) was found.",
-                hint="Run `i runtime install`.",
-            )
-        probe = runtime.probe(found.path, paths)
-        return OneShot(
-            found.path,
-            model_file,
-            ctx_size=config.get("ctx_size"),
-            threads=config.get("threads"),
-            timeout=config.get("request_timeout"),
-            legacy_cli=found.path.name == runtime.LEGACY_CLI and probe.legacy_cli,
-            load_args=probe.load_args(repack=config.get("repack")),
-            stage=stage,
-        ), model.id
+
+def _llama_server(w: Wanted) -> tuple[Backend, str]:
     from intent.backends.llama_server import LlamaServer, ServerOptions
 
+    paths, config, env = w.paths, w.config, w.env
+    model, model_file = _local_model(w)
     found = runtime.require(runtime.SERVER, paths, config, env)
     probe = runtime.probe(found.path, paths)
     options = ServerOptions(
@@ -277,9 +290,44 @@ def _build_one(
         load_args=probe.load_args(repack=config.get("repack")),
     )
     snaps = None
-    if snapshots and config.get("kv_snapshot"):
+    if w.snapshots and config.get("kv_snapshot"):
         from intent.backends import snapshot
         from intent.turn import prompt
 
         snaps = snapshot.prepare(options, paths, config, model, probe, prompt.system_message())
-    return LlamaServer(options, paths, snapshots=snaps, stage=stage), model.id
+    return LlamaServer(options, paths, snapshots=snaps, stage=w.stage), model.id
+
+
+@dataclass(frozen=True)
+class Registered:
+    """One backend `--backend` can name: how it is built, and what the failover notice calls
+    it (as a rung of the ladder, and as the one that answered)."""
+
+    build: Callable[[Wanted], tuple[Backend, str]]
+    label: str
+    answering: str
+    # a server already running (remote): doctor checks it, no local runtime or model file
+    server: servers.Server | None = None
+    hands_over: bool = True  # failing, it may hand over to the next rung (not the scripted mock)
+
+
+def _running(server: servers.Server, label: str, answering: str) -> Registered:
+    """The entry of a server that is already running: built by connecting to it."""
+
+    def connect(w: Wanted) -> tuple[Backend, str]:
+        url = w.choice.url
+        return server.connect(
+            servers.Reach(w.paths, w.config, w.env, w.model_flag, w.progress, base_url=url)
+        )
+
+    return Registered(connect, label, answering, server)
+
+
+# every name in vocab.BackendName, once (tests/app/test_registry.py ties the two)
+REGISTRY: dict[BackendName, Registered] = {
+    "llama-server": Registered(_llama_server, "llama-server", "the local model"),
+    "llama-cli": Registered(_one_shot, "llama-completion", "the local model (one-shot)"),
+    "openai": _running(servers.OPENAI, "remote server", "the remote server"),
+    "ollama": _running(servers.OLLAMA, "Ollama", "Ollama"),
+    "mock": Registered(_mock, "mock", "mock", hands_over=False),
+}

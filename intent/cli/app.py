@@ -9,6 +9,7 @@ import typer
 
 from intent.cli import SUBCOMMANDS, render, version_text
 from intent.errors import IntentError
+from intent.vocab import BACKEND_CHOICES
 
 COMMANDS_EPILOG = (
     "Commands: i explain CMD · i doctor · i model list|pull|use|show|rm|where · "
@@ -51,7 +52,7 @@ Context = Annotated[
 Model = Annotated[str | None, typer.Option("--model", help="Catalog id or path to a .gguf file.")]
 Backend = Annotated[
     str | None,
-    typer.Option("--backend", help="auto, llama-server, llama-cli, openai, ollama or mock."),
+    typer.Option("--backend", help=f"{', '.join(BACKEND_CHOICES[:-1])} or {BACKEND_CHOICES[-1]}."),
 ]
 Timeout = Annotated[
     int | None, typer.Option("--timeout", min=1, help="Seconds the command may run.")
@@ -85,11 +86,13 @@ def ask(
     verbose: Verbose = False,
 ) -> None:
     """Turn plain English into a shell command, show its risk, and run it when that is safe and wanted."""
+    from intent.app.ask import Request
     from intent.cli import ask as ask_mod
 
     if not prompt:
         raise typer.BadParameter('no prompt given; try: i "find large files"', param_hint="PROMPT")
-    opts = ask_mod.AskOptions(
+    request = Request(
+        " ".join(prompt),
         yes=yes,
         dry=dry,
         json=json_out,
@@ -98,7 +101,7 @@ def ask(
         explain=explain,
         no_cache=no_cache,
         no_snapshot=no_snapshot,
-        context=context or [],
+        context=tuple(context or ()),
         model=model,
         backend=backend,
         timeout=timeout,
@@ -106,7 +109,7 @@ def ask(
         ro=ro,
         verbose=verbose,
     )
-    raise typer.Exit(ask_mod.run(" ".join(prompt), opts))
+    raise typer.Exit(ask_mod.run(request))
 
 
 def _register() -> None:

@@ -1,52 +1,22 @@
-"""Natural-language mode: the flags into a `Request`, the ask use case (`app/ask.py`) with the
-terminal as its screen, and the end of the turn rendered."""
+"""Natural-language mode: the flags' `Request` completed with what the terminal says, the ask
+use case (`app/ask.py`) with the terminal as its screen, and the end of the turn rendered."""
 
 from __future__ import annotations
 
 import os
 import sys
-import time
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
+from dataclasses import replace
 
 from intent.app import ask as app_ask
 from intent.app import wiring
 from intent.cli import conversation, render
-from intent.errors import IntentError, UsageError
+from intent.errors import IntentError
 from intent.run import audit, handoff
 from intent.run.settle import Decision
 from intent.turn import engine
 
 STDIN_CAP = 1 << 20
-
-
-@dataclass
-class AskOptions:
-    yes: bool = False
-    dry: bool = False
-    json: bool = False
-    raw: bool = False
-    quiet: bool = False
-    explain: bool = False
-    no_cache: bool = False
-    no_snapshot: bool = False
-    context: list[str] = field(default_factory=list)
-    model: str | None = None
-    backend: str | None = None
-    timeout: int | None = None
-    sandbox: bool = False
-    ro: bool = False
-    verbose: bool = False
-
-
-def parse_context(pairs: list[str]) -> dict[str, str]:
-    out = {}
-    for pair in pairs:
-        key, eq, value = pair.partition("=")
-        if not eq or not key.strip():
-            raise UsageError(f"--context takes KEY=VALUE, not {pair!r}")
-        out[key.strip()] = value
-    return out
 
 
 def read_piped_stdin() -> bytes | None:
@@ -64,67 +34,35 @@ def read_piped_stdin() -> bytes | None:
         return None
 
 
-def run(prompt_text: str, opts: AskOptions, *, history: list[dict[str, str]] | None = None) -> int:
-    """Parse what the flags and the terminal say into a `Request`, run the ask use case
-    (`app/ask.py`) with the terminal as its screen, and render how the turn ended."""
-    early: UsageError | None = None
-    try:
-        context = parse_context(opts.context)
-    except UsageError as exc:
-        context, early = {}, exc
+def run(request: app_ask.Request) -> int:
+    """Add what the terminal says to the flags' `Request`, run the ask use case (`app/ask.py`)
+    with the terminal as its screen, and render how the turn ended."""
     tty = sys.stdin.isatty() and sys.stderr.isatty() if sys.stdin else False
     # the shell function's channel is for this call only: no command or tool i starts sees it
     shell_channel = {k: os.environ.pop(k) for k in handoff.ENV if k in os.environ}
-    request = app_ask.Request(
-        prompt=prompt_text,
-        yes=opts.yes,
-        dry=opts.dry,
-        json=opts.json,
-        raw=opts.raw,
-        quiet=opts.quiet,
-        explain=opts.explain,
-        no_cache=opts.no_cache,
-        no_snapshot=opts.no_snapshot,
-        context=context,
-        model=opts.model,
-        backend=opts.backend,
-        timeout=opts.timeout,
-        sandbox=opts.sandbox,
-        ro=opts.ro,
-        verbose=opts.verbose,
-        history=history,
-        stdin=None if early else read_piped_stdin(),
-        tty=tty,
-        shell_channel=shell_channel,
-    )
-    asker = app_ask.Ask(request, TerminalScreen(opts))
-    if early is not None:  # a bad --context: the turn fails before anything is built
-        asker._fail(early)
-        asker.finish(time.monotonic())
-        asked = asker.result
-    else:
-        asked = asker.run()
-    return _render_end(asked, opts)
+    request = replace(request, tty=tty, shell_channel=shell_channel, read_stdin=read_piped_stdin)
+    asked = app_ask.Ask(request, TerminalScreen(request)).run()
+    return _render_end(asked, request)
 
 
-def _render_end(asked: app_ask.Asked, opts: AskOptions) -> int:
+def _render_end(asked: app_ask.Asked, request: app_ask.Request) -> int:
     turn, proposal, settled = asked.turn, asked.proposal, asked.settled
     if asked.error is not None:
-        if asked.bug is not None and opts.verbose:
+        if asked.bug is not None and request.verbose:
             render.traceback(asked.bug)
-        if opts.json:
+        if request.json:
             render.emit_json(turn.envelope())
         else:
             render.error(asked.error.message, asked.error.hint)
-            if opts.verbose and asked.error.detail:
+            if request.verbose and asked.error.detail:
                 render.note(render.visible(asked.error.detail, newlines=True))
         return turn.exit_code if turn.exit_code is not None else 1
     assert proposal is not None and settled is not None
     if settled.status == "inform":
-        if not opts.json:
+        if not request.json:
             render.out(render.visible(proposal.reply["stdout_to_user"], newlines=True))
     elif settled.status == "clarify":
-        if not opts.json:
+        if not request.json:
             render.note(f"? {render.visible(proposal.reply['clarifying_question'])}")
     elif settled.decision == "raw":
         # raw is for `$(i --raw ...)` and the shell binding: exact text into a pipe, but a
@@ -132,7 +70,7 @@ def _render_end(asked: app_ask.Asked, opts: AskOptions) -> int:
         raw = proposal.command_text or ""
         shown = render.visible(raw, newlines=True) if sys.stdout.isatty() else raw
         render.out(audit.encoded(shown))  # a lone surrogate cannot go down a pipe
-    elif settled.decision == "explain" and not opts.json and proposal.kind == "command":
+    elif settled.decision == "explain" and not request.json and proposal.kind == "command":
         from intent.cli.explain import print_breakdown
         from intent.explain import walk as explain_mod
         from intent.settings import paths
@@ -141,7 +79,7 @@ def _render_end(asked: app_ask.Asked, opts: AskOptions) -> int:
         print_breakdown(explain_mod.explain(proposal.reply["command"], cache_dir=cache_dir))
     if settled.outcome is not None and settled.outcome.timed_out:
         render.error(f"the command ran past {asked.timeout:g}s and was stopped.")
-    if opts.json:
+    if request.json:
         render.emit_json(turn.envelope())
     return settled.exit_code
 
@@ -150,10 +88,10 @@ class TerminalScreen:
     """The ask use case's screen on a terminal: the spinner, the streamed preview, the
     proposal with its risk, the confirmation prompt. Model text is always shown escaped."""
 
-    def __init__(self, opts: AskOptions) -> None:
-        self.opts = opts
+    def __init__(self, request: app_ask.Request) -> None:
+        self.request = request
         # the command on screen as soon as it is decoded; --json, --raw and pipes unchanged
-        self.preview = render.Preview(None, enabled=not (opts.json or opts.raw))
+        self.preview = render.Preview(None, enabled=not (request.json or request.raw))
 
     def note(self, line: str) -> None:
         render.note(line)
@@ -171,10 +109,10 @@ class TerminalScreen:
     def drive(
         self, gen: Generator[engine.Event, None, engine.Proposal], label: str
     ) -> engine.Proposal:
-        return conversation.drive(gen, label, self.preview, self.opts)
+        return conversation.drive(gen, label, self.preview, self.request)
 
     def proposal(self, proposal: engine.Proposal, *, cached: bool) -> None:
-        render.proposal(proposal, quiet=self.opts.quiet, cached=cached)
+        render.proposal(proposal, quiet=self.request.quiet, cached=cached)
 
     def confirm(self, proposal: engine.Proposal) -> Decision:
         return render.confirm(proposal)
@@ -183,7 +121,7 @@ class TerminalScreen:
         return render.offer_unconfined(proposal)
 
     def revised(self, revised: engine.Proposal | None, error: IntentError | None) -> None:
-        conversation.show_revision(revised, error, self.opts)
+        conversation.show_revision(revised, error, self.request)
 
     def simulated(self, text: str) -> None:
         render.note(f"(simulated) {render.visible(text, newlines=True)}")

@@ -5,7 +5,7 @@ is the ask use case's, in app/ask.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from intent.cli import render
 from intent.errors import IntentError, ModelMissing, RuntimeMissing
@@ -13,14 +13,8 @@ from intent.redact import redact
 from intent.turn import engine
 
 if TYPE_CHECKING:
+    from intent.app.ask import Request
     from intent.app.wiring import Choice
-
-
-class AskOptions(Protocol):
-    """The flags this module reads (cli/ask.AskOptions has them)."""
-
-    quiet: bool
-    verbose: bool
 
 
 INSTALL_HINT = "Run `i init` (or `i runtime install` and `i model pull`)."
@@ -72,7 +66,7 @@ def drive(
     gen: Generator[engine.Event, None, engine.Proposal],
     label: str,
     preview: render.Preview,
-    opts: AskOptions,
+    opts: Request,
 ) -> engine.Proposal:
     """Run the engine to its proposal behind a spinner, the command previewed as it streams."""
     with render.Spinner(label, enabled=not opts.quiet) as spinner:
@@ -95,7 +89,7 @@ def drive(
 
 
 def show_revision(
-    revised: engine.Proposal | None, error: IntentError | None, opts: AskOptions
+    revised: engine.Proposal | None, error: IntentError | None, opts: Request
 ) -> None:
     """The `r` key's answer: a new proposal with its risk, or why the current one stays."""
     if error is not None or revised is None:

@@ -70,6 +70,7 @@ def fix(
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
     """Retry the last failed command, with its exit code and stderr as context."""
+    from intent.app.ask import Request
     from intent.cli import ask
 
     record = audit.last_failed(paths.resolve().audit_log)
@@ -81,5 +82,5 @@ def fix(
         f"failed with exit code {record.get('exit_code')}. Its stderr ended with:\n"
         f"{(record.get('stderr') or '(empty)')[-800:]}\nPropose a corrected command."
     )
-    opts = ask.AskOptions(yes=yes, dry=dry, json=json_out, verbose=verbose, no_cache=True)
-    raise typer.Exit(ask.run(prompt, opts))
+    request = Request(prompt, yes=yes, dry=dry, json=json_out, verbose=verbose, no_cache=True)
+    raise typer.Exit(ask.run(request))

@@ -14,6 +14,7 @@ from typing import Any
 
 from intent import safety
 from intent.explain.lookup import Docs, find_option, name_line, option_doc
+from intent.guard import wrappers
 from intent.guard.parser import Simple, parse
 
 OPERATORS = {
@@ -37,22 +38,6 @@ REDIRECTS = {
     "&>>": "append both standard output and standard error to the file",
     ">|": "redirect standard output, overwriting even with noclobber set",
     "<&": "duplicate an input file descriptor",
-}
-WRAPPERS = {
-    "sudo",
-    "doas",
-    "env",
-    "nice",
-    "nohup",
-    "time",
-    "timeout",
-    "xargs",
-    "command",
-    "exec",
-    "builtin",
-    "stdbuf",
-    "ionice",
-    "watch",
 }
 SUBCOMMAND_TOOLS = {
     "git",
@@ -188,7 +173,10 @@ class Explainer:
             return []
         word0 = argv[0]
         name = os.path.basename(word0) if "/" in word0 else word0
-        args = argv[1:]
+        # a wrapper (the guard's: sudo, env, nice, timeout ...): its own words are explained
+        # here, the command it runs as a part of its own
+        start = wrappers.wrapped_at(argv)
+        args, wrapped = (argv[1:start], argv[start:]) if start is not None else (argv[1:], [])
         sub = None
         if name in SUBCOMMAND_TOOLS:
             sub = next((a for a in args if not a.startswith("-")), None)
@@ -246,14 +234,6 @@ class Explainer:
                 part.items.append(Item(a, "subcommand", doc))
                 i += 1
                 continue
-            if (
-                name in WRAPPERS
-                and not a.startswith("-")
-                and (name != "env" or "=" not in a)
-                and (name != "timeout" or any(it.kind == "operand" for it in part.items))
-            ):
-                parts.extend(self._argv(args[i:]))
-                return parts
             if name == "find" and a in ("-exec", "-execdir", "-ok", "-okdir"):
                 j = i + 1
                 while j < len(args) and args[j] not in (";", "+", "\\;"):
@@ -317,6 +297,7 @@ class Explainer:
                 what = "replaced by the current file name"
             part.items.append(Item(a, "operand", what))
             i += 1
+        parts.extend(self._argv(wrapped))
         return parts
 
     def _bsd_word(self, part: Part, text: str, word: str) -> bool:

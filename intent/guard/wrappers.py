@@ -177,31 +177,44 @@ def unwrap(argv: list[str]) -> Unwrapped:
     """Strip wrappers; the result's argv is the command that finally runs."""
     out = Unwrapped(list(argv))
     for _ in range(32):
-        args = out.argv
-        if not args:
+        inner = _unwrap_one(out.argv, out)
+        if inner is None:
             return out
-        name = base_name(args[0])
-        rest = args[1:]
-        if name == "ip" and "exec" in rest and _IP_EXEC & set(rest[: rest.index("exec")]):
-            cut = rest.index("exec")
-            out.wrappers.append("ip netns exec")
-            every = {"-all", "-a", "--all"} & set(rest[:cut])
-            out.argv = rest[cut + 1 :] if every else rest[cut + 2 :]
-            continue
-        if name not in WRAPPERS:
-            return out
-        if name == "command" and rest[:1] and rest[0] in ("-v", "-V"):
-            out.argv = []
-            return out
-        if name in ("at", "batch"):
-            # `at TIME` runs its stdin later; the walk feeds it the piped or here-string text
-            out.wrappers.append(name)
-            out.argv = ["sh"]
-            return out
-        out.wrappers.append(name)
-        inner = _inner(name, rest, out)
         out.argv = inner
     return out
+
+
+def wrapped_at(argv: list[str]) -> int | None:
+    """Where the command that `argv[0]` wraps starts in argv, when the wrapper runs the rest of
+    its words as they stand (`sudo -u bob rm x`: 3); None when argv[0] is no wrapper, runs
+    nothing (`command -v ls`) or is given its command another way (`su -c 'rm x'`, `watch
+    'ls -l'`). `i explain` splits a wrapped command here."""
+    inner = _unwrap_one(argv, Unwrapped(list(argv)))
+    cut = len(argv) - len(inner) if inner else 0
+    return cut if cut >= 1 and argv[cut:] == inner else None
+
+
+def _unwrap_one(args: list[str], out: Unwrapped) -> list[str] | None:
+    """The argv that the wrapper `args[0]` runs (what it writes, its assignments and the like
+    noted in `out`), or None when `args[0]` wraps nothing."""
+    if not args:
+        return None
+    name = base_name(args[0])
+    rest = args[1:]
+    if name == "ip" and "exec" in rest and _IP_EXEC & set(rest[: rest.index("exec")]):
+        cut = rest.index("exec")
+        out.wrappers.append("ip netns exec")
+        every = {"-all", "-a", "--all"} & set(rest[:cut])
+        return rest[cut + 1 :] if every else rest[cut + 2 :]
+    if name not in WRAPPERS:
+        return None
+    if name == "command" and rest[:1] and rest[0] in ("-v", "-V"):
+        return []
+    out.wrappers.append(name)
+    if name in ("at", "batch"):
+        # `at TIME` runs its stdin later; the walk feeds it the piped or here-string text
+        return ["sh"]
+    return _inner(name, rest, out)
 
 
 def _inner(name: str, rest: list[str], out: Unwrapped) -> list[str]:

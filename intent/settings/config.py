@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from intent.errors import UsageError
-from intent.vocab import DEFAULT_MODEL
+from intent.vocab import BACKEND_CHOICES, DEFAULT_MODEL
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ KEYS: dict[str, Key] = {
             str,
             "auto",
             "Which backend answers.",
-            ("auto", "llama-server", "llama-cli", "openai", "ollama", "mock"),
+            BACKEND_CHOICES,
         ),
         Key("model", str, DEFAULT_MODEL, "Catalog id or path to a .gguf file."),
         Key("max_tool_steps", int, 8, "Read-only tool calls allowed per request."),

@@ -18,6 +18,7 @@ import pytest
 from conftest import command_reply
 
 from intent import process
+from intent.app.ask import Request
 from intent.cli import ask
 from intent.run import audit
 
@@ -33,7 +34,7 @@ def _run_in_process(
     path.write_text(json.dumps(script))
     monkeypatch.setenv("INTENT_MOCK_SCRIPT", str(path))
     monkeypatch.chdir(tmp_path)
-    return ask.run("say hello", ask.AskOptions(backend="mock", **opts))  # type: ignore[arg-type]
+    return ask.run(Request("say hello", backend="mock", **opts))  # type: ignore[arg-type]
 
 
 @pytest.fixture

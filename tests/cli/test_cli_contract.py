@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import command_reply
 
 MOCK_DRY_JSON = ("--backend", "mock", "--dry", "--json")
@@ -40,48 +42,166 @@ def test_json_dry_run_prints_one_object(run_i) -> None:
     assert set(obj["timings"]) >= {"startup_ms", "model_ms", "tool_steps"}
 
 
-def test_hard_reject_exits_4(run_i) -> None:
-    r = run_i(
-        "--backend",
-        "mock",
-        "--json",
-        "clean my home",
-        script=[command_reply("rm -rf ~", "destructive")],
-    )
-    assert r.code == 4
+MOCK = ("--backend", "mock")
+MADE = command_reply("touch made.txt", "mutates")
+
+
+def _at(obj: object, dotted: str) -> object:
+    for key in dotted.split("."):
+        assert isinstance(obj, dict), (dotted, obj)
+        obj = obj[key]
+    return obj
+
+
+# each way a turn can end short of success, and the exit code that says which (docs/exit-codes.md):
+# (argv, the mock's replies, environment, exit code, envelope fields (a pattern is searched for
+# in the field's JSON), a pattern stderr must hold)
+ENDINGS = [
+    pytest.param(
+        (*MOCK, "--json", "clean my home"),
+        [command_reply("rm -rf ~", "destructive")],
+        None,
+        4,
+        {"status": "refused", "guard.hard_reject": True, "executed": False},
+        None,
+        id="hard-reject",
+    ),
+    pytest.param(
+        (*MOCK, "--yes", "make a file"), [MADE], None, 7, {}, "not run", id="mutates-with-yes"
+    ),
+    pytest.param(
+        (*MOCK, "--yes", "--json", "make a file"),
+        [command_reply("touch made.txt", "safe")],
+        None,
+        7,
+        {"risk": "mutates", "guard.actions": re.compile("raised risk")},
+        None,
+        id="guard-raises-an-understated-risk",
+    ),
+    pytest.param(
+        (*MOCK, "--yes", "fail"),
+        [command_reply("exit 42")],
+        None,
+        42,
+        {},
+        None,
+        id="passed-through",
+    ),
+    pytest.param((*MOCK, "list"), [command_reply("ls")], None, 7, {}, None, id="no-tty-no-yes"),
+    pytest.param(
+        (*MOCK, "--json", "loop"),
+        [{"tool_call": {"name": "cwd", "arguments": {}}}] * 9,
+        None,
+        4,
+        {"status": "refused"},
+        None,
+        id="nine-tool-calls-exhaust-the-budget",
+    ),
+    pytest.param(
+        (*MOCK, "x"),
+        ["not json", '{"command": 1}'],
+        None,
+        5,
+        {},
+        r"\A[^\n]+\n?\Z",  # one line
+        id="two-invalid-replies",
+    ),
+    pytest.param(
+        (*MOCK, "--json", "do it"),
+        [{"clarifying_question": "Do what?"}],
+        None,
+        8,
+        {"status": "clarify"},
+        None,
+        id="clarify",
+    ),
+    pytest.param(
+        (*MOCK, "hack"), [{"refusal_reason": "harmful"}], None, 4, {}, "harmful", id="refusal"
+    ),
+    pytest.param(("--no-such-flag", "x"), None, None, 2, {}, None, id="bad-flag"),
+    pytest.param(
+        ("--backend", "nope", "--json", "x"),
+        None,
+        None,
+        2,
+        {"status": "error"},
+        None,
+        id="unknown-backend",
+    ),
+    pytest.param(
+        (*MOCK, "--context", "novalue", "x"),
+        [command_reply("ls")],
+        None,
+        2,
+        {},
+        None,
+        id="bad-context",
+    ),
+    pytest.param(
+        ("--json", "list files"),
+        None,
+        {"PATH": "/usr/bin:/bin"},
+        3,
+        {"backend": "mock", "error": re.compile("i init"), "executed": False},
+        None,
+        id="auto-without-runtime",
+    ),
+    pytest.param((*MOCK, "x"), [], None, 3, {}, "ran out", id="mock-script-runs-out"),
+    pytest.param(
+        (*MOCK, "--sandbox", "--yes", "x"),
+        [command_reply("ls")],
+        {"PATH": "{tmp}/empty-bin:/nonexistent"},
+        6,
+        {},
+        None,
+        id="no-sandbox",
+    ),
+]
+
+
+@pytest.mark.parametrize(("argv", "script", "env", "code", "envelope", "stderr"), ENDINGS)
+def test_each_ending_has_its_exit_code(
+    run_i,
+    tmp_path: Path,
+    argv: tuple[str, ...],
+    script: list | None,
+    env: dict[str, str] | None,
+    code: int,
+    envelope: dict[str, object],
+    stderr: str | None,
+) -> None:
+    env = {k: v.format(tmp=tmp_path) for k, v in env.items()} if env else None
+    r = run_i(*argv, script=script, env=env)
+    assert r.code == code, r.stderr
+    obj = r.json() if envelope else {}
+    for key, want in envelope.items():
+        got = _at(obj, key)
+        if isinstance(want, re.Pattern):
+            assert want.search(json.dumps(got)), (key, got)
+        else:
+            assert got == want, (key, got)
+    assert stderr is None or re.search(stderr, r.stderr), r.stderr
+    assert not (tmp_path / "made.txt").exists()  # nothing that needed a yes ran
+
+
+@pytest.mark.parametrize(
+    ("words", "reply", "prompt", "status"),
+    [
+        # `i sort -n file.txt` is the prompt "sort -n file.txt", not an unknown flag -n
+        (("sort", "-n", "file.txt"), command_reply("sort -n file.txt"), "sort -n file.txt", None),
+        (("--", "doctor", "my", "disk"), command_reply("df -h"), "doctor my disk", None),  # forced
+        # a subcommand's name inside one quoted word is a prompt, not `i explain`
+        (("explain how tar works",), {"stdout_to_user": "tar archives"}, None, "inform"),
+    ],
+)
+def test_flags_end_where_the_prompt_begins(
+    run_i, words: tuple[str, ...], reply: dict, prompt: str | None, status: str | None
+) -> None:
+    r = run_i(*MOCK_DRY_JSON, *words, script=[reply])
+    assert r.code == 0, r.stderr
     obj = r.json()
-    assert obj["status"] == "refused"
-    assert obj["guard"]["hard_reject"] is True
-    assert obj["executed"] is False
-
-
-def test_mutates_with_yes_and_no_tty_exits_7_and_does_not_run(run_i, tmp_path: Path) -> None:
-    r = run_i(
-        "--backend",
-        "mock",
-        "--yes",
-        "make a file",
-        script=[command_reply("touch made.txt", "mutates")],
-    )
-    assert r.code == 7
-    assert not (tmp_path / "made.txt").exists()
-    assert "not run" in r.stderr
-
-
-def test_guard_raises_an_understated_risk(run_i, tmp_path: Path) -> None:
-    r = run_i(
-        "--backend",
-        "mock",
-        "--yes",
-        "--json",
-        "make a file",
-        script=[command_reply("touch made.txt", "safe")],
-    )
-    assert r.code == 7
-    obj = r.json()
-    assert obj["risk"] == "mutates"
-    assert any("raised risk" in a for a in obj["guard"]["actions"])
-    assert not (tmp_path / "made.txt").exists()
+    assert prompt is None or obj["prompt"] == prompt
+    assert status is None or obj["status"] == status
 
 
 def test_safe_command_with_yes_runs_and_stdout_is_in_envelope(run_i) -> None:
@@ -100,16 +220,6 @@ def test_safe_command_with_yes_runs_and_stdout_is_in_envelope(run_i) -> None:
     assert obj["stdout"] == "hello-from-i\n"
 
 
-def test_exit_status_of_the_command_is_passed_through(run_i) -> None:
-    r = run_i("--backend", "mock", "--yes", "fail", script=[command_reply("exit 42")])
-    assert r.code == 42
-
-
-def test_no_tty_without_yes_exits_7(run_i) -> None:
-    r = run_i("--backend", "mock", "list", script=[command_reply("ls")])
-    assert r.code == 7
-
-
 def test_tool_call_then_command(run_i, tmp_path: Path) -> None:
     (tmp_path / "marker.txt").write_text("x")
     script = [
@@ -122,19 +232,6 @@ def test_tool_call_then_command(run_i, tmp_path: Path) -> None:
     assert obj["response"]["command"] == "cat marker.txt"
     assert obj["timings"]["tool_steps"] == 1
     assert "tool list_dir" in r.stderr and "marker.txt" in r.stderr
-
-
-def test_nine_tool_calls_exhaust_the_budget(run_i) -> None:
-    script = [{"tool_call": {"name": "cwd", "arguments": {}}}] * 9
-    r = run_i("--backend", "mock", "--json", "loop", script=script)
-    assert r.code == 4
-    assert r.json()["status"] == "refused"
-
-
-def test_two_invalid_replies_exit_5_with_one_line(run_i) -> None:
-    r = run_i("--backend", "mock", "x", script=["not json", '{"command": 1}'])
-    assert r.code == 5
-    assert len(r.stderr.strip().splitlines()) == 1
 
 
 def test_invalid_then_valid_succeeds(run_i) -> None:
@@ -158,80 +255,19 @@ def test_github_token_is_redacted_in_audit_and_json(run_i, intent_home: Path) ->
     assert oct((intent_home / "state" / "audit.jsonl").stat().st_mode & 0o777) == "0o600"
 
 
-def test_raw_prints_only_the_command(run_i) -> None:
-    r = run_i("--backend", "mock", "--raw", "list", script=[command_reply("ls -la")])
+@pytest.mark.parametrize(
+    ("argv", "reply", "stdout"),
+    [
+        (("--raw", "list"), command_reply("ls -la"), "ls -la\n"),  # only the command
+        (("what is 2+2",), {"stdout_to_user": "4"}, "4\n"),  # the answer
+    ],
+)
+def test_stdout_holds_only_the_answer(
+    run_i, argv: tuple[str, ...], reply: dict, stdout: str
+) -> None:
+    r = run_i(*MOCK, *argv, script=[reply])
     assert r.code == 0
-    assert r.stdout == "ls -la\n"
-
-
-def test_inform_prints_answer_on_stdout(run_i) -> None:
-    r = run_i("--backend", "mock", "what is 2+2", script=[{"stdout_to_user": "4"}])
-    assert r.code == 0
-    assert r.stdout == "4\n"
-
-
-def test_clarify_exits_8(run_i) -> None:
-    r = run_i("--backend", "mock", "--json", "do it", script=[{"clarifying_question": "Do what?"}])
-    assert r.code == 8
-    assert r.json()["status"] == "clarify"
-
-
-def test_model_refusal_exits_4(run_i) -> None:
-    r = run_i("--backend", "mock", "hack", script=[{"refusal_reason": "harmful"}])
-    assert r.code == 4
-    assert "harmful" in r.stderr
-
-
-def test_flags_only_before_the_prompt(run_i) -> None:
-    # `i sort -n file.txt` is the prompt "sort -n file.txt", not an unknown flag -n.
-    r = run_i(
-        *MOCK_DRY_JSON,
-        "sort",
-        "-n",
-        "file.txt",
-        script=[command_reply("sort -n file.txt")],
-    )
-    assert r.code == 0, r.stderr
-    assert r.json()["prompt"] == "sort -n file.txt"
-
-
-def test_double_dash_forces_a_prompt(run_i) -> None:
-    r = run_i(
-        *MOCK_DRY_JSON,
-        "--",
-        "doctor",
-        "my",
-        "disk",
-        script=[command_reply("df -h")],
-    )
-    assert r.code == 0, r.stderr
-    assert r.json()["prompt"] == "doctor my disk"
-
-
-def test_quoted_subcommand_word_is_a_prompt(run_i) -> None:
-    r = run_i(
-        *MOCK_DRY_JSON,
-        "explain how tar works",
-        script=[{"stdout_to_user": "tar archives"}],
-    )
-    assert r.code == 0
-    assert r.json()["status"] == "inform"
-
-
-def test_bad_flag_is_usage_error(run_i) -> None:
-    r = run_i("--no-such-flag", "x")
-    assert r.code == 2
-
-
-def test_unknown_backend_is_usage_error(run_i) -> None:
-    r = run_i("--backend", "nope", "--json", "x")
-    assert r.code == 2
-    assert r.json()["status"] == "error"
-
-
-def test_bad_context_is_usage_error(run_i) -> None:
-    r = run_i("--backend", "mock", "--context", "novalue", "x", script=[command_reply("ls")])
-    assert r.code == 2
+    assert r.stdout == stdout
 
 
 def test_piped_stdin_is_context_and_fed_to_the_command(run_i) -> None:
@@ -246,34 +282,6 @@ def test_piped_stdin_is_context_and_fed_to_the_command(run_i) -> None:
     )
     assert r.code == 0, r.stderr
     assert r.json()["stdout"].strip() == "3"
-
-
-def test_auto_without_runtime_is_simulated_and_exits_3(run_i) -> None:
-    r = run_i("--json", "list files", env={"PATH": "/usr/bin:/bin"})
-    assert r.code == 3
-    obj = r.json()
-    assert obj["backend"] == "mock"
-    assert "i init" in obj["error"]
-    assert obj["executed"] is False
-
-
-def test_mock_script_running_out_is_an_error(run_i) -> None:
-    r = run_i("--backend", "mock", "x", script=[])
-    assert r.code == 3
-    assert "ran out" in r.stderr
-
-
-def test_sandbox_missing_exits_6(run_i, tmp_path: Path) -> None:
-    r = run_i(
-        "--backend",
-        "mock",
-        "--sandbox",
-        "--yes",
-        "x",
-        script=[command_reply("ls")],
-        env={"PATH": str(tmp_path / "empty-bin") + ":/nonexistent"},
-    )
-    assert r.code == 6
 
 
 def test_version_and_help_import_nothing_heavy() -> None:
@@ -296,7 +304,7 @@ def test_exit_code_table_is_documented() -> None:
     from intent import errors
 
     doc = (Path(__file__).parents[2] / "docs" / "exit-codes.md").read_text()
-    for cls in (
+    documented = (
         errors.UsageError,
         errors.BackendUnavailable,
         errors.Refused,
@@ -305,22 +313,11 @@ def test_exit_code_table_is_documented() -> None:
         errors.ConfirmationNeeded,
         errors.Cancelled,
         errors.Interrupted,
-    ):
+    )
+    for cls in documented:
         assert f"| {cls.exit_code} |" in doc
-    assert {
-        c.exit_code
-        for c in (
-            errors.IntentError,
-            errors.UsageError,
-            errors.BackendUnavailable,
-            errors.Refused,
-            errors.InvalidReply,
-            errors.SandboxUnavailable,
-            errors.ConfirmationNeeded,
-            errors.Cancelled,
-            errors.Interrupted,
-        )
-    } == {1, 2, 3, 4, 5, 6, 7, 8, 130}
+    codes = {c.exit_code for c in (errors.IntentError, *documented)}
+    assert codes == {1, 2, 3, 4, 5, 6, 7, 8, 130}
 
 
 def test_history_lists_turns(run_i) -> None:
