@@ -260,7 +260,7 @@ class Ask:
             docs=Docs(self.paths.cache_dir),
         )
         if config.get("trial"):
-            piped = bool(r.stdin)
+            piped = bool(stdin)
             self.engine.trial = lambda command, verdict: trial.run(
                 command, cwd, verdict, stdin=piped
             )
