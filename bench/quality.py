@@ -5,6 +5,7 @@
     python bench/quality.py -k find -k grep       # tasks whose id contains find or grep
     python bench/quality.py --model gemma-3-270m --limit 10 --only i
     python bench/quality.py --selftest            # every reference passes its check, `true` fails
+    python bench/quality.py --set sealed          # the held-out set only (bench/tasks/sealed.py)
 
 Each task (bench/tasks/) builds a fixture in a temporary directory; the command proposed by `i`
 (the engine, in process, with its system prompt, tools and checks) and the one from a plain
@@ -133,7 +134,7 @@ def ask_i(
     ms = (time.perf_counter() - started) * 1000
     reply = proposal.reply
     warnings = "; ".join(getattr(proposal, "warnings", []) or [])
-    counts = {
+    counts: dict[str, Any] = {
         key: sum(int(t.get(key) or 0) for t in proposal.timings or [])
         for key in ("prompt_n", "predicted_n")
     }
@@ -233,7 +234,7 @@ def open_backend(model: str | None, timeout: float) -> tuple[Any, Any, str]:
         choice, p, config, env, model_flag=model, snapshots=False
     )
     # a shared 2-core machine reads a long prompt slowly; the product's default gives up sooner
-    backend.options = dataclasses.replace(backend.options, request_timeout=timeout)
+    backend.options = dataclasses.replace(backend.options, request_timeout=timeout)  # type: ignore[attr-defined]
     return backend, config, model_id
 
 
@@ -258,10 +259,16 @@ def main(argv: list[str] | None = None) -> int:
         help="which i to ask (bench/variants.py)",
     )
     ap.add_argument("--report", type=Path, help="print the table of a .jsonl results file")
+    ap.add_argument(
+        "--set",
+        choices=("main", "sealed"),
+        default="main",
+        help="main: bench/tasks (default); sealed: the held-out bench/tasks/sealed.py",
+    )
     args = ap.parse_args(argv)
     if args.report:
         return report(args.report)
-    tasks = [t for t in all_tasks() if not args.k or any(k in t.id for k in args.k)]
+    tasks = [t for t in task_set(args.set) if not args.k or any(k in t.id for k in args.k)]
     tasks = spread(tasks)[args.skip :]
     if args.limit:
         tasks = tasks[: args.limit]
@@ -278,6 +285,15 @@ def main(argv: list[str] | None = None) -> int:
                 if server is not None:
                     server.shutdown()
         return compare_run(tasks, work, args)
+
+
+def task_set(name: str) -> list[Task]:
+    """The main tasks, or the sealed set (written to be run, never read by the developers tuning `i`)."""
+    if name == "sealed":
+        from bench.tasks.sealed import TASKS
+
+        return list(TASKS)
+    return all_tasks()
 
 
 def spread(tasks: list[Task]) -> list[Task]:

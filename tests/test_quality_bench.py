@@ -24,6 +24,16 @@ def test_there_are_enough_tasks_across_the_utilities() -> None:
     assert len({t.group for t in tasks}) >= 20
 
 
+def test_the_sealed_set_is_apart_from_the_main_tasks() -> None:
+    # only its shape: the requests are not for the eyes of whoever tunes `i`
+    sealed = quality.task_set("sealed")
+    ids = [t.id for t in sealed]
+    assert len(ids) >= 64 and len(set(ids)) == len(ids)
+    assert all(t.id.startswith("s-") and t.group.startswith("s-") for t in sealed)
+    assert not set(ids) & {t.id for t in all_tasks()}
+    assert quality.task_set("main") == all_tasks()
+
+
 def test_each_reference_passes_its_own_check_and_doing_nothing_fails(tmp_path: Path) -> None:
     tasks = [t for t in all_tasks() if t.id in SAMPLE]
     assert len(tasks) == len(SAMPLE)
