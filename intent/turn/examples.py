@@ -258,8 +258,16 @@ def _index() -> tuple[list[set[str]], dict[str, float]]:
     return docs, idf
 
 
+# An example shown for a request it barely shares a word with is copied anyway (another
+# aggregate, other columns, the example's own numbers: issue 25). So an example must share at
+# least one fairly rare word (MIN_SCORE: a word in about one example in eight scores 3.1, in
+# one example 4.9) and come near the best match (NEAR_BEST of its score).
+MIN_SCORE = 4.5
+NEAR_BEST = 0.6
+
+
 def pick(request: str, k: int = 3) -> list[Example]:
-    """The `k` bank examples closest to `request`, best first; none that shares no word."""
+    """Up to `k` bank examples close to `request`, best first; none when nothing is close."""
     if k <= 0:
         return []
     docs, idf = _index()
@@ -267,6 +275,8 @@ def pick(request: str, k: int = 3) -> list[Example]:
     scored = []
     for n, doc in enumerate(docs):
         score = sum(idf[w] for w in want & doc)
-        if score > 0:
+        if score >= MIN_SCORE:
             scored.append((-score, n))
-    return [BANK[n] for _, n in sorted(scored)[:k]]
+    scored.sort()
+    best = -scored[0][0] if scored else 0.0
+    return [BANK[n] for s, n in scored[:k] if -s >= NEAR_BEST * best]
