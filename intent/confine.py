@@ -162,7 +162,7 @@ def status() -> Status:
             "bubblewrap (bwrap) was not found",
             "install it: apt-get install bubblewrap (dnf/pacman: bubblewrap)",
         )
-    res = process.run([*_bwrap(tool, Path("/"), network=False), "true"], timeout=5)
+    res = process.run([*_bwrap(_system_tool("bwrap"), Path("/"), network=False), "true"], timeout=5)
     if res.returncode != 0:
         why = _line(res.stderr) or f"exit {res.returncode}"
         fix = (
@@ -222,9 +222,10 @@ def sandbox(argv: Sequence[str], cwd: Path, *, writable: bool) -> Iterator[Confi
 # The working directory is the overlay's lower layer and its mount point, so every write lands
 # in `upper`; the shell's operands are paths, never text from a reply.
 _OVERLAY = (
-    'mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3$4" "$1" || exit 97; '
-    'shift 4; exec "$@"'
+    '"$5" -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3$4" "$1" || exit 97; '
+    'ulimit -f 131072; shift 5; exec "$@"'  # no file over 64 MB (512-byte blocks)
 )
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 OVERLAY_FAILED = 97
 
 
@@ -233,9 +234,11 @@ def trial(argv: Sequence[str], cwd: Path, layer: Path) -> Iterator[Confined | No
     """`argv` on a throwaway copy-on-write view of `cwd`: what it writes there lands in
     `layer/upper` (created here), the rest is the read-only view with no network. None where
     that cannot be built (no confinement, no `unshare`, or a path overlayfs cannot name)."""
-    unshare = shutil.which("unshare")
+    unshare, mount, sh = (shutil.which(t, path=SYSTEM_PATH) for t in ("unshare", "mount", "sh"))
     st = status()
-    if not (st.works and st.tool == "bwrap" and unshare) or not _overlay_safe(cwd, layer):
+    if not (st.works and st.tool == "bwrap" and unshare and mount and sh) or not _overlay_safe(
+        cwd, layer
+    ):
         yield None
         return
     (layer / "upper").mkdir(parents=True, exist_ok=True)
@@ -247,7 +250,7 @@ def trial(argv: Sequence[str], cwd: Path, layer: Path) -> Iterator[Confined | No
             "--map-root-user",
             "--mount",
             "--",
-            "sh",
+            sh,
             "-c",
             _OVERLAY,
             "intent-trial",
@@ -255,9 +258,50 @@ def trial(argv: Sequence[str], cwd: Path, layer: Path) -> Iterator[Confined | No
             str(layer / "upper"),
             str(layer / "work"),
             ",userxattr",  # whiteouts and opaque directories as user.* attributes
+            mount,
             *inner.argv,
         ]
+        # credential files in the directory itself are hidden from the trial too (its errors
+        # go back to the model, which may be remote): before the final "--"
+        hide = [a for f in workdir_secrets(cwd) for a in ("--ro-bind", "/dev/null", str(f))]
+        cut = len(inner.argv) - len(argv) - 1
+        inner.argv[cut:cut] = hide
         yield inner
+
+
+# names of files that hold credentials, wherever they are (the tools refuse them too)
+_SECRET_FILE = re.compile(
+    r"^(?:\.env(?:\..*)?|\.envrc|\.netrc|\.pgpass|\.npmrc|\.pypirc|\.git-credentials|"
+    r"\.vault-token|credentials(?:\..*)?|id_(?:rsa|dsa|ecdsa|ed25519)(?!.*\.pub$).*|.*\.pem|"
+    r".*\.key|.*\.p12|.*\.pfx|.*\.kdbx|.*\.tfstate)$"
+)
+
+
+def workdir_secrets(cwd: Path, limit: int = 400) -> list[Path]:
+    """Credential files in `cwd` and the directories just below it (regular files only)."""
+    found: list[Path] = []
+    seen = 0
+    dirs = [cwd]
+    with contextlib.suppress(OSError):
+        dirs += [e for e in sorted(cwd.iterdir())[:100] if e.is_dir() and not e.is_symlink()]
+    for d in dirs:
+        try:
+            entries = sorted(d.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            seen += 1
+            if seen > limit:
+                return found
+            if _SECRET_FILE.match(entry.name) and entry.is_file() and not entry.is_symlink():
+                found.append(entry)
+    return found
+
+
+def _system_tool(name: str) -> str:
+    """A tool that runs outside the confinement, found on the system's own PATH (a `.` or a
+    writable directory early in the user's PATH must not choose it)."""
+    return shutil.which(name, path=SYSTEM_PATH) or shutil.which(name) or name
 
 
 def _overlay_safe(cwd: Path, layer: Path) -> bool:
@@ -277,9 +321,9 @@ def _confined(
         profile = _darwin_profile(cwd, network=network, writable=writable)
         yield Confined(["sandbox-exec", "-p", profile, *argv])
         return
-    prefix = _bwrap(shutil.which("bwrap") or "bwrap", cwd, network=network, writable=writable)
+    prefix = _bwrap(_system_tool("bwrap"), cwd, network=network, writable=writable)
     confined = Confined(prefix)
-    program = seccomp_program()
+    program = seccomp_program(no_unix=not network)  # the probes and the trial
     if program is not None:
         fd = _memfd(program)
         confined._open.append(fd)
@@ -295,43 +339,68 @@ def _confined(
 # seccomp: a confined program must not type into the user's terminal. TIOCSTI pushes bytes into
 # the terminal's input queue (they would run in the user's shell once `i` exits) and TIOCLINUX
 # can do the same on a Linux console; both are refused with EPERM. bwrap reads the filter, a
-# classic BPF program, from a file descriptor.
+# classic BPF program, from a file descriptor. For the trial and the probes (`no_unix`), Unix
+# sockets are refused too: a socket with a file name is reachable through a read-only mount and
+# outside every namespace (an ssh-agent signs, a session bus starts programs, a docker socket is
+# root), and `--unshare-net` cuts only TCP and the abstract ones.
 _TIOCSTI, _TIOCLINUX = 0x5412, 0x541C
-# per machine: (audit arch, ioctl's number) for the native ABI and the 32-bit one the kernel also
-# accepts (`int 0x80` on x86_64, AArch32 on arm64); any other ABI is refused outright
+_AF_UNIX = 1
+# per machine: (audit arch, ioctl's number, socket's number) for the native ABI and the 32-bit
+# one the kernel also accepts (`int 0x80` on x86_64, AArch32 on arm64), plus the 32-bit socket
+# calls (socketcall and socket); any other ABI is refused outright
 _ARCH = {
-    "x86_64": ((0xC000003E, 16), (0x40000003, 54)),
-    "aarch64": ((0xC00000B7, 29), (0x40000028, 54)),
+    "x86_64": ((0xC000003E, 16, 41), (0x40000003, 54, (102, 359))),
+    "aarch64": ((0xC00000B7, 29, 198), (0x40000028, 54, (102, 281))),
 }
 _ALLOW, _EPERM = 0x7FFF0000, 0x00050000 | 1
+_LD, _JEQ, _JGE, _RET = 0x20, 0x15, 0x35, 0x06
 
 
-def seccomp_program(machine: str | None = None) -> bytes | None:
+def seccomp_program(machine: str | None = None, *, no_unix: bool = False) -> bytes | None:
     """The filter for this machine's architecture, or None for one not known here."""
     abis = _ARCH.get(machine or platform.machine())
     if abis is None:
         return None
-    (native, native_ioctl), (compat, compat_ioctl) = abis
-    ld_w_abs, jeq_k, jge_k, ret_k = 0x20, 0x15, 0x35, 0x06
-    insns = [
-        (ld_w_abs, 0, 0, 4),  # 0: seccomp_data.arch
-        (jeq_k, 2, 0, native),  # 1: -> 4
-        (jeq_k, 5, 0, compat),  # 2: -> 8
-        (ret_k, 0, 0, _EPERM),  # 3: an ABI we do not know: nothing
-        (ld_w_abs, 0, 0, 0),  # 4: seccomp_data.nr
-        (jge_k, 8, 0, 0x40000000),  # 5: x32 system calls -> 14 (refused)
-        (jeq_k, 3, 0, native_ioctl),  # 6: -> 10
-        (ret_k, 0, 0, _ALLOW),  # 7
-        (ld_w_abs, 0, 0, 0),  # 8: compat: seccomp_data.nr
-        (jeq_k, 0, 3, compat_ioctl),  # 9: ioctl -> 10, else -> 13
-        (ld_w_abs, 0, 0, 24),  # 10: the low half of args[1], the request
-        (jeq_k, 3, 0, _TIOCSTI),  # 11: -> 15
-        (jeq_k, 2, 0, _TIOCLINUX),  # 12: -> 15, else -> 13
-        (ret_k, 0, 0, _ALLOW),  # 13
-        (ret_k, 0, 0, _EPERM),  # 14
-        (ret_k, 0, 0, _EPERM),  # 15
+    (native, native_ioctl, native_socket), (compat, compat_ioctl, compat_sockets) = abis
+    # (label, code, jump-if-true label, jump-if-false label, k); labels resolve to offsets
+    prog: list[tuple[str, int, str, str, int]] = [
+        ("", _LD, "", "", 4),  # seccomp_data.arch
+        ("", _JEQ, "native", "", native),
+        ("", _JEQ, "compat", "deny", compat),  # an ABI we do not know: nothing
+        ("native", _LD, "", "", 0),  # seccomp_data.nr
+        ("", _JGE, "deny", "", 0x40000000),  # x32 system calls
+        ("", _JEQ, "ioctl", "", native_ioctl),
     ]
-    return b"".join(struct.pack("=HBBI", *insn) for insn in insns)
+    if no_unix:
+        prog.append(("", _JEQ, "socket", "", native_socket))
+    prog += [("", _RET, "", "", _ALLOW), ("compat", _LD, "", "", 0)]
+    prog.append(("", _JEQ, "ioctl", "", compat_ioctl))
+    if no_unix:
+        prog += [("", _JEQ, "deny", "", nr) for nr in compat_sockets]
+    prog += [
+        ("", _RET, "", "", _ALLOW),
+        ("ioctl", _LD, "", "", 24),  # the low half of args[1], the request
+        ("", _JEQ, "deny", "", _TIOCSTI),
+        ("", _JEQ, "deny", "", _TIOCLINUX),
+        ("", _RET, "", "", _ALLOW),
+        ("socket", _LD, "", "", 16),  # the low half of args[0], the address family
+        ("", _JEQ, "deny", "", _AF_UNIX),
+        ("", _RET, "", "", _ALLOW),
+        ("deny", _RET, "", "", _EPERM),
+    ]
+    at = {label: n for n, (label, *_rest) in enumerate(prog) if label}
+    out = []
+    for n, (_label, code, jt, jf, k) in enumerate(prog):
+        out.append(
+            struct.pack(
+                "=HBBI",
+                code,
+                at[jt] - n - 1 if jt else 0,
+                at[jf] - n - 1 if jf else 0,
+                k,
+            )
+        )
+    return b"".join(out)
 
 
 def _memfd(data: bytes) -> int:
@@ -510,6 +579,8 @@ def hidden(home: Path | None = None) -> list[Path]:
     seen = set()
     candidates = [h / rel for h in homes for rel in HOME_SECRETS]
     for path in (*candidates, *map(Path, SYSTEM_SECRETS)):
+        if path.is_symlink():  # a dotfiles-style link: hide what it points to
+            path = Path(os.path.realpath(path))
         if path not in seen and os.path.lexists(path):
             seen.add(path)
             found.append(path)

@@ -94,7 +94,8 @@ class TerminalScreen:
         self.preview = render.Preview(None, enabled=not (request.json or request.raw))
 
     def note(self, line: str) -> None:
-        render.note(line)
+        # notes quote the trial's file names, server messages, model output: never raw
+        render.note(render.visible(line, newlines=True))
 
     def waiting(self, line: str) -> None:
         """A busy remote server is being waited out: say so above the spinner."""
