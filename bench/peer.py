@@ -229,6 +229,7 @@ class IRun:
     outcome: str  # "proposal", or what came instead
     call: dict[str, float] = field(default_factory=dict)  # the `-v` model call line
     request_start: float | None = None  # start to the model request being sent
+    command_tokens: int | None = None  # tokens decoded until the command is complete
 
 
 def run_sgpt(sgpt: Path, request: str, cwd: Path, env: dict[str, str], timeout: float) -> SgptRun:
@@ -452,6 +453,24 @@ def shared_server(setup: Setup, timeout: float) -> Iterator[subprocess.Popen[byt
         log.close()
 
 
+def reply_tokens(setup: Setup, command: str) -> int | None:
+    """How many tokens `i`'s reply holds up to the end of the command (its compact JSON starts
+    `{"command":"`), counted by the shared server's tokenizer: the same model's."""
+    if not command:
+        return None
+    text = '{"command":' + json.dumps(command, ensure_ascii=False)
+    try:
+        reply = httpx.post(
+            f"http://127.0.0.1:{setup.port}/tokenize",
+            json={"content": text},
+            headers={"Authorization": f"Bearer {setup.api_key}"},
+            timeout=30,
+        )
+        return len(reply.json()["tokens"])
+    except (httpx.HTTPError, KeyError, ValueError):
+        return None
+
+
 def server_timings(log: Path, offset: int) -> tuple[dict[str, float], int]:
     """The last request's prompt and decode figures from the shared server's log after
     `offset`, and the new offset."""
@@ -540,6 +559,7 @@ def speed(args: argparse.Namespace, setup: Setup, sgpt: Path) -> None:
                     s_run.server, offset = server_timings(log, offset)
                 else:
                     i_run = run_i(request, setup.cwd, setup.i_env, args.timeout, setup.i_extra)
+                    i_run.command_tokens = reply_tokens(setup, i_run.command)
             assert s_run is not None and i_run is not None
             rows.append((request, s_run, i_run, load()))
             note(
@@ -557,14 +577,26 @@ def fmt(x: float | None) -> str:
 
 def report_speed(rows: list[tuple[str, SgptRun, IRun, str]], setup: Setup) -> None:
     print(
-        "\n| request | sgpt whole answer (s) | i command on screen (s) | i/sgpt | i proposal + prompt (s) | sgpt's command | i's command | load 1m 5m 15m |"
+        "\n| request | sgpt whole answer (s) | i command on screen (s) | i/sgpt "
+        "| i proposal and prompt (s) | sgpt tokens read, decoded | i tokens read, decoded "
+        "(to the command's end) | load 1m 5m 15m |"
     )
     print("|---|---|---|---|---|---|---|---|")
     for request, s, i, avg in rows:
         ratio = f"{i.command_on_screen / s.total:.2f}" if i.command_on_screen else "—"
+        s_tok = f"{s.server.get('prompt_n', 0):.0f}, {s.server.get('predicted_n', 0):.0f}"
+        i_tok = (
+            f"{i.call.get('prompt_n', 0):.0f}, {i.call.get('predicted_n', 0):.0f} "
+            f"({i.command_tokens if i.command_tokens is not None else '?'})"
+        )
         print(
             f"| {cell(request, 40)} | {s.total:.2f} | {fmt(i.command_on_screen)} | {ratio} | "
-            f"{fmt(i.proposal)} | `{cell(s.command, 50)}` | `{cell(i.command or i.outcome, 50)}` | {avg} |"
+            f"{fmt(i.proposal)} | {s_tok} | {i_tok} | {avg} |"
+        )
+    print("\n| request | sgpt's command | i's command |\n|---|---|---|")
+    for request, s, i, _ in rows:
+        print(
+            f"| {cell(request, 40)} | `{cell(s.command, 70)}` | `{cell(i.command or i.outcome, 70)}` |"
         )
     s_total = med([s.total for _, s, _, _ in rows])
     s_first = med([s.first_output for _, s, _, _ in rows])
@@ -618,7 +650,11 @@ def report_speed(rows: list[tuple[str, SgptRun, IRun, str]], setup: Setup) -> No
             f"| decoding the whole reply | {m.get('predicted_ms', 0):.0f} ms | {m.get('predicted_n', 0):.0f} "
             f"tokens (command, description, risk) |"
         )
-        print(f"| model request to command on screen | {cmd_after_request:.2f} s | |")
+        to_cmd = [i.command_tokens for _, _, i, _ in rows if i.command_tokens is not None]
+        print(
+            f"| model request to command on screen | {cmd_after_request:.2f} s | the command's end "
+            f"is token {med([float(t) for t in to_cmd]):.0f} of the reply |"
+        )
         print(f"| model call, whole | {m.get('call_ms', 0):.0f} ms | |")
         print(
             f"| command on screen to prompt | {i_prop - i_cmd:.2f} s | rest of the reply, guard, render |"
