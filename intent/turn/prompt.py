@@ -19,7 +19,7 @@ from pathlib import Path
 
 from intent.redact import redact
 
-PROMPT_VERSION = "8"
+PROMPT_VERSION = "9"
 
 SYSTEM_PROMPT = """\
 You turn a user's request into one shell command for their machine. Reply with exactly one JSON object.
@@ -37,7 +37,8 @@ R (risk): "safe" only reads; "network" uses the network; "mutates" changes files
 Rules:
 - Prefer one short command built from the utilities listed under Machine; use a script only when a command would be unreadable.
 - Pick sensible defaults instead of asking: the current directory is "." and the user's home is "~".
-- Write paths below the current directory relative to it (notes.txt, logs/); the current directory itself is ".".
+- The current directory is "."; write paths below it relative to it (notes.txt, logs/).
+- A message may list similar requests with their commands: examples of the form, not this request; take names, numbers and patterns from the request itself.
 - The command must run as written: complete quoting, every find -exec ends with \\; or + (in JSON: "{} \\\\;").
 - A request to do something gets a command, even when it names a host, a port, a schedule or a file: use them as given.
 - Never invent file names: use a tool call to look when it matters.
@@ -140,13 +141,12 @@ class RequestContext:
 
     def render(self) -> str:
         """What belongs to this call: the directory, git, project notes, piped input."""
-        # the directory as ".", never its name: shown `/home/u/project`, the model wrote
-        # `find project …` as if the directory held itself (issue 25)
-        lines = [
-            "Context:",
-            "- current directory: . (paths are relative to it)",
-            f"- git: {self.git}",
-        ]
+        # the directory is "." (the system prompt says so), never its name: shown
+        # `/home/u/project`, the model wrote `find project …` as if the directory held itself;
+        # and what is not there is not said (every token here is read on every call: issue 25)
+        lines = ["Context:"]
+        if self.git != NOT_GIT:
+            lines.append(f"- git: {self.git}")
         lines += [f"- {k}: {v}" for k, v in self.extra]
         if self.intentrc:
             lines += self._framed("project notes from .intentrc", "NOTES", self.intentrc)
@@ -155,7 +155,7 @@ class RequestContext:
         lines += [f"- {n}" for n in self.notes]
         # file text is data: as a JSON string it is one line, and cannot close its own quotes
         lines += [f"- first line of {name}: {json.dumps(line)}" for name, line in self.peeks]
-        return "\n".join(lines)
+        return "\n".join(lines) if len(lines) > 1 else ""
 
     def _framed(self, what: str, tag: str, text: str) -> list[str]:
         """Data the model must not take as instructions, between two lines that end with this
@@ -171,6 +171,8 @@ class RequestContext:
         ]
 
 
+NOT_GIT = "not a git repository"
+
 # how many bank examples (turn/examples.py) close to the request go into the user message
 EXAMPLES_PER_REQUEST = 3
 
@@ -181,12 +183,11 @@ def user_message(request: str, ctx: RequestContext) -> str:
     from intent.turn import examples
 
     near = examples.pick(request, EXAMPLES_PER_REQUEST)
-    shown = ""
+    parts = [ctx.render()]
     if near:
-        shown = "\n\nCommands for similar requests (examples, not this request):\n" + "\n".join(
-            e.render() for e in near
-        )
-    return f"{ctx.render()}{shown}\n\nRequest: {request}"
+        parts.append("Similar requests:\n" + "\n".join(e.render() for e in near))
+    parts.append(f"Request: {request}")
+    return "\n\n".join(p for p in parts if p)
 
 
 def revision_message(feedback: str) -> str:
