@@ -307,7 +307,9 @@ def _system_tool(name: str) -> str:
 def _overlay_safe(cwd: Path, layer: Path) -> bool:
     """overlayfs splits its options at `,` and its layers at `:`; `/` has no parent to hide."""
     names = (str(cwd), str(layer))
-    return cwd != Path("/") and not any(c in n for n in names for c in ",:\\\n")
+    return (
+        cwd.is_absolute() and cwd != Path("/") and not any(c in n for n in names for c in ",:\\\n")
+    )
 
 
 @contextlib.contextmanager

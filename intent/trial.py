@@ -172,9 +172,10 @@ class Outcome:
         if err and idle and _BROKEN.search(err_text):
             return f"when tried on a copy of this directory it did nothing and said: {err}"
         if wants_change and self.exit_code == 0 and (self.effect is None or self.effect.empty):
+            said = f" ({err})" if err else ""
             return (
-                "it changed no file when tried on a copy of this directory; if nothing needs "
-                "changing here, reply with the same command"
+                f"it changed no file when tried on a copy of this directory{said}; if nothing "
+                "needs changing here, reply with the same command"
             )
         if wants_output and idle and (self.exit_code == 0 or (self.exit_code == 1 and not err)):
             return (
@@ -274,6 +275,7 @@ def run(command: str, cwd: Path, verdict: Verdict, *, stdin: bool = False) -> Ou
     reason = why_not(command, verdict, stdin=stdin)
     if reason:
         return Outcome(skipped=reason)
+    cwd = Path(os.path.abspath(cwd))  # the overlay's mount point and the view's binds
     with _scratch() as layer:
         started = time.monotonic()
         with confine.trial(["bash", "-c", command], cwd, layer) as view:

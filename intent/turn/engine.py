@@ -20,7 +20,7 @@ from intent.explain.lookup import Docs
 from intent.reply import schema
 from intent.reply.types import Kind, Reply, kind_of
 from intent.trial import Outcome as Trial
-from intent.turn import cronline, peek, readonly, repair, verify
+from intent.turn import copied, cronline, peek, readonly, repair, verify
 from intent.turn import prompt as prompt_mod
 from intent.turn.tools import Toolbox
 from intent.turn.verify import Problem
@@ -288,6 +288,13 @@ class Engine:
         schedule = cronline.problem(reply.get("command", ""), request)
         if schedule:
             return [Problem(schedule)]
+        taken = (
+            copied.problem(reply["command"], request, self.guard_context.cwd)
+            if ("command" in reply and request)
+            else ""
+        )
+        if taken:
+            return [Problem(taken)]
         found = readonly.unasked_change(reply, request, self.guard_context)
         if found or "command" not in reply:
             return found

@@ -27,6 +27,9 @@ _EXEC = re.compile(
 )
 
 
+_JSON_TAIL = re.compile(r"\s[\\\";,]+\s*$")
+
+
 def reply(answer: Reply, request: str, context: safety.Context) -> Reply:
     """`answer` (a validated reply) with every repair that applies. A one-line bash script,
     or a shell command labelled python3, becomes the command it is first, so it is repaired,
@@ -58,6 +61,13 @@ def command(command: str) -> str:
         return command
     if not any(find_lacks_terminator(argv) for argv in argvs(command)) and parses(command):
         return command
+    tail = _JSON_TAIL.search(command)
+    if tail is not None and "{}" in command[: tail.start()]:
+        # `-exec cp {} backup/ \",`: what a JSON slip left where `\;` belongs, after the
+        # exec'd command's last word
+        fixed = command[: tail.start()].rstrip() + " \\;"
+        if parses(fixed) and not any(find_lacks_terminator(a) for a in argvs(fixed)):
+            return fixed
     m = _EXEC.search(command)
     if m is None or not _outside_quotes(command[: m.end(1)]):
         return command  # a `{}` inside quotes: adding `\;` there would change the words

@@ -336,3 +336,38 @@ def test_a_request_that_also_asks_for_a_change_is_not_look_only(request_text: st
 def test_repairs_leave_what_they_cannot_be_sure_of(command: str) -> None:
     assert repair.command(command) == command
     verify.problems(command, None)  # no exception either
+
+
+# issue 25: details copied from the example shown with a request that differs
+from intent.turn import copied  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("command", "request_text", "said"),
+    [
+        (
+            "find . -name '*.log' -mtime +7 -delete",
+            "delete log files older than 10 days",
+            "it uses 7 as an example does, but the request says 10",
+        ),
+        ("find . -name '*.log' -mtime +7 -delete", "delete log files older than a week", ""),
+        ("find . -name '*.log' -mtime +10 -delete", "delete log files older than 10 days", ""),
+        (
+            "find notes -name '*.txt' -exec gzip {} +",
+            "compress each txt file in docs with gzip",
+            "`notes` comes from an example, not from the request, and is not in this directory",
+        ),
+        ("gzip docs/*.txt", "compress each txt file in docs with gzip", ""),
+        ("sed -i 's/foo/bar/g' a.txt", "replace foo with bar in a.txt", ""),
+    ],
+)
+def test_a_detail_copied_from_an_example_is_asked_about(
+    command: str, request_text: str, said: str, tmp_path
+) -> None:
+    assert copied.problem(command, request_text, str(tmp_path)) == said
+
+
+def test_a_name_that_is_in_the_directory_is_not_copied(tmp_path) -> None:
+    (tmp_path / "notes").mkdir()
+    command = "find notes -name '*.txt' -exec gzip {} +"
+    assert copied.problem(command, "compress each txt file in docs with gzip", str(tmp_path)) == ""

@@ -330,6 +330,10 @@ def test_a_script_that_is_not_its_language_costs_one_retry(tmp_path: Path) -> No
         ("find . -name '*.log' -exec rm {} \\\",", "find . -name '*.log' -exec rm {} \\;"),
         ("find . -exec ls -l {} \\\\;", "find . -exec ls -l {} \\;"),
         ('find . -exec wc -l {} \\";', "find . -exec wc -l {} \\;"),
+        (
+            "find . -name '*.jpg' -exec cp {} backup/ \\\",",
+            "find . -name '*.jpg' -exec cp {} backup/ \\;",
+        ),
         # a ps pipeline's grep matching its own command line
         ("ps aux | grep nginx | wc -l", "ps aux | grep '[n]ginx' | wc -l"),
         ("ps aux | grep -c sshd", "ps aux | grep -c '[s]shd'"),
