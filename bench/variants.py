@@ -63,6 +63,16 @@ Request: what is a symlink?
 """
 
 
+def _bank_in_system() -> str:
+    """The shipped system prompt with the whole bank after its examples: read once into the
+    KV snapshot instead of three lines per request."""
+    from intent.turn import examples
+    from intent.turn import prompt as prompt_mod
+
+    lines = "\n".join(e.render() for e in examples.BANK)
+    return f"{prompt_mod.SYSTEM_PROMPT}\nMore requests and their commands:\n{lines}\n"
+
+
 VARIANTS = {
     v.name: v
     for v in (
@@ -81,5 +91,12 @@ VARIANTS = {
         Variant("bank2", None, True, "as shipped with 2 bank examples per request", 2),
         Variant("nopeek", None, True, "as shipped, no first lines of data files", peek=False),
         Variant("notrial", None, True, "as shipped, no trial run on a copy", trial=False),
+        Variant(
+            "banksys",
+            _bank_in_system(),
+            True,
+            "the whole bank in the cached system prompt, none per request",
+            examples=0,
+        ),
     )
 }

@@ -152,10 +152,11 @@ class Outcome:
     def ran(self) -> bool:
         return not self.skipped
 
-    def problem(self, *, wants_output: bool = False, wants_change: bool = False) -> str:
-        """What to tell the model, or "" when the trial found nothing wrong. `wants_output`:
-        the request asked to see something; `wants_change`: the command is meant to change
-        files. Doing nothing at all is then worth one question (the model may keep it)."""
+    def problem(self) -> str:
+        """What to tell the model, or "" when the trial found nothing wrong: a failure of the
+        command itself. Printing or changing nothing is not held against it (measured: asking
+        about it doubled the time to the prompt in an empty directory, where nothing is the
+        right answer, and fixed no task on the bench)."""
         if self.skipped or self.timed_out or self.outside:
             return ""
         err = _first_lines(self.stderr)
@@ -171,17 +172,6 @@ class Outcome:
             )
         if err and idle and _BROKEN.search(err_text):
             return f"when tried on a copy of this directory it did nothing and said: {err}"
-        if wants_change and self.exit_code == 0 and (self.effect is None or self.effect.empty):
-            said = f" ({err})" if err else ""
-            return (
-                f"it changed no file when tried on a copy of this directory{said}; if nothing "
-                "needs changing here, reply with the same command"
-            )
-        if wants_output and idle and (self.exit_code == 0 or (self.exit_code == 1 and not err)):
-            return (
-                "it printed nothing when tried on a copy of this directory; if nothing is the "
-                "right answer here, reply with the same command"
-            )
         return ""
 
     def said(self) -> str:

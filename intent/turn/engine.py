@@ -298,15 +298,8 @@ class Engine:
         found = readonly.unasked_change(reply, request, self.guard_context)
         if found or "command" not in reply:
             return found
-        verdict = safety.assess(reply["command"], context=self.guard_context)
-        outcome = self.tried(reply["command"], verdict)
-        if outcome is None or not request:  # a revision: the user's feedback is the request
-            return []
-        looking = readonly.asks_only_to_look(request)
-        said = outcome.problem(
-            wants_output=looking,
-            wants_change=not looking and verdict.risk in ("mutates", "destructive"),
-        )
+        outcome = self.tried(reply["command"])
+        said = outcome.problem() if outcome is not None else ""
         return [Problem(said)] if said else []
 
     def tried(self, command: str, verdict: safety.Verdict | None = None) -> Trial | None:
