@@ -87,8 +87,9 @@ VARIANTS = {
             trial=False,
         ),
         Variant("noverify", None, False, "prompt v7 and bank examples, no verification"),
-        Variant("nobank", None, True, "prompt v7 and verification, no bank examples", 0),
-        Variant("bank2", None, True, "as shipped with 2 bank examples per request", 2),
+        Variant("nobank", None, True, "no bank examples per request (as shipped since issue 25)", 0),
+        Variant("bank3", None, True, "3 bank examples per request (shipped until issue 25)", 3),
+        Variant("bank2", None, True, "2 bank examples per request", 2),
         Variant("nopeek", None, True, "as shipped, no first lines of data files", peek=False),
         Variant("notrial", None, True, "as shipped, no trial run on a copy", trial=False),
         Variant(

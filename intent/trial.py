@@ -296,7 +296,7 @@ def run(command: str, cwd: Path, verdict: Verdict, *, stdin: bool = False) -> Ou
 # what the trial's environment keeps: no agent sockets, bus addresses, tokens or keys
 _KEPT = frozenset(
     "PATH HOME USER LOGNAME SHELL LANG LANGUAGE TZ TERM COLUMNS LINES TMPDIR EDITOR VISUAL "
-    "PAGER".split()
+    "PAGER GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL".split()
 )
 
 

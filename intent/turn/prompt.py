@@ -173,8 +173,11 @@ class RequestContext:
 
 NOT_GIT = "not a git repository"
 
-# how many bank examples (turn/examples.py) close to the request go into the user message
-EXAMPLES_PER_REQUEST = 3
+# how many bank examples (turn/examples.py) close to the request go into the user message.
+# None since issue 25: on requests nobody tuned for, the examples were copied more often than
+# they helped (held-out 52: 29 with three, 33 without; the sealed 90: 40 with, 41 without), and
+# they were most of what each call reads (docs/quality.md). `--variant bank3` keeps them.
+EXAMPLES_PER_REQUEST = 0
 
 
 def user_message(request: str, ctx: RequestContext) -> str:

@@ -51,10 +51,9 @@ def test_examples_go_after_the_context_and_before_the_request(monkeypatch) -> No
     ctx = prompt.RequestContext(
         cwd="/home/ana/site", os_name="Linux", distro="", shell="bash", git="x", binaries=("ls",)
     )
+    # as shipped since issue 25: no examples per request
+    assert "Similar requests" not in prompt.user_message("kill all processes named sleep", ctx)
+    monkeypatch.setattr(prompt, "EXAMPLES_PER_REQUEST", 3)  # `--variant bank3`
     text = prompt.user_message("kill all processes named sleep", ctx)
     assert text.index("Context:") < text.index("Similar requests:") < text.index('"pkill -x node"')
     assert text.rstrip().endswith("Request: kill all processes named sleep")
-    monkeypatch.setattr(prompt, "EXAMPLES_PER_REQUEST", 0)
-    assert "Commands for similar requests" not in prompt.user_message(
-        "kill all processes named sleep", ctx
-    )

@@ -340,6 +340,7 @@ def test_repairs_leave_what_they_cannot_be_sure_of(command: str) -> None:
 
 # issue 25: details copied from the example shown with a request that differs
 from intent.turn import copied  # noqa: E402
+from intent.turn import prompt  # noqa: E402
 
 
 @pytest.mark.parametrize(
@@ -362,12 +363,19 @@ from intent.turn import copied  # noqa: E402
     ],
 )
 def test_a_detail_copied_from_an_example_is_asked_about(
-    command: str, request_text: str, said: str, tmp_path
+    command: str, request_text: str, said: str, tmp_path, monkeypatch
 ) -> None:
+    monkeypatch.setattr(prompt, "EXAMPLES_PER_REQUEST", 3)  # with examples shown (bank3)
     assert copied.problem(command, request_text, str(tmp_path)) == said
 
 
-def test_a_name_that_is_in_the_directory_is_not_copied(tmp_path) -> None:
+def test_no_example_shown_nothing_copied(tmp_path) -> None:
+    command = "find . -name '*.log' -mtime +7 -delete"
+    assert copied.problem(command, "delete log files older than 10 days", str(tmp_path)) == ""
+
+
+def test_a_name_that_is_in_the_directory_is_not_copied(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(prompt, "EXAMPLES_PER_REQUEST", 3)
     (tmp_path / "notes").mkdir()
     command = "find notes -name '*.txt' -exec gzip {} +"
     assert copied.problem(command, "compress each txt file in docs with gzip", str(tmp_path)) == ""
