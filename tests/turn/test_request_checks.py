@@ -12,7 +12,7 @@ from conftest import drive
 
 from intent.backends.mock import MockBackend
 from intent.guard import walk as safety
-from intent.turn import find_expr, peek, readonly, repair, tools, verify
+from intent.turn import copied, find_expr, peek, prompt, readonly, repair, tools, verify
 from intent.turn.engine import Engine, Retrying
 
 # -- find expressions ---------------------------------------------------------------------
@@ -339,8 +339,6 @@ def test_repairs_leave_what_they_cannot_be_sure_of(command: str) -> None:
 
 
 # issue 25: details copied from the example shown with a request that differs
-from intent.turn import copied  # noqa: E402
-from intent.turn import prompt  # noqa: E402
 
 
 @pytest.mark.parametrize(
