@@ -152,7 +152,7 @@ class Outcome:
     def ran(self) -> bool:
         return not self.skipped
 
-    def problem(self) -> str:
+    def problem(self, request: str = "") -> str:
         """What to tell the model, or "" when the trial found nothing wrong: a failure of the
         command itself. Printing or changing nothing is not held against it (measured: asking
         about it doubled the time to the prompt in an empty directory, where nothing is the
@@ -162,6 +162,10 @@ class Outcome:
         err = _first_lines(self.stderr)
         if _INCONCLUSIVE.search(self.stderr):
             return ""  # the trial's view stopped it, not the command's own fault
+        if request and _only_named_files_missing(self.stderr, request):
+            # "sort names.txt" where names.txt is not here: the user named it; asking again
+            # made the model create or list files instead (measured on bench/peer.py --utility)
+            return ""
         idle = not self.stdout.strip() and (self.effect is None or self.effect.empty)
         if self.exit_code in (126, 127):
             return f"it failed when tried on a copy of this directory: {err or 'not found'}"
@@ -194,6 +198,28 @@ class Outcome:
             "effect": self.effect.as_json() if self.effect is not None else None,
             "ms": round(self.ms, 1),
         }
+
+
+_MISSING = re.compile(
+    r"(?:cannot (?:access|open|stat|read)[^'‘\"`]*)?[‘'\"`]?([^\s:‘’'\"`]+)[’'\"`]?"
+    r"(?:: (?:No such file or directory|cannot open)| does not exist)",
+    re.IGNORECASE,
+)
+
+
+def _only_named_files_missing(stderr: str, request: str) -> bool:
+    """Every error is a missing file, and the request names each of them."""
+    lines = [ln for ln in stderr.splitlines() if ln.strip()]
+    if not lines:
+        return False
+    wanted = request.lower()
+    for line in lines:
+        names = _MISSING.findall(line)
+        if not names or not all(
+            re.search(r"[A-Za-z]", n) and os.path.basename(n).lower() in wanted for n in names
+        ):
+            return False
+    return True
 
 
 def _first_lines(text: str, lines: int = 3, width: int = 300) -> str:

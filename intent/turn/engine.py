@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import re
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
@@ -281,6 +283,9 @@ class Engine:
     def _problems(self, reply: Reply, request: str) -> list[Problem]:
         if "command" in reply:
             found = verify.problems(reply["command"], self.docs, self.guard_context.cwd)
+            # a missing file the request itself names is the user's premise, not a mistake:
+            # asking again made the model create or list files instead
+            found = [p for p in found if not _named_by(p.message, request)]
         else:
             found = verify.script_problems(reply["script"]["interpreter"], reply["script"]["body"])
         if found:
@@ -299,7 +304,7 @@ class Engine:
         if found or "command" not in reply:
             return found
         outcome = self.tried(reply["command"])
-        said = outcome.problem() if outcome is not None else ""
+        said = outcome.problem(request) if outcome is not None else ""
         return [Problem(said)] if said else []
 
     def tried(self, command: str, verdict: safety.Verdict | None = None) -> Trial | None:
@@ -383,6 +388,16 @@ def _asks_instead(reply: Reply, request: str) -> bool:
         return False
     words = request.lower().split()
     return not (request.endswith("?") or (words and words[0] in _QUESTION_WORDS))
+
+
+_NO_FILE = re.compile(r"^there is no (?:file|directory) `([^`]+)` here")
+
+
+def _named_by(problem: str, request: str) -> bool:
+    m = _NO_FILE.match(problem)
+    if not m or not request or not re.search(r"[A-Za-z]", m.group(1)):
+        return False  # `head data.csv 3`: a number taken for a file is a mistake
+    return os.path.basename(m.group(1)).lower() in request.lower()
 
 
 def _correction(text: str, error: InvalidReply) -> list[dict[str, str]]:
