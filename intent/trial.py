@@ -202,7 +202,7 @@ class Outcome:
 
 _MISSING = re.compile(
     r"(?:cannot (?:access|open|stat|read)[^'‘\"`]*)?[‘'\"`]?([^\s:‘’'\"`]+)[’'\"`]?"
-    r"(?:: (?:No such file or directory|cannot open)| does not exist)",
+    r"(?:: Cannot (?:stat|open))?(?:: (?:No such file or directory|cannot open)| does not exist)",
     re.IGNORECASE,
 )
 
@@ -213,13 +213,23 @@ def _only_named_files_missing(stderr: str, request: str) -> bool:
     if not lines:
         return False
     wanted = request.lower()
+    named = False
     for line in lines:
         names = _MISSING.findall(line)
+        if not names and _FOLLOW_UP.search(line):
+            continue  # tar's closing line after the error itself
+        named = True
         if not names or not all(
             re.search(r"[A-Za-z]", n) and os.path.basename(n).lower() in wanted for n in names
         ):
             return False
-    return True
+    return named
+
+
+_FOLLOW_UP = re.compile(
+    r"exiting with failure status|error is not recoverable|exiting now|child returned status",
+    re.IGNORECASE,
+)
 
 
 def _first_lines(text: str, lines: int = 3, width: int = 300) -> str:

@@ -268,3 +268,5 @@ def test_a_missing_file_the_request_names_is_not_held_against_the_command(overla
     assert "No such file" in out.problem()  # nothing said about the request: a failure
     assert out.problem("sort the lines of names.txt") == ""  # the user's premise
     assert "No such file" in _try("head a.txt 3", project).problem("first 3 lines of a.txt")
+    tar = _try("tar -czf backup.tar.gz docs", project)  # tar: docs: Cannot stat: No such file
+    assert tar.problem() and tar.problem("pack the docs folder into backup.tar.gz") == ""
