@@ -6,6 +6,7 @@
     python bench/quality.py --model gemma-3-270m --limit 10 --only i
     python bench/quality.py --selftest            # every reference passes its check, `true` fails
     python bench/quality.py --set sealed          # the held-out set only (bench/tasks/sealed.py)
+    python bench/quality.py --set dev             # the development set (bench/tasks/dev.py)
 
 Each task (bench/tasks/) builds a fixture in a temporary directory; the command proposed by `i`
 (the engine, in process, with its system prompt, tools and checks) and the one from a plain
@@ -261,9 +262,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report", type=Path, help="print the table of a .jsonl results file")
     ap.add_argument(
         "--set",
-        choices=("main", "sealed"),
+        choices=("main", "sealed", "dev"),
         default="main",
-        help="main: bench/tasks (default); sealed: the held-out bench/tasks/sealed.py",
+        help="main: bench/tasks (default); sealed: the held-out bench/tasks/sealed.py;\n"
+        "dev: the development set bench/tasks/dev.py",
     )
     args = ap.parse_args(argv)
     if args.report:
@@ -288,11 +290,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def task_set(name: str) -> list[Task]:
-    """The main tasks, or the sealed set (written to be run, never read by the developers tuning `i`)."""
+    """The main tasks, the sealed set (written to be run, never read by the developers tuning `i`)
+    or the development set (bench/tasks/dev.py, to tune on)."""
     if name == "sealed":
         from bench.tasks.sealed import TASKS
 
         return list(TASKS)
+    if name == "dev":
+        from bench.tasks.dev import TASKS as DEV
+
+        return list(DEV)
     return all_tasks()
 
 

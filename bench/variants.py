@@ -87,7 +87,9 @@ VARIANTS = {
             trial=False,
         ),
         Variant("noverify", None, False, "prompt v7 and bank examples, no verification"),
-        Variant("nobank", None, True, "no bank examples per request (as shipped since issue 25)", 0),
+        Variant(
+            "nobank", None, True, "no bank examples per request (as shipped since issue 25)", 0
+        ),
         Variant("bank3", None, True, "3 bank examples per request (shipped until issue 25)", 3),
         Variant("bank2", None, True, "2 bank examples per request", 2),
         Variant("nopeek", None, True, "as shipped, no first lines of data files", peek=False),

@@ -49,9 +49,25 @@ def _installed(command: str) -> list[tuple[str, int]]:
     return found
 
 
+# the current crontab printed into the same pipe as the new line: `(crontab -l; echo …) |`
+_KEEPS_PIPED = re.compile(
+    r"[({]\s*crontab\s+(?:-u\s+\S+\s+)?-l\b[^)}]*[)}]\s*\|\s*crontab\s+-"
+    r"|\bcrontab\s+(?:-u\s+\S+\s+)?-l\b[^;&|]*\|"
+)
+_REPLACE = re.compile(r"\b(?:replace|overwrite|only|instead|wipe|reset)\b", re.I)
+
+
 def problem(command: str, request: str) -> str:
     """What is wrong with the schedule of the crontab line `command` installs, or ""."""
-    for line in installed_lines(command):
+    lines = installed_lines(command)
+    piped = re.search(r"\|\s*crontab\s+-\s*(?:$|[;&|)])", command)
+    if piped and not _KEEPS_PIPED.search(command) and not _REPLACE.search(request):
+        # `echo LINE | crontab -` installs a crontab of that one line: the others are gone
+        return (
+            "piping only the new line into `crontab -` replaces the whole crontab and drops "
+            "the jobs already in it; keep them: (crontab -l 2>/dev/null; echo 'LINE') | crontab -"
+        )
+    for line in lines:
         fields = line.split()
         if fields and fields[0].startswith("@"):
             continue  # @daily, @reboot: no fields to check
@@ -68,6 +84,36 @@ def problem(command: str, request: str) -> str:
         if wrong:
             return wrong
     return ""
+
+
+# what a command that only installs crontab lines is made of
+_INSTALLER = frozenset({"crontab", "echo", "printf", "cat", "true"})
+_PRINTF_LINE = re.compile(r"""\bprintf\s+(?:'%s\\n'|"%s\\n")\s+((?:'[^'\n]*'\s*)+)""")
+
+
+def kept(command: str, request: str) -> str:
+    """`command` rewritten to keep the crontab's other lines, when all it does is pipe new
+    lines into `crontab -` (with echo or printf '%s\\n'), perhaps after `crontab -e`/`-l`
+    run on their own: `(crontab -l 2>/dev/null; echo 'LINE') | crontab -`. Else `command`."""
+    piped = re.search(r"\|\s*crontab\s+-\s*$", command.strip())
+    if not piped or _KEEPS_PIPED.search(command) or _REPLACE.search(request):
+        return command
+    from intent.guard.parser import parse
+
+    try:
+        names = {c.argv[0] for c in parse(command).commands if c.argv}
+    except Exception:  # noqa: BLE001 - not a command this can rewrite
+        return command
+    if not names <= _INSTALLER:
+        return command
+    lines = installed_lines(command)
+    for m in _PRINTF_LINE.finditer(command):
+        lines += re.findall(r"'([^']*)'", m.group(1))
+    lines = [ln for ln in lines if ln.strip() and "'" not in ln]
+    if not lines:
+        return command
+    echoes = "; ".join(f"echo '{ln}'" for ln in lines)
+    return f"(crontab -l 2>/dev/null; {echoes}) | crontab -"
 
 
 def repaired(command: str, request: str) -> str:

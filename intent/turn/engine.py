@@ -22,7 +22,7 @@ from intent.explain.lookup import Docs
 from intent.reply import schema
 from intent.reply.types import Kind, Reply, kind_of
 from intent.trial import Outcome as Trial
-from intent.turn import copied, cronline, peek, readonly, repair, verify
+from intent.turn import copied, cronline, implied, peek, readonly, repair, verify
 from intent.turn import prompt as prompt_mod
 from intent.turn.tools import Toolbox
 from intent.turn.verify import Problem
@@ -293,6 +293,9 @@ class Engine:
         schedule = cronline.problem(reply.get("command", ""), request)
         if schedule:
             return [Problem(schedule)]
+        left_out = implied.problem(reply.get("command", ""), request)
+        if left_out:
+            return [Problem(left_out)]
         taken = (
             copied.problem(reply["command"], request, self.guard_context.cwd)
             if ("command" in reply and request)
@@ -304,7 +307,11 @@ class Engine:
         if found or "command" not in reply:
             return found
         outcome = self.tried(reply["command"])
-        said = outcome.problem(request) if outcome is not None else ""
+        if outcome is None:
+            return []
+        said = outcome.problem(request)
+        if not said and outcome.ran and not outcome.timed_out and outcome.exit_code == 0:
+            said = implied.output_problem(request, outcome.stdout)
         return [Problem(said)] if said else []
 
     def tried(self, command: str, verdict: safety.Verdict | None = None) -> Trial | None:

@@ -40,7 +40,7 @@ def reply(answer: Reply, request: str, context: safety.Context) -> Reply:
         answer = cast(Reply, {"command": script["body"].strip(), **rest})
     if "command" not in answer:
         return answer
-    fixed = cronline.repaired(command(answer["command"]), request)
+    fixed = cronline.repaired(cronline.kept(command(answer["command"]), request), request)
     if fixed != answer["command"]:
         answer = {**answer, "command": fixed}
     return readonly.repaired(answer, request, context)

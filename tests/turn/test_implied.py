@@ -1,0 +1,140 @@
+"""What a request's own words imply about its command (intent/turn/implied.py), and the
+crontab line that must keep the jobs already there (intent/turn/cronline.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import command_reply as cmd
+from conftest import drive
+
+from intent.backends.mock import MockBackend
+from intent.turn import cronline, implied, repair, tools
+from intent.turn.engine import Engine, Retrying
+
+
+@pytest.mark.parametrize(
+    ("request_text", "command", "said"),
+    [
+        ("make a hard link backup.db to data.db", "ln -s data.db backup.db", "hard link"),
+        ("create a symlink latest pointing at v2", "ln v2 latest", "symbolic link"),
+        ("list the .txt files only in this folder", "find . -name '*.txt'", "-maxdepth 1"),
+        ("count .log files here, not in subfolders", "find . -name '*.log' | wc -l", "-maxdepth 1"),
+        ("lines with the whole word cat in pets.txt", "grep cat pets.txt", "grep -w"),
+        ("how many lines have the word error", "grep -c error app.log", "grep -w"),
+        ("lines mentioning todo in any case", "grep todo notes.md", "grep -i"),
+        ("find readme files, case insensitive", "find . -name 'readme*'", "-iname"),
+        ("show errors in app.log with line numbers", "grep error app.log", "grep -n"),
+        ("list the hidden files here", "ls -l", "ls -a"),
+        ("add a cron job that runs x.sh at 3am", "crontab -e", "opens an editor"),
+        ("set debug to true in config.ini", "nano config.ini", "opens an editor"),
+    ],
+)
+def test_an_option_the_request_implies_and_the_command_leaves_out(
+    request_text: str, command: str, said: str
+) -> None:
+    assert said in implied.problem(command, request_text)
+
+
+@pytest.mark.parametrize(
+    ("request_text", "command"),
+    [
+        ("make a hard link backup.db to data.db", "ln data.db backup.db"),
+        ("create a symlink latest pointing at v2", "ln -sfn v2 latest"),
+        ("list the .txt files only in this folder", "find . -maxdepth 1 -name '*.txt'"),
+        ("list the .txt files only in this folder", "ls *.txt"),
+        ("lines with the whole word cat in pets.txt", "grep -w cat pets.txt"),
+        ("lines with the whole word cat in pets.txt", r"grep '\bcat\b' pets.txt"),
+        ("lines mentioning todo in any case", "grep -rin todo ."),
+        ("show errors in app.log with line numbers", "grep -n error app.log"),
+        ("show errors in app.log with line numbers", "cat -n app.log | grep error"),
+        ("list the hidden files here", "ls -A"),
+        ("list the hidden files here", "ls -d .*"),
+        ("list the hidden files here", "find . -maxdepth 1 -name '.*'"),
+        ("edit my crontab", "crontab -e"),
+        ("open notes.txt in vim", "vim notes.txt"),
+        # the words say nothing about the utility used
+        ("find large files", "find . -size +100M"),
+        ("count the words in a.txt", "wc -w a.txt"),
+    ],
+)
+def test_a_command_that_does_what_the_words_imply_passes(request_text: str, command: str) -> None:
+    assert implied.problem(command, request_text) == ""
+
+
+@pytest.mark.parametrize(
+    ("request_text", "stdout", "said"),
+    [
+        ("show the 5 biggest files", "total 20\na\nb\nc\nd\n", "`total` line"),
+        ("top 3 most common words", "count word\na\nb\nc\n", "asks for 3"),
+        ("the 3 largest folders", "a\nb\nc\nd\n", "asks for 3"),
+        ("print lines 5 to 10 of x.txt", "5\n6\n7\n8\n9\n", "6 lines"),
+        ("print lines 5 to 10 of x.txt", "4\n5\n6\n7\n8\n9\n10\n", "6 lines"),
+    ],
+)
+def test_one_line_too_many_for_the_count_the_request_asks_for(
+    request_text: str, stdout: str, said: str
+) -> None:
+    assert said in implied.output_problem(request_text, stdout)
+
+
+@pytest.mark.parametrize(
+    ("request_text", "stdout"),
+    [
+        ("show the 5 biggest files", "a\nb\nc\nd\ne\n"),
+        ("show the 5 biggest files", "a\nb\n"),  # fewer may be all there is
+        ("print lines 5 to 10 of x.txt", "5\n6\n7\n8\n9\n10\n"),
+        ("print lines 5 to 10 of x.txt", ""),
+        ("find large files", "a\nb\nc\n"),
+    ],
+)
+def test_the_count_the_request_asks_for_is_printed(request_text: str, stdout: str) -> None:
+    assert implied.output_problem(request_text, stdout) == ""
+
+
+def test_the_engine_asks_again_for_the_option_the_request_implies(tmp_path: Path) -> None:
+    (tmp_path / "data.db").write_text("x")
+    backend = MockBackend([cmd("ln -s data.db backup.db"), cmd("ln data.db backup.db")])
+    proposal, events = drive(
+        Engine(backend, tools.Toolbox(tmp_path)), "make a hard link backup.db for data.db", tmp_path
+    )
+    assert proposal.reply["command"] == "ln data.db backup.db"
+    assert any(isinstance(e, Retrying) for e in events)
+    assert "hard link" in backend.calls[1][-1]["content"]
+
+
+# -- crontab: a new line keeps the old ones ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo '0 3 * * * /x.sh' | crontab -",
+        r"printf '%s\n' '0 3 * * * /x.sh' | crontab -",
+        "crontab -e -l 2>/dev/null; echo '0 3 * * * /x.sh' | crontab -",
+    ],
+)
+def test_a_new_crontab_line_piped_alone_is_rewritten_to_keep_the_others(command: str) -> None:
+    request = "add a cron job that runs /x.sh every day at 3am"
+    assert "replaces the whole crontab" in cronline.problem(command, request)
+    fixed = cronline.kept(command, request)
+    assert fixed == "(crontab -l 2>/dev/null; echo '0 3 * * * /x.sh') | crontab -"
+    assert cronline.problem(fixed, request) == ""
+    assert repair.reply(cmd(command), request, None)["command"] == fixed
+
+
+@pytest.mark.parametrize(
+    ("command", "request_text"),
+    [
+        ("(crontab -l; echo '0 3 * * * /x.sh') | crontab -", "add a job at 3am"),
+        ("crontab -l | { cat; echo '0 3 * * * /x.sh'; } | crontab -", "add a job at 3am"),
+        ("echo '0 3 * * * /x.sh' | crontab -", "replace my crontab with a job at 3am"),
+        # more than installing lines: not rewritten (the retry says what is wrong)
+        ("grep -v x old.txt | crontab -", "add a job at 3am"),
+    ],
+)
+def test_a_crontab_pipe_that_keeps_the_old_lines_or_is_asked_to_replace_them_stays(
+    command: str, request_text: str
+) -> None:
+    assert cronline.kept(command, request_text) == command
