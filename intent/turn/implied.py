@@ -14,6 +14,7 @@ the engine one retry that says what the request implies, like any other problem.
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,10 +24,34 @@ Argv = list[str]
 
 
 def _argvs(command: str) -> list[Argv]:
+    """Each simple command's argv, and the commands `find -exec` and `xargs` run as their own."""
     try:
-        return [c.argv for c in parse(command).commands if c.argv]
+        argvs = [c.argv for c in parse(command).commands if c.argv]
     except Exception:  # noqa: BLE001 - an unparsable command has its own check
         return []
+    return argvs + [sub for a in argvs for sub in _run_by(a)]
+
+
+_XARGS_TAKES = frozenset("-I -i -n -d -P -L -l -s -E -e -a".split())
+
+
+def _run_by(argv: Argv) -> list[Argv]:
+    name = argv[0].rsplit("/", 1)[-1]
+    out = []
+    if name == "find":
+        for n, word in enumerate(argv):
+            if word in ("-exec", "-execdir", "-ok", "-okdir") and n + 1 < len(argv):
+                rest = argv[n + 1 :]
+                end = next((i for i, w in enumerate(rest) if w in (";", "+")), len(rest))
+                if rest[:end]:
+                    out.append(rest[:end])
+    elif name == "xargs":
+        n = 1
+        while n < len(argv) and argv[n].startswith("-"):
+            n += 2 if argv[n] in _XARGS_TAKES else 1
+        if argv[n:]:
+            out.append(argv[n:])
+    return out
 
 
 def _flags(argv: Argv) -> set[str]:
@@ -46,30 +71,40 @@ def _uses(argvs: list[Argv], name: str) -> list[Argv]:
     return [a for a in argvs if a[0].rsplit("/", 1)[-1] == name]
 
 
+Wrong = Callable[[list[Argv], str, re.Match[str]], bool]
+
+
 @dataclass(frozen=True)
 class Rule:
     asked: re.Pattern[str]  # the request's words
-    wrong: Callable[[list[Argv], str], bool]  # the command's argvs and text: it misses them
-    say: str  # what the retry tells the model
+    wrong: Wrong  # the command's argvs, its text and the words' match: it misses them
+    say: str  # what the retry tells the model; {1}, {2}: the match's groups
 
 
-def _ln_soft(argvs: list[Argv], _: str) -> bool:
+def _ln_soft(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
     return any({"s", "--symbolic"} & _flags(a) for a in _uses(argvs, "ln"))
 
 
-def _ln_hard(argvs: list[Argv], _: str) -> bool:
+def _ln_hard(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
     lns = _uses(argvs, "ln")
     return bool(lns) and not any({"s", "--symbolic"} & _flags(a) for a in lns)
 
 
-def _find_deep(argvs: list[Argv], _: str) -> bool:
+def _find_deep(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
     finds = _uses(argvs, "find")
     return bool(finds) and not any("-maxdepth" in a for a in finds)
 
 
-def _grep_lacks(letter: str, long: str, also: str = "") -> Callable[[list[Argv], str], bool]:
-    def wrong(argvs: list[Argv], text: str) -> bool:
-        greps = [a for n in ("grep", "egrep", "fgrep", "rg") for a in _uses(argvs, n)]
+_GREPS = ("grep", "egrep", "fgrep", "rg")
+
+
+def _greps(argvs: list[Argv]) -> list[Argv]:
+    return [a for n in _GREPS for a in _uses(argvs, n)]
+
+
+def _grep_lacks(letter: str, long: str, also: str = "") -> Wrong:
+    def wrong(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+        greps = _greps(argvs)
         if not greps or (also and re.search(also, text)):
             return False
         return not any({letter, long} & _flags(a) for a in greps)
@@ -77,14 +112,20 @@ def _grep_lacks(letter: str, long: str, also: str = "") -> Callable[[list[Argv],
     return wrong
 
 
-def _ls_no_hidden(argvs: list[Argv], text: str) -> bool:
+def _no_line_numbers(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+    if re.search(r"\bnl\b|\bcat\s+-\w*n|\bNR\b|\bless\s+-\w*N|\bsed\s+(?:-n\s+)?'?=", text):
+        return False
+    return not any({"n", "--line-number"} & _flags(a) for a in _greps(argvs))
+
+
+def _ls_no_hidden(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
     lss = _uses(argvs, "ls")
     if not lss or _uses(argvs, "find") or ".*" in text or "/." in text:
         return False
     return not any({"a", "A", "--all", "--almost-all"} & _flags(a) for a in lss)
 
 
-def _find_case(argvs: list[Argv], _: str) -> bool:
+def _find_case(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
     finds = [a for a in _uses(argvs, "find") if "-name" in a or "-path" in a]
     return bool(finds) and not any("-iname" in a or "-ipath" in a for a in finds)
 
@@ -92,11 +133,136 @@ def _find_case(argvs: list[Argv], _: str) -> bool:
 _EDITORS = frozenset("vi vim nvim nano emacs pico micro joe mcedit ed gedit kate code".split())
 
 
-def _editor(argvs: list[Argv], _: str) -> bool:
+def _editor(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
     for a in argvs:
         name = a[0].rsplit("/", 1)[-1]
         if name in _EDITORS or name == "visudo" or (name == "crontab" and "-e" in a):
             return True
+    return False
+
+
+def _names_only(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    """Looks at names (find -name, ls) but not inside the files."""
+    named = any("-name" in a or "-iname" in a for a in _uses(argvs, "find")) or _uses(argvs, "ls")
+    return bool(named) and not _greps(argvs)
+
+
+def _contents_only(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    """Searches inside files (grep -r) where names were asked for."""
+    return bool(_greps(argvs)) and not _uses(argvs, "find") and not _uses(argvs, "ls")
+
+
+_DAYS = re.compile(r"-[amc]time\b")
+_MINUTES = re.compile(r"-[amc]min\b")
+
+
+def _days_for_hours(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+    return bool(_uses(argvs, "find")) and bool(_DAYS.search(text)) and not _MINUTES.search(text)
+
+
+def _no_header_kept(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+    """Reads a table without dropping its first line."""
+    if re.search(
+        r"\bF?NR\s*(?:>|!=|>=)\s*[12]\b|\btail\s+(?:-n\s*)?\+2\b|\bsed\s+(?:-\w+\s+)*'?1d", text
+    ):
+        return False
+    return any(a[0] in ("awk", "cut", "sort", "grep") for a in argvs)
+
+
+def _gzip_drops(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    zips = [a for n in ("gzip", "bzip2", "xz", "zstd") for a in _uses(argvs, n)]
+    return bool(zips) and not any({"k", "--keep", "c", "--stdout"} & _flags(a) for a in zips)
+
+
+def _clobbers(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    copies = _uses(argvs, "cp") + _uses(argvs, "mv") + _uses(argvs, "rsync")
+    keep = {"n", "--no-clobber", "--ignore-existing", "--update=none", "u", "--update"}
+    return bool(copies) and not any(keep & _flags(a) for a in copies)
+
+
+def _diff_whole(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    gits = [a for a in _uses(argvs, "git") if len(a) > 1 and a[1] in ("diff", "log", "show")]
+    names = {"--name-only", "--name-status", "--stat", "--numstat"}
+    return bool(gits) and not any(names & set(a) for a in gits)
+
+
+def _log_all(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    logs = [a for a in _uses(argvs, "git") if len(a) > 1 and a[1] == "log"]
+    one = re.compile(r"-1$|-n1$|--max-count=1$")
+    return bool(logs) and not any(
+        any(one.match(w) for w in a)
+        or ("-n" in a and a[a.index("-n") + 1 : a.index("-n") + 2] == ["1"])
+        for a in logs
+    )
+
+
+def _context_missing(letter: str) -> Wrong:
+    def wrong(argvs: list[Argv], _: str, m: re.Match[str]) -> bool:
+        return not any(
+            {letter, "C"} & _flags(a) or any(w.startswith(f"-{letter}") for w in a)
+            for a in _greps(argvs)
+        )
+
+    return wrong
+
+
+def _json_by_text(argvs: list[Argv], text: str, m: re.Match[str]) -> bool:
+    """Reads the named JSON file with a line tool instead of jq (when jq is here)."""
+    if _uses(argvs, "jq") or re.search(r"\b(?:python3?|node|ruby|perl)\b", text):
+        return False
+    name = m.group(1)
+    readers = {"grep", "egrep", "awk", "cut", "wc", "head", "tail", "sort", "tr", "cat"}
+    reads = [a for a in argvs if a[0] in readers and any(name in w for w in a[1:])]
+    return bool(reads) and shutil.which("jq") is not None
+
+
+def _basic_regex(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    """A grep pattern that needs -E (or -P) used without it."""
+    for a in _greps(argvs):
+        if a[0] != "grep" or {"E", "P", "F", "--extended-regexp", "--perl-regexp"} & _flags(a):
+            continue
+        pattern = _pattern(a)
+        if pattern and re.search(r"(?<!\\)(?:[\])][+?]|\|(?!\|)|\\d)", pattern):
+            return True
+    return False
+
+
+def _pattern(argv: Argv) -> str:
+    """grep's pattern: the word after -e, or the first operand."""
+    skip = False
+    for n, word in enumerate(argv[1:], 1):
+        if skip:
+            skip = False
+            continue
+        if word in ("-e", "--regexp"):
+            return argv[n + 1] if n + 1 < len(argv) else ""
+        if word in ("-f", "-m", "-A", "-B", "-C", "--max-count", "--include", "--exclude"):
+            skip = True
+            continue
+        if not word.startswith("-") or word == "-":
+            return word
+    return ""
+
+
+def _perm_plus(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    return any(
+        w == "-perm" and n + 1 < len(a) and a[n + 1].startswith("+")
+        for a in _uses(argvs, "find")
+        for n, w in enumerate(a)
+    )
+
+
+def _one_file_per_grep(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    """find -exec grep -c/-n … {} \\; : one file per grep, so no file names in its output."""
+    for a in _uses(argvs, "find"):
+        if (
+            "-exec" in a
+            and a[-1] == ";"
+            and a[a.index("-exec") + 1 : a.index("-exec") + 2] == ["grep"]
+        ):
+            tail = a[a.index("-exec") + 1 :]
+            if not {"H", "l", "L", "--with-filename"} & _flags(tail):
+                return True
     return False
 
 
@@ -111,58 +277,155 @@ _ANY_CASE = (
     r"(?:\b(?:any|either|ignor(?:e|ing)(?:\s+the)?|regardless\s+of(?:\s+the)?)\s+case\b"
     r"|\bcase[- ]?insensitive(?:ly)?\b|\bupper\s+or\s+lower\b|\bin\s+any\s+capitali[sz]ation\b)"
 )
+_I = re.IGNORECASE
+
+
+def _r(pattern: str, flags: int = _I) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
 
 RULES: tuple[Rule, ...] = (
     Rule(
-        re.compile(r"\bhard\s*-?\s*links?\b", re.I),
+        _r(r"\bhard\s*-?\s*links?\b"),
         _ln_soft,
         "the request asks for a hard link: `ln TARGET NAME`, without -s",
     ),
     Rule(
-        re.compile(r"\b(?:sym(?:bolic)?|soft)\s*-?\s*links?\b", re.I),
+        _r(r"\b(?:sym(?:bolic)?|soft)\s*-?\s*links?\b"),
         _ln_hard,
         "the request asks for a symbolic link: `ln -s TARGET NAME`",
     ),
     Rule(
-        re.compile(_HERE_ONLY, re.I),
+        _r(_HERE_ONLY),
         _find_deep,
         "the request wants this directory only, not its subdirectories: find needs -maxdepth 1",
     ),
     Rule(
-        re.compile(_WORD, re.I),
+        _r(_WORD),
         _grep_lacks("w", "--word-regexp", also=r"\\b|\\<|\\>|\[\[:<:\]\]"),
         "the request asks for the whole word: grep -w (so that longer words containing it do not match)",
     ),
     Rule(
-        re.compile(_ANY_CASE, re.I),
-        _grep_lacks("i", "--ignore-case"),
-        "the request asks to ignore case: grep -i",
+        _r(_ANY_CASE), _grep_lacks("i", "--ignore-case"), "the request asks to ignore case: grep -i"
     ),
     Rule(
-        re.compile(_ANY_CASE, re.I),
-        _find_case,
-        "the request asks to ignore case: find -iname instead of -name",
+        _r(_ANY_CASE), _find_case, "the request asks to ignore case: find -iname instead of -name"
     ),
     Rule(
-        re.compile(r"\bline\s+numbers?\b|\bwith\s+(?:their\s+)?numbers\b", re.I),
-        _grep_lacks("n", "--line-number", also=r"\bnl\b|\bcat\s+-\w*n|\bNR\b"),
-        "the request asks for line numbers: grep -n",
+        _r(
+            r"\bline\s+numbers?\b|\bwith\s+(?:their\s+)?numbers\b|\bnumber(?:ed)?\s+(?:the\s+)?lines\b"
+        ),
+        _no_line_numbers,
+        "the request asks for line numbers: cat -n {file} prints every line numbered (grep -n only when searching for a word)",
     ),
     Rule(
-        re.compile(r"\bhidden\b|\bdot\s?files\b", re.I),
+        _r(r"\bhidden\b|\bdot\s?files\b"),
         _ls_no_hidden,
         "hidden files start with a dot and plain ls leaves them out: ls -a (or ls -d .*)",
     ),
     Rule(
         # a change asked for, not an editor opened: "add a cron job", "set debug to true"
-        re.compile(
+        _r(
             r"^(?!.*\b(?:edit|open|editor|interactively)\b).*\b(?:add|append|set|change|"
             r"replace|insert|schedule|remove|delete|install|put|write|create)\b",
-            re.I | re.S,
+            _I | re.S,
         ),
         _editor,
         "that opens an editor and waits for the user; make the change with the command itself "
         "(sed -i, printf >> FILE, or for a crontab line: (crontab -l 2>/dev/null; echo 'LINE') | crontab -)",
+    ),
+    Rule(
+        _r(
+            r"^(?!.*\b(?:names?|named|called|filenames?)\b).*"
+            r"\b(?:mentions?|mentioning|contains?|containing|says?|saying|with\s+the\s+text|refer(?:s|ring)?\s+to)\b"
+        ),
+        _names_only,
+        "the request is about what the files contain: grep -l (-r for a directory) searches "
+        "their text; find -name and ls see only names",
+    ),
+    Rule(
+        _r(r"\b(?:called|named)\b"),
+        _contents_only,
+        "the request is about file names: find -name (or -iname) matches names; grep searches "
+        "inside the files",
+    ),
+    Rule(
+        _r(
+            r"\b(?:last|past|previous)\s+(?:\d+\s+)?(?:hours?|minutes?|mins?)\b|\b\d+\s+(?:hours?|minutes?|mins?)\s+ago\b|\bthis\s+hour\b"
+        ),
+        _days_for_hours,
+        "find's -mtime counts whole days; hours and minutes are -mmin (the last hour: -mmin -60)",
+    ),
+    Rule(
+        _r(
+            r"\b(?:no|without(?:\s+the)?|skip(?:ping)?(?:\s+the)?|not\s+the|minus\s+the|except(?:\s+the)?)\s+(?:header|heading|title)s?(?:\s+(?:line|row)s?)?\b"
+        ),
+        _no_header_kept,
+        "the request says no header: skip the first line (add NR>1 to the awk program and keep its -F, or start with tail -n +2 {file})",
+    ),
+    Rule(
+        _r(
+            r"\bkeep(?:ing)?\s+(?:the\s+)?(?:originals?|source|uncompressed)|\boriginals?\s+(?:too|as\s+well|intact|stay)|\bwithout\s+(?:deleting|removing)\s+(?:the\s+)?originals?"
+        ),
+        _gzip_drops,
+        "the request says keep the originals: gzip -k (it deletes them otherwise)",
+    ),
+    Rule(
+        _r(
+            r"\b(?:don'?t|do\s+not|never|without|not)\s+(?:overwrit|clobber|replac)|\bno[- ]clobber\b|\bskip\s+(?:files\s+)?(?:that\s+)?(?:already\s+)?exist"
+        ),
+        _clobbers,
+        "the request says not to overwrite: cp -n (--no-clobber) leaves files already there alone",
+    ),
+    Rule(
+        _r(
+            r"\b(?:which|what)\s+files\b|\bfile\s*names\b|\blist\s+(?:of\s+)?(?:the\s+)?(?:changed\s+)?files\b"
+        ),
+        _diff_whole,
+        "the request asks which files: --name-only (git diff --name-only A B, git show --name-only --format= HEAD)",
+    ),
+    Rule(
+        _r(r"\b(?:last|latest|most\s+recent|newest)\s+commit\b"),
+        _log_all,
+        "the request is about the last commit only: git log -1 (or git show HEAD)",
+    ),
+    Rule(
+        _r(r"\b(\d+)\s+lines?\s+before\b|\bbefore\s+it\b"),
+        _context_missing("B"),
+        "the request asks for the lines before each match: grep's -B option{n} does that",
+    ),
+    Rule(
+        _r(r"\b(\d+)\s+lines?\s+after\b|\bafter\s+it\b"),
+        _context_missing("A"),
+        "the request asks for the lines after each match: grep's -A option{n} does that",
+    ),
+    Rule(
+        # not "how many lines", "search it for", "its size": those are about its text or bytes
+        _r(
+            r"^(?!.*\b(?:lines?|bytes?|size|characters?|chars|words?|mention\w*|contain\w*|"
+            r"search\w*|grep)\b).*?(?<![\w./-])([\w./-]+\.json)\b",
+            _I | re.S,
+        ),
+        _json_by_text,
+        "{1} is JSON: read its fields with jq (its filters select, length, map and add do the "
+        "work); grep and awk see only lines of text",
+    ),
+    Rule(
+        _r(r"."),
+        _basic_regex,
+        "grep's basic regex takes + ? | ( ) literally and has no \\d: use grep -E (digits as [0-9])",
+    ),
+    Rule(
+        _r(r"."),
+        _perm_plus,
+        "find -perm +MODE is obsolete: -perm -MODE needs all of the bits (world readable: "
+        "-perm -o=r), -perm /MODE any of them",
+    ),
+    Rule(
+        _r(r"\b(?:each|every|per)\b"),
+        _one_file_per_grep,
+        "find -exec grep … {} \\; gives grep one file at a time, so it prints no file names: "
+        "end the -exec with + instead",
     ),
 )
 
@@ -175,9 +438,26 @@ def problem(command: str, request: str) -> str:
     if not argvs:
         return ""
     for rule in RULES:
-        if rule.asked.search(request) and rule.wrong(argvs, command):
-            return rule.say
+        m = rule.asked.search(request)
+        if m and rule.wrong(argvs, command, m):
+            return _said(rule.say, m, request)
     return ""
+
+
+_FILE = re.compile(r"(?<![\w~/.-])(~?[\w./-]*\w\.\w+)(?![\w/])")
+
+
+def _said(say: str, m: re.Match[str], request: str) -> str:
+    """The rule's words with the request's own values: {1} the match's first group, {n} its
+    number as " N", {file} the first file the request names. Never a placeholder: a small
+    model copies `PATTERN` or `$N` from a hint as written (measured on the dev set)."""
+    group = m.group(1) if m.groups() and m.group(1) else ""
+    named = _FILE.search(request)
+    return (
+        say.replace("{1}", group)
+        .replace("{n}", f" {group}" if group.isdigit() else "")
+        .replace("{file}", named.group(1) if named else "the file")
+    )
 
 
 # "the 5 biggest files", "top 10", "first 3 lines", "last 20 lines", "5 most common words"
@@ -189,6 +469,19 @@ _N_ITEMS = re.compile(
     rf"\b(?:{_COUNT_WORDS})\s+(\d{{1,3}})\b|\b(\d{{1,3}})\s+(?:{_COUNT_WORDS})\b", re.I
 )
 _RANGE = re.compile(r"\blines?\s+(\d{1,6})\s*(?:-|to|through|thru|until|and)\s*(\d{1,6})\b", re.I)
+
+
+_VALUE = re.compile(r"\s*-?[\d.,]+\s*(?:\S+\s*)?")
+_ONE_NUMBER = re.compile(
+    r"^\s*(?:how\s+many|how\s+much|count\b|the\s+total\b|total\b|sum\b|number\s+of\b)"
+    r"|\b(?:in\s+total|all\s+together|altogether)\b",
+    re.I,
+)
+_EACH = re.compile(
+    r"\b(?:each|every|per|by|for\s+all|breakdown|group)\b"
+    r"|\b(?:free|memory|ram|swap|space|disk|disks|usage)\b",
+    re.I,
+)
 
 
 def output_problem(request: str, stdout: str) -> str:
@@ -209,6 +502,16 @@ def output_problem(request: str, stdout: str) -> str:
             return (
                 f"it printed {got} lines when tried on a copy; lines {first} to {last} are "
                 f"{want} lines (sed -n '{first},{last}p' FILE)"
+            )
+        return ""
+    if _ONE_NUMBER.search(request) and not _EACH.search(request):
+        shown = [ln for ln in lines if ln.strip()]
+        # many values where one was asked ("total units sold" printed each row's units); a
+        # table with a header (`gzip -l`, `df`) is a listing, not this mistake
+        if len(shown) > 1 and all(_VALUE.fullmatch(ln) for ln in shown):
+            return (
+                f"it printed {len(shown)} lines when tried on a copy; the request asks for one "
+                "number: the count or the sum of those values, not each of them"
             )
         return ""
     m = _N_ITEMS.search(request)

@@ -106,7 +106,8 @@ def problems(command: str, docs: Docs | None, cwd: str | None = None) -> list[Pr
             continue
         for program in [name, *_programs_run_by(cmd.argv)]:
             if shutil.which(program) is None and program not in _BUILTINS:
-                found.append(Problem(f"`{program}` is not installed on this machine"))
+                instead = _INSTEAD.get(program, "")
+                found.append(Problem(f"`{program}` is not installed on this machine" + instead))
         if shutil.which(name) is None:
             continue
         if cwd is None or moved:
@@ -119,6 +120,15 @@ def problems(command: str, docs: Docs | None, cwd: str | None = None) -> list[Pr
     if docs is not None and not found:
         found += _unknown_options(command, docs)
     return list(dict.fromkeys(found))  # `crontab -l; … | crontab -`: one problem, said once
+
+
+# what to write instead of a program that often is not there (the retry's hint)
+_INSTEAD = {
+    "rename": "; rename each file with mv in a for loop over them",
+    "prename": "; rename each file with mv in a for loop over them",
+    "tree": "; list with find DIR (or ls -R)",
+    "bc": "; compute with the shell's $(( )) arithmetic",
+}
 
 
 def _tar_directory_missing(argv: list[str], cwd: str) -> list[Problem]:
