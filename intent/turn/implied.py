@@ -170,7 +170,8 @@ def _no_header_kept(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
 
 
 def _gzip_drops(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
-    zips = [a for n in ("gzip", "bzip2", "xz", "zstd") for a in _uses(argvs, n)]
+    names = ("gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "zstd", "unzstd")
+    zips = [a for n in names for a in _uses(argvs, n)]
     return bool(zips) and not any({"k", "--keep", "c", "--stdout"} & _flags(a) for a in zips)
 
 
@@ -264,6 +265,74 @@ def _one_file_per_grep(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
             if not {"H", "l", "L", "--with-filename"} & _flags(tail):
                 return True
     return False
+
+
+def _zip_flat(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    return any(not {"r", "--recurse-paths"} & _flags(a) for a in _uses(argvs, "zip"))
+
+
+def _appends(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+    return ">>" in text and "1i" not in text and "cat -" not in text
+
+
+def _lacks_uniq(flag: str) -> Wrong:
+    def wrong(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+        return not any(flag in _flags(a) for a in _uses(argvs, "uniq"))
+
+    return wrong
+
+
+def _git_status_report(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    status = [a for a in _uses(argvs, "git") if len(a) > 1 and a[1] == "status"]
+    short = {"s", "--short", "--porcelain"}
+    return bool(status) and not any(short & _flags(a) or "--porcelain" in a for a in status)
+
+
+def _counts_lines_of_files(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+    """`find … -exec wc -l {} …` counts the lines in each file, not the files."""
+    return any(a[:2] == ["wc", "-l"] and a is not argvs[0] for a in argvs) and "-exec" in text
+
+
+def _sorts_ls_long(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+    """`ls -l … | sort` (or `-exec ls -l`): sorts whole lines, permissions first."""
+    long = any("l" in _flags(a) for a in _uses(argvs, "ls"))
+    sorts = _uses(argvs, "sort")
+    return long and bool(sorts) and not any("-k" in " ".join(a) for a in sorts)
+
+
+def _grep_lists_matching(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    greps = _greps(argvs)
+    return bool(greps) and not any(
+        {"L", "v", "--files-without-match", "--invert-match"} & _flags(a) for a in greps
+    )
+
+
+def _perm_not_others(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    for a in _uses(argvs, "find"):
+        for n, word in enumerate(a):
+            if word == "-perm" and n + 1 < len(a):
+                mode = a[n + 1].lstrip("-/")
+                if mode and not mode[0].isdigit() and "o" not in mode and "a" not in mode:
+                    return True
+    return False
+
+
+_MADE_UP_USER = re.compile(r"\b(?:user|username|your_?user(?:name)?|<user>)@", re.I)
+
+
+def _made_up_user(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+    return bool(_MADE_UP_USER.search(text))
+
+
+def _ls_dirs(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+    lss = _uses(argvs, "ls")
+    if not lss or _uses(argvs, "find") or "*/" in text or "^d" in text:
+        return False
+    return True
+
+
+def _jq_keys_field(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    return any(re.search(r"\.keys\b", w) for a in _uses(argvs, "jq") for w in a[1:])
 
 
 _WORD = r"(?:\b(?:whole|entire|exact|complete)\s+words?\b|\bas\s+a\s+(?:whole\s+)?word\b|\bthe\s+word\b)"
@@ -365,10 +434,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         _r(
-            r"\bkeep(?:ing)?\s+(?:the\s+)?(?:originals?|source|uncompressed)|\boriginals?\s+(?:too|as\s+well|intact|stay)|\bwithout\s+(?:deleting|removing)\s+(?:the\s+)?originals?"
+            r"\bkeep(?:ing)?\s+(?:the\s+)?(?:originals?|source|uncompressed|compressed|archive|input|\.?gz)|\boriginals?\s+(?:too|as\s+well|intact|stay)|\bwithout\s+(?:deleting|removing)\s+(?:the\s+)?originals?"
         ),
         _gzip_drops,
-        "the request says keep the originals: gzip -k (it deletes them otherwise)",
+        "the request says keep the input file: -k (gzip -k, gunzip -k; it is deleted otherwise)",
     ),
     Rule(
         _r(
@@ -426,6 +495,90 @@ RULES: tuple[Rule, ...] = (
         _one_file_per_grep,
         "find -exec grep … {} \\; gives grep one file at a time, so it prints no file names: "
         "end the -exec with + instead",
+    ),
+    Rule(
+        _r(r"\b(?:context|around)\b"),
+        _context_missing("C"),
+        "the request asks for lines around each match: grep's -C option{n} does that",
+    ),
+    Rule(
+        _r(
+            r"^(?!.*\b(?:in|from)\s+(?:this|the\s+current)\s+(?:folder|directory|dir)\b)"
+            r".*\b(?:folder|directory|dir|tree)\b",
+            _I | re.S,
+        ),
+        _zip_flat,
+        "zip stores a folder's contents only with -r",
+    ),
+    Rule(
+        _r(r"\b(?:top|beginning|start)\s+of\b|\bfirst\s+line\b|\bprepend\b"),
+        _appends,
+        ">> adds at the end of the file; at the top it is sed -i '1i TEXT' {file}",
+    ),
+    Rule(
+        _r(
+            r"\b(?:only\s+once|just\s+once|exactly\s+once|once\s+only|not\s+repeated|never\s+repeated)\b"
+        ),
+        _lacks_uniq("u"),
+        "lines that appear only once: sort {file} | uniq -u",
+    ),
+    Rule(
+        _r(
+            r"^(?!.*\b(?:without|remov|drop|delet|dedup|collaps|squeez|uniq|once)\w*).*"
+            r"(?:\b(?:duplicated?|duplicates|repeated)\s+(?:lines?|entries|words|rows|names)\b"
+            r"|\b(?:appear|occur)s?\s+more\s+than\s+once\b)",
+            _I | re.S,
+        ),
+        _lacks_uniq("d"),
+        "lines that appear more than once: sort {file} | uniq -d",
+    ),
+    Rule(
+        _r(
+            r"^(?=.*\bfiles?\b)(?=.*\b(?:untracked|modified|changed|uncommitted|staged)\b)"
+            r"(?=.*\b(?:names?|list|which|what|show)\b)",
+            _I | re.S,
+        ),
+        _git_status_report,
+        "git status prints a report, not names: git diff --name-only (changed, not staged), "
+        "git diff --cached --name-only (staged), git ls-files --others --exclude-standard (untracked)",
+    ),
+    Rule(
+        _r(r"\b(?:count|how\s+many|number\s+of)\b(?!.*\blines?\b).*\bfiles\b", _I | re.S),
+        _counts_lines_of_files,
+        "wc -l on each file counts the lines inside it; to count the files: find … | wc -l",
+    ),
+    Rule(
+        _r(r"\b(?:largest|biggest|smallest|size|sizes|sorted|sort|order)\b"),
+        _sorts_ls_long,
+        "sort on `ls -l` lines sorts by their first column (the permissions): sort by the size "
+        "column (sort -k5,5n) or use find -printf '%s %p\\n' | sort -n",
+    ),
+    Rule(
+        _r(
+            r"\b(?:do(?:es)?\s*n[o']t|don'?t|doesn'?t|without|lack(?:ing)?|missing)\s+(?:contain|mention|have|include|match)"
+        ),
+        _grep_lists_matching,
+        "files that do not contain it: grep -L (grep -l lists the ones that do)",
+    ),
+    Rule(
+        _r(r"\b(?:everyone|everybody|anyone|anybody|world|others|other\s+users)\b"),
+        _perm_not_others,
+        "what everyone (others) may do is the o bits: find -perm -o+w (writable), -perm -o+r (readable)",
+    ),
+    Rule(
+        _r(r"^(?!.*(?:\buser|@)).*", _I | re.S),
+        _made_up_user,
+        "the request names no user: leave `user@` out (the host alone, e.g. HOST:PATH)",
+    ),
+    Rule(
+        _r(r"\bonly\s+(?:the\s+)?(?:directories|folders|dirs|subdirectories|subfolders)\b"),
+        _ls_dirs,
+        "ls lists files too: ls -d */ lists only the directories",
+    ),
+    Rule(
+        _r(r"\bkeys\b"),
+        _jq_keys_field,
+        "in jq, keys is a function, not a field: jq -r 'keys[]' {file}",
     ),
 )
 
