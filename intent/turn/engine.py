@@ -394,7 +394,22 @@ def _asks_instead(reply: Reply, request: str) -> bool:
     if "clarifying_question" not in reply and "stdout_to_user" not in reply:
         return False
     words = request.lower().split()
+    if _WANTS_COMMAND.search(request):
+        return True
     return not (request.endswith("?") or (words and words[0] in _QUESTION_WORDS))
+
+
+# a question that still wants a command: "how do I …", or one about this machine, whose
+# answer the model cannot know without running something ("what is my ip?", "which process
+# uses port 80?")
+_WANTS_COMMAND = re.compile(
+    r"^\s*(?:how\s+(?:do|can|would|should)\s+i\b|how\s+to\b|what(?:'s|\s+is)?\s+(?:the\s+)?"
+    r"command\b|which\s+command\b|is\s+there\s+a\s+(?:way|command)\b)"
+    r"|\b(?:my|mine|here|this\s+(?:machine|computer|box|server|folder|directory|repo)|"
+    r"these\s+files|the\s+current\s+(?:folder|directory))\b"
+    r"|\b[\w./-]+\.\w{1,5}\b",
+    re.IGNORECASE,
+)
 
 
 _NO_FILE = re.compile(r"^there is no (?:file|directory) `([^`]+)` here")

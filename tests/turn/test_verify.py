@@ -174,6 +174,19 @@ def test_prose_for_a_request_to_do_something_is_pushed_too(tmp_path: Path) -> No
     assert proposal.reply["command"] == "du -sh ."
 
 
+@pytest.mark.parametrize(
+    "request_text",
+    ["how do I find big files?", "what is my ip address?", "why is notes.txt so big?"],
+)
+def test_a_question_only_a_command_can_answer_is_pushed(tmp_path: Path, request_text: str) -> None:
+    # "how do I …" asks for a command; "my ip", "notes.txt": facts about this machine that
+    # the model cannot know without running something
+    backend = MockBackend([{"stdout_to_user": "Use a tool for that."}, cmd("du -sh notes.txt")])
+    proposal, _ = drive(Engine(backend, tools.Toolbox(tmp_path)), request_text, tmp_path)
+    assert proposal.reply["command"] == "du -sh notes.txt"
+    assert backend.schemas == [schema.RESPONSE_SCHEMA, schema.ACTION_SCHEMA]
+
+
 def test_without_verification_a_question_is_taken_as_it_comes(tmp_path: Path) -> None:
     backend = MockBackend([{"clarifying_question": "Which folder?"}])
     engine = Engine(backend, tools.Toolbox(tmp_path))
@@ -361,7 +374,11 @@ def test_a_program_run_by_find_exec_or_xargs_must_be_installed() -> None:
         p.message
         for p in verify.problems("find . -name '*.txt' -exec rename 's/a/b/' {} \\;", None)
     ]
-    assert "`rename` is not installed on this machine" in said or _installed("rename")
+    assert (
+        "`rename` is not installed on this machine; rename each file with mv in a for loop over them"
+        in said
+        or _installed("rename")
+    )
     said = [
         p.message for p in verify.problems("find . -print0 | xargs -0 -n 1 frobnicate-xyz", None)
     ]
