@@ -335,6 +335,123 @@ def _jq_keys_field(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
     return any(re.search(r"\.keys\b", w) for a in _uses(argvs, "jq") for w in a[1:])
 
 
+_HUMAN = re.compile(r"\b(?:du|df|ls|free)\s+(?:-\w*\s+)*-\w*h")
+
+
+def _sorts_human_as_numbers(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+    """`du -sh * | sort -rn`: 900K sorts above 1.5G; sort -h reads the units."""
+    if not _HUMAN.search(text):
+        return False
+    sorts = _uses(argvs, "sort")
+    return any("n" in _flags(a) and "h" not in _flags(a) for a in sorts)
+
+
+def _uniq_unsorted(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+    """`uniq` merges only neighbouring lines: without a sort before it, it misses repeats."""
+    if not _uses(argvs, "uniq"):
+        return False
+    before = text.split("uniq", 1)[0]
+    return not re.search(r"\bsort\b", before)
+
+
+def _empty_any(kind: str) -> Wrong:
+    def wrong(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+        finds = [a for a in _uses(argvs, "find") if "-empty" in a]
+        return bool(finds) and not any(
+            "-type" in a and a[a.index("-type") + 1 : a.index("-type") + 2] == [kind] for a in finds
+        )
+
+    return wrong
+
+
+_UNITS = {
+    "k": "k",
+    "kb": "k",
+    "kib": "k",
+    "m": "M",
+    "mb": "M",
+    "mib": "M",
+    "g": "G",
+    "gb": "G",
+    "gib": "G",
+    "bytes": "c",
+    "byte": "c",
+    "b": "c",
+}
+
+
+def _size_differs(argvs: list[Argv], _: str, m: re.Match[str]) -> bool:
+    want = m.group(1) + _UNITS[m.group(2).lower()]
+    sizes = [a[n + 1] for a in _uses(argvs, "find") for n, w in enumerate(a[:-1]) if w == "-size"]
+    return bool(sizes) and not any(sz.lstrip("+-") == want for sz in sizes)
+
+
+def _age_sign(sign: str) -> Wrong:
+    """`-mtime -7` for "older than 7 days" (or `+7` for "in the last 7 days")."""
+
+    def wrong(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+        ages = [
+            a[n + 1]
+            for a in _uses(argvs, "find")
+            for n, w in enumerate(a[:-1])
+            if re.fullmatch(r"-[amc](?:time|min)", w)
+        ]
+        return bool(ages) and not any(age.startswith(sign) for age in ages)
+
+    return wrong
+
+
+def _head_for_last(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    return bool(_uses(argvs, "head")) and not _uses(argvs, "tail") and not _uses(argvs, "sort")
+
+
+def _tail_for_first(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+    tails = _uses(argvs, "tail")
+    return (
+        bool(tails)
+        and not _uses(argvs, "head")
+        and not _uses(argvs, "sort")
+        and not re.search(r"\btail\s+(?:-n\s*)?\+", text)
+    )
+
+
+def _wc_lacks(letter: str) -> Wrong:
+    def wrong(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+        wcs = _uses(argvs, "wc")
+        return bool(wcs) and not any(_flags(a) & {letter, "l", "w", "c", "m"} for a in wcs)
+
+    return wrong
+
+
+def _tar_gz_without_z(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    for a in _uses(argvs, "tar"):
+        words = a[1:]
+        first = words[0] if words else ""
+        letters = first.lstrip("-") if first and not first.startswith("--") else ""
+        flags = _flags(a) | set(letters)
+        if "c" in flags and not flags & {"z", "--gzip", "a", "--auto-compress"}:
+            if any(re.search(r"\.(?:tar\.gz|tgz)$", w) for w in words):
+                return True
+    return False
+
+
+def _chmod_no_x(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    chmods = _uses(argvs, "chmod")
+    return bool(chmods) and not any(
+        re.search(r"x|^[0-7]*[1357][0-7]{0,2}$", w) for a in chmods for w in a[1:2] + a[2:3]
+    )
+
+
+def _sed_prints_only(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+    seds = _uses(argvs, "sed")
+    return (
+        bool(seds)
+        and not any("i" in _flags(a) or "--in-place" in " ".join(a) for a in seds)
+        and ">" not in text
+        and "sponge" not in text
+    )
+
+
 _WORD = r"(?:\b(?:whole|entire|exact|complete)\s+words?\b|\bas\s+a\s+(?:whole\s+)?word\b|\bthe\s+word\b)"
 _HERE_ONLY = (
     r"(?:\b(?:only|just)\s+(?:directly\s+)?(?:here|in\s+(?:this|the\s+current)\s+(?:folder|directory|dir))\b"
@@ -513,7 +630,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         _r(r"\b(?:top|beginning|start)\s+of\b|\bfirst\s+line\b|\bprepend\b"),
         _appends,
-        ">> adds at the end of the file; at the top it is sed -i '1i TEXT' {file}",
+        ">> adds at the end of the file; a line at the top is sed's 1i command (sed -i '1i' followed by the line) on {file}",
     ),
     Rule(
         _r(
@@ -558,7 +675,8 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:do(?:es)?\s*n[o']t|don'?t|doesn'?t|without|lack(?:ing)?|missing)\s+(?:contain|mention|have|include|match)"
         ),
         _grep_lists_matching,
-        "files that do not contain it: grep -L (grep -l lists the ones that do)",
+        "files that do not contain it: grep -L (grep -l lists the ones that do); lines that "
+        "do not: grep -v",
     ),
     Rule(
         _r(r"\b(?:everyone|everybody|anyone|anybody|world|others|other\s+users)\b"),
@@ -568,7 +686,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         _r(r"^(?!.*(?:\buser|@)).*", _I | re.S),
         _made_up_user,
-        "the request names no user: leave `user@` out (the host alone, e.g. HOST:PATH)",
+        "the request names no user: leave `user@` out (the host alone before the colon)",
     ),
     Rule(
         _r(r"\bonly\s+(?:the\s+)?(?:directories|folders|dirs|subdirectories|subfolders)\b"),
@@ -579,6 +697,100 @@ RULES: tuple[Rule, ...] = (
         _r(r"\bkeys\b"),
         _jq_keys_field,
         "in jq, keys is a function, not a field: jq -r 'keys[]' {file}",
+    ),
+    Rule(
+        _r(r"."),
+        _sorts_human_as_numbers,
+        "sort -n reads 1.5G as 1.5 and 900K as 900: sizes with units sort with sort -h (-rh for the biggest first)",
+    ),
+    Rule(
+        _r(r"."),
+        _uniq_unsorted,
+        "uniq merges only lines next to each other: sort before uniq",
+    ),
+    Rule(
+        _r(r"^(?!.*\b(?:director|folder|dirs?\b))(?=.*\bempty\s+files\b)", _I | re.S),
+        _empty_any("f"),
+        "-empty also matches empty directories: find -type f -empty for files only",
+    ),
+    Rule(
+        _r(
+            r"^(?!.*\bfiles\b)(?=.*\bempty\s+(?:folders|directories|dirs|subdirectories|subfolders)\b)",
+            _I | re.S,
+        ),
+        _empty_any("d"),
+        "-empty also matches empty files: find -type d -empty for directories only",
+    ),
+    Rule(
+        _r(
+            r"\b(?:over|above|larger\s+than|bigger\s+than|more\s+than|greater\s+than|"
+            r"at\s+least|under|below|smaller\s+than|less\s+than)\s+(\d+)\s*"
+            r"(kb|kib|k|mb|mib|m|gb|gib|g|bytes?|b)\b"
+        ),
+        _size_differs,
+        "the request says {1} {2}: find -size takes it as {size} (k, M, G; c for bytes)",
+    ),
+    Rule(
+        _r(
+            r"\b(?:older\s+than|more\s+than|at\s+least|over)\s+(?:a|an|one|\d+)\s+"
+            r"(?:days?|weeks?|months?|years?|hours?|minutes?|mins?)(?:\s+old|\s+ago)?\b"
+            r"|\bnot\s+(?:been\s+)?(?:touched|modified|changed|used|accessed)\s+(?:in|for)\b"
+        ),
+        _age_sign("+"),
+        "older than a number of days is -mtime with a plus sign before the number (-mmin for minutes); a minus sign means newer than",
+    ),
+    Rule(
+        _r(
+            r"^(?!.*(?:\bnot|n't|\bnever|\bno)\b.*\b(?:last|past)\b)(?:.*)"
+            r"(?:\b(?:in|within|during)\s+the\s+(?:last|past)\s+(?:\d+\s+)?"
+            r"(?:days?|weeks?|hours?|minutes?|mins?)\b|\b(?:newer|less|fewer)\s+than\s+"
+            r"(?:a|an|one|\d+)\s+(?:days?|weeks?|hours?|minutes?|mins?)(?:\s+old|\s+ago)?\b)",
+            _I | re.S,
+        ),
+        _age_sign("-"),
+        "within the last days is -mtime with a minus sign before the number (-mmin for minutes); a plus sign means older than",
+    ),
+    Rule(
+        _r(r"\blast\s+(?:\d+\s+)?lines?\b|\bend\s+of\s+(?:the\s+)?(?:file|log)\b"),
+        _head_for_last,
+        "the last lines of {file} are what tail prints; head prints the first",
+    ),
+    Rule(
+        _r(
+            r"\bfirst\s+(?:\d+\s+)?lines?\b|\b(?:start|top|beginning)\s+of\s+(?:the\s+)?(?:file|log)\b"
+        ),
+        _tail_for_first,
+        "the first lines of {file} are what head prints; tail prints the last",
+    ),
+    Rule(
+        _r(r"\b(?:count|number\s+of|how\s+many)\s+(?:the\s+)?lines\b"),
+        _wc_lacks("l"),
+        "wc alone prints lines, words and bytes: wc -l counts the lines",
+    ),
+    Rule(
+        _r(r"\b(?:count|number\s+of|how\s+many)\s+(?:the\s+)?words\b"),
+        _wc_lacks("w"),
+        "wc alone prints lines, words and bytes: wc -w counts the words",
+    ),
+    Rule(
+        _r(r"."),
+        _tar_gz_without_z,
+        "a .tar.gz needs gzip: tar -czf (without z the archive is not compressed)",
+    ),
+    Rule(
+        _r(r"\b(?:executable|runnable|run\s+it|permission\s+denied|make\s+it\s+run)\b"),
+        _chmod_no_x,
+        "running a file needs its x bit: chmod +x {file}",
+    ),
+    Rule(
+        _r(
+            r"^\s*(?:please\s+)?(?:replace|change|substitute|swap|rename\s+every)\b"
+            r"(?!.*\b(?:show|print|display|preview|output|without\s+(?:changing|editing)))"
+            r".*\bin\s+[\w./-]+\.\w+",
+            _I | re.S,
+        ),
+        _sed_prints_only,
+        "sed without -i only prints the result; the request changes the file: sed -i",
     ),
 )
 
@@ -606,8 +818,12 @@ def _said(say: str, m: re.Match[str], request: str) -> str:
     model copies `PATTERN` or `$N` from a hint as written (measured on the dev set)."""
     group = m.group(1) if m.groups() and m.group(1) else ""
     named = _FILE.search(request)
+    unit = m.group(2) if len(m.groups()) > 1 and m.group(2) else ""
+    size = f"+{group}{_UNITS.get(unit.lower(), '')}" if unit else ""
     return (
         say.replace("{1}", group)
+        .replace("{2}", unit)
+        .replace("{size}", size)
         .replace("{n}", f" {group}" if group.isdigit() else "")
         .replace("{file}", named.group(1) if named else "the file")
     )

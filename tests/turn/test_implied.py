@@ -3,6 +3,7 @@ crontab line that must keep the jobs already there (intent/turn/cronline.py)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,7 @@ from intent.turn.engine import Engine, Retrying
         ("decompress d.sql.gz but keep the compressed file", "gzip -d d.sql.gz", "-k"),
         ("2 lines of context around each Traceback in e.log", "grep Traceback e.log", "-C option"),
         ("zip the src folder into src.zip", "zip src.zip src", "-r"),
-        ("insert a line saying Hello at the top of todo.txt", "echo Hello >> todo.txt", "1i"),
+        ("insert a line saying Hello at the top of todo.txt", "echo Hello >> todo.txt", "1i command"),
         ("lines of w.txt that appear only once", "sort w.txt | uniq -c", "uniq -u"),
         ("show the duplicated lines of w.txt", "sort w.txt | uniq", "uniq -d"),
         ("names of tracked files with uncommitted changes", "git status", "--name-only"),
@@ -226,3 +227,43 @@ def test_a_crontab_pipe_that_keeps_the_old_lines_or_is_asked_to_replace_them_sta
     command: str, request_text: str
 ) -> None:
     assert cronline.kept(command, request_text) == command
+
+
+@pytest.mark.parametrize(
+    ("request_text", "command", "wrong"),
+    [
+        ("find files not modified in the last 3 days", "find . -mtime -3", True),
+        ("find files not modified in the last 3 days", "find . -mtime +2", False),
+        ("files changed in the last 2 days", "find . -mtime +2", True),
+        ("files changed in the last 2 days", "find . -mtime -2", False),
+        ("delete logs older than 10 days", "find . -name '*.log' -mtime -10 -delete", True),
+        ("find files over 50MB", "find . -size +50k", True),
+        ("find files over 50 MB", "find . -size +50M", False),
+        ("find empty files", "find . -empty", True),
+        ("find empty files and empty directories", "find . -empty", False),
+        ("remove the empty folders", "find . -empty -delete", True),
+        ("folders by size biggest first", "du -sh * | sort -rn", True),
+        ("folders by size biggest first", "du -sh * | sort -rh", False),
+        ("count unique ips in access.log", "awk '{print $1}' access.log | uniq | wc -l", True),
+        ("count unique ips in access.log", "awk '{print $1}' access.log | sort -u | wc -l", False),
+        ("show the last 20 lines of app.log", "head -n 20 app.log", True),
+        ("show the first 5 lines of app.log", "tail -n 5 app.log", True),
+        ("show the first 5 lines of app.log", "head -n 5 app.log", False),
+        ("count the lines in notes.txt", "wc notes.txt", True),
+        ("count the words in notes.txt", "wc notes.txt", True),
+        ("pack logs into logs.tar.gz", "tar -cf logs.tar.gz logs", True),
+        ("pack logs into logs.tar.gz", "tar czf logs.tar.gz logs", False),
+        ("make deploy.sh executable", "chmod 644 deploy.sh", True),
+        ("make deploy.sh executable", "chmod 755 deploy.sh", False),
+        ("replace foo with bar in config.txt", "sed 's/foo/bar/g' config.txt", True),
+        ("replace foo with bar in config.txt", "sed -i 's/foo/bar/g' config.txt", False),
+        ("show config.txt with foo replaced by bar", "sed 's/foo/bar/g' config.txt", False),
+    ],
+)
+def test_what_everyday_words_fix_in_find_sort_uniq_head_wc_tar_chmod_and_sed(
+    request_text: str, command: str, wrong: bool
+) -> None:
+    said = implied.problem(command, request_text)
+    assert bool(said) == wrong, said
+    # a hint is written with the request's own values, never a placeholder the model copies
+    assert not re.search(r"\b(?:PATTERN|FILE|N|KEY|DIR)\b|\$N", said)
