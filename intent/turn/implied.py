@@ -92,7 +92,7 @@ def _ln_hard(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
 
 def _find_deep(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
     finds = _uses(argvs, "find")
-    return bool(finds) and not any("-maxdepth" in a for a in finds)
+    return bool(finds) and not any("-maxdepth" in a or "-prune" in a for a in finds)
 
 
 _GREPS = ("grep", "egrep", "fgrep", "rg")
@@ -120,13 +120,21 @@ def _no_line_numbers(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
 
 def _ls_no_hidden(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
     lss = _uses(argvs, "ls")
-    if not lss or _uses(argvs, "find") or ".*" in text or "/." in text:
+    if (
+        not lss
+        or _uses(argvs, "find")
+        or ".*" in text
+        or "/." in text
+        or re.search(r"(?:^|\s)\.[\[?*]", text)
+    ):
         return False
     return not any({"a", "A", "--all", "--almost-all"} & _flags(a) for a in lss)
 
 
 def _find_case(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
     finds = [a for a in _uses(argvs, "find") if "-name" in a or "-path" in a]
+    if any({"i", "--ignore-case"} & _flags(a) for a in _greps(argvs)):
+        return False
     return bool(finds) and not any("-iname" in a or "-ipath" in a for a in finds)
 
 
@@ -156,28 +164,42 @@ _DAYS = re.compile(r"-[amc]time\b")
 _MINUTES = re.compile(r"-[amc]min\b")
 
 
-def _days_for_hours(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+def _days_for_hours(argvs: list[Argv], text: str, m: re.Match[str]) -> bool:
+    h = re.search(r"(\d+)\s+hours?", m.group(0))
+    if h and int(h.group(1)) % 24 == 0 and re.search(rf"-mtime\s+-{int(h.group(1)) // 24}\b", text):
+        return False
     return bool(_uses(argvs, "find")) and bool(_DAYS.search(text)) and not _MINUTES.search(text)
 
 
 def _no_header_kept(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
     """Reads a table without dropping its first line."""
     if re.search(
-        r"\bF?NR\s*(?:>|!=|>=)\s*[12]\b|\btail\s+(?:-n\s*)?\+2\b|\bsed\s+(?:-\w+\s+)*'?1d", text
+        r"\bF?NR\s*(?:>|!=|>=)\s*[12]\b|\bF?NR\s*==\s*1\s*\{\s*next|--no-?headers?\b|\bps\b.*\w=(?:\s|$)|--format\b"
+        r"|\btail\s+(?:-n\s*)?\+2\b|\bsed\s+(?:-\w+\s+)*'?1d|\bsed\s+-n\s+'?2,\$p",
+        text,
     ):
         return False
     return any(a[0] in ("awk", "cut", "sort", "grep") for a in argvs)
 
 
 def _gzip_drops(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
-    names = ("gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "zstd", "unzstd")
-    zips = [a for n in names for a in _uses(argvs, n)]
+    names = ("gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz")
+    zips = [a for n in names for a in _uses(argvs, n) if any(not w.startswith("-") for w in a[1:])]
     return bool(zips) and not any({"k", "--keep", "c", "--stdout"} & _flags(a) for a in zips)
 
 
 def _clobbers(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
     copies = _uses(argvs, "cp") + _uses(argvs, "mv") + _uses(argvs, "rsync")
-    keep = {"n", "--no-clobber", "--ignore-existing", "--update=none", "u", "--update"}
+    keep = {
+        "n",
+        "--no-clobber",
+        "--ignore-existing",
+        "--update=none",
+        "u",
+        "--update",
+        "b",
+        "--backup",
+    }
     return bool(copies) and not any(keep & _flags(a) for a in copies)
 
 
@@ -199,9 +221,9 @@ def _log_all(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
 
 def _context_missing(letter: str) -> Wrong:
     def wrong(argvs: list[Argv], _: str, m: re.Match[str]) -> bool:
-        return not any(
-            {letter, "C"} & _flags(a) or any(w.startswith(f"-{letter}") for w in a)
-            for a in _greps(argvs)
+        greps = _greps(argvs)
+        return bool(greps) and not any(
+            {letter, "C"} & _flags(a) or any(w.startswith(f"-{letter}") for w in a) for a in greps
         )
 
     return wrong
@@ -213,7 +235,15 @@ def _json_by_text(argvs: list[Argv], text: str, m: re.Match[str]) -> bool:
         return False
     name = m.group(1)
     readers = {"grep", "egrep", "awk", "cut", "wc", "head", "tail", "sort", "tr", "cat"}
-    reads = [a for a in argvs if a[0] in readers and any(name in w for w in a[1:])]
+    reads = [
+        a
+        for a in argvs
+        if a[0] in readers
+        and any(name in w for w in a[1:])
+        and not (a[0] == "cat" and len(argvs) == 1)
+        and not (a[0] == "tail" and {"f", "F", "--follow"} & _flags(a))
+        and not (a[0] in ("grep", "egrep") and "q" in _flags(a))
+    ]
     return bool(reads) and shutil.which("jq") is not None
 
 
@@ -223,7 +253,7 @@ def _basic_regex(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
         if a[0] != "grep" or {"E", "P", "F", "--extended-regexp", "--perl-regexp"} & _flags(a):
             continue
         pattern = _pattern(a)
-        if pattern and re.search(r"(?<!\\)(?:[\])][+?]|\|(?!\|)|\\d)", pattern):
+        if pattern and re.search(r"(?<!\\)(?:[\])][+?]|(?<=[^|\\])\|(?=[^|])|\\d)", pattern):
             return True
     return False
 
@@ -268,7 +298,15 @@ def _one_file_per_grep(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
 
 
 def _zip_flat(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
-    return any(not {"r", "--recurse-paths"} & _flags(a) for a in _uses(argvs, "zip"))
+    def folder(w: str) -> bool:
+        base = w.rstrip("/").rsplit("/", 1)[-1]
+        return w in (".", "..") or w.endswith("/") or not re.search(r"[.*?$\[]", base)
+
+    return any(
+        not {"r", "--recurse-paths"} & _flags(a)
+        and any(folder(w) for w in [w for w in a[1:] if not w.startswith("-")][1:])
+        for a in _uses(argvs, "zip")
+    )
 
 
 def _appends(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
@@ -276,8 +314,12 @@ def _appends(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
 
 
 def _lacks_uniq(flag: str) -> Wrong:
-    def wrong(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
-        return not any(flag in _flags(a) for a in _uses(argvs, "uniq"))
+    also = {"u": r"\$1\s*==\s*1\b", "d": r"\$1\s*(?:>\s*1|>=\s*2)\b"}[flag]
+
+    def wrong(argvs: list[Argv], text: str, __: re.Match[str]) -> bool:
+        if re.search(also, text):
+            return False
+        return not any({flag, flag.upper()} & _flags(a) for a in _uses(argvs, "uniq"))
 
     return wrong
 
@@ -300,8 +342,10 @@ def _sorts_ls_long(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
     return long and bool(sorts) and not any("-k" in " ".join(a) for a in sorts)
 
 
-def _grep_lists_matching(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+def _grep_lists_matching(argvs: list[Argv], text: str, __: re.Match[str]) -> bool:
     greps = _greps(argvs)
+    if any("q" in _flags(a) for a in greps) and re.search(r"\|\||!\s*grep", text):
+        return False
     return bool(greps) and not any(
         {"L", "v", "--files-without-match", "--invert-match"} & _flags(a) for a in greps
     )
@@ -328,6 +372,8 @@ def _ls_dirs(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
     lss = _uses(argvs, "ls")
     if not lss or _uses(argvs, "find") or "*/" in text or "^d" in text:
         return False
+    if any({"p", "F"} & _flags(a) for a in lss) and any("/" in _pattern(g) for g in _greps(argvs)):
+        return False
     return True
 
 
@@ -340,7 +386,7 @@ _HUMAN = re.compile(r"\b(?:du|df|ls|free)\s+(?:-\w*\s+)*-\w*h")
 
 def _sorts_human_as_numbers(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
     """`du -sh * | sort -rn`: 900K sorts above 1.5G; sort -h reads the units."""
-    if not _HUMAN.search(text):
+    if not _HUMAN.search(text) or re.search(r"\bdf\b.*\bsort\b.*-k\s*5", text):
         return False
     sorts = _uses(argvs, "sort")
     return any("n" in _flags(a) and "h" not in _flags(a) for a in sorts)
@@ -381,9 +427,15 @@ _UNITS = {
 
 
 def _size_differs(argvs: list[Argv], _: str, m: re.Match[str]) -> bool:
-    want = m.group(1) + _UNITS[m.group(2).lower()]
+    mult = {"c": 1, "k": 1024, "M": 1024**2, "G": 1024**3}
+    want = int(m.group(1)) * mult[_UNITS[m.group(2).lower()]]
     sizes = [a[n + 1] for a in _uses(argvs, "find") for n, w in enumerate(a[:-1]) if w == "-size"]
-    return bool(sizes) and not any(sz.lstrip("+-") == want for sz in sizes)
+
+    def bytes_(sz: str) -> int:
+        s = re.fullmatch(r"[+-]?(\d+)([ckMGb]?)", sz)
+        return int(s.group(1)) * mult.get(s.group(2) or "c", 512) if s else -1
+
+    return bool(sizes) and not any(bytes_(sz) == want for sz in sizes)
 
 
 def _age_sign(sign: str) -> Wrong:
@@ -401,7 +453,9 @@ def _age_sign(sign: str) -> Wrong:
     return wrong
 
 
-def _head_for_last(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+def _head_for_last(argvs: list[Argv], text: str, __: re.Match[str]) -> bool:
+    if re.search(r"\bhead\s+(?:-n\s*-|--lines=-)\d", text):
+        return False
     return bool(_uses(argvs, "head")) and not _uses(argvs, "tail") and not _uses(argvs, "sort")
 
 
@@ -418,7 +472,10 @@ def _tail_for_first(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
 def _wc_lacks(letter: str) -> Wrong:
     def wrong(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
         wcs = _uses(argvs, "wc")
-        return bool(wcs) and not any(_flags(a) & {letter, "l", "w", "c", "m"} for a in wcs)
+        return bool(wcs) and not any(
+            _flags(a) & {letter, "l", "w", "c", "m", "--lines", "--words", "--bytes", "--chars"}
+            for a in wcs
+        )
 
     return wrong
 
@@ -429,7 +486,14 @@ def _tar_gz_without_z(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
         first = words[0] if words else ""
         letters = first.lstrip("-") if first and not first.startswith("--") else ""
         flags = _flags(a) | set(letters)
-        if "c" in flags and not flags & {"z", "--gzip", "a", "--auto-compress"}:
+        if "c" in flags and not flags & {
+            "z",
+            "--gzip",
+            "a",
+            "--auto-compress",
+            "I",
+            "--use-compress-program",
+        }:
             if any(re.search(r"\.(?:tar\.gz|tgz)$", w) for w in words):
                 return True
     return False
@@ -437,6 +501,8 @@ def _tar_gz_without_z(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
 
 def _chmod_no_x(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
     chmods = _uses(argvs, "chmod")
+    if any("-" in w for a in chmods for w in a[1:3] if not w.startswith("-")):
+        return False
     return bool(chmods) and not any(
         re.search(r"x|^[0-7]*[1357][0-7]{0,2}$", w) for a in chmods for w in a[1:2] + a[2:3]
     )
@@ -455,8 +521,8 @@ def _sed_prints_only(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
 _WORD = r"(?:\b(?:whole|entire|exact|complete)\s+words?\b|\bas\s+a\s+(?:whole\s+)?word\b|\bthe\s+word\b)"
 _HERE_ONLY = (
     r"(?:\b(?:only|just)\s+(?:directly\s+)?(?:here|in\s+(?:this|the\s+current)\s+(?:folder|directory|dir))\b"
-    r"|\bnot\s+(?:in(?:to)?\s+|the\s+)?sub-?\s?(?:folders?|directories|dirs?)\b"
-    r"|\bno(?:t)?\s+recursi|\bnon-?recursive|\bwithout\s+(?:sub-?\s?(?:folders|directories)|recursi|descending)"
+    r"|\bnot\s+(?:in(?:to)?\s+|the\s+)?sub-?\s?(?:folders?|directories|dirs?)\b(?!\s+(?:named|called|like)\b)"
+    r"|\bno(?:t)?\s+recursi|\bnon-?recursive|\bwithout\s+(?:sub-?\s?(?:folders|directories)|recursi|descending(?!\s+into))"
     r"|\btop[- ]level\b|\bthis\s+(?:folder|directory|dir)\s+only\b|\bhere\s+only\b)"
 )
 _ANY_CASE = (
@@ -472,14 +538,14 @@ def _r(pattern: str, flags: int = _I) -> re.Pattern[str]:
 
 RULES: tuple[Rule, ...] = (
     Rule(
-        _r(r"\bhard\s*-?\s*links?\b"),
+        _r(r"^(?!.*\b(?:sym(?:bolic)?|soft)\s*-?\s*links?\b).*\bhard\s*-?\s*links?\b", _I | re.S),
         _ln_soft,
-        "the request asks for a hard link: `ln TARGET NAME`, without -s",
+        "the request asks for a hard link: ln without -s",
     ),
     Rule(
-        _r(r"\b(?:sym(?:bolic)?|soft)\s*-?\s*links?\b"),
+        _r(r"^(?!.*\bhard\s*-?\s*links?\b).*\b(?:sym(?:bolic)?|soft)\s*-?\s*links?\b", _I | re.S),
         _ln_hard,
-        "the request asks for a symbolic link: `ln -s TARGET NAME`",
+        "the request asks for a symbolic link: ln -s",
     ),
     Rule(
         _r(_HERE_ONLY),
@@ -488,41 +554,46 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         _r(_WORD),
-        _grep_lacks("w", "--word-regexp", also=r"\\b|\\<|\\>|\[\[:<:\]\]"),
+        _grep_lacks("w", "--word-regexp", also=r"\\b|\\<|\\>|\[\[:<:\]\]|\^\w+[ (:]"),
         "the request asks for the whole word: grep -w (so that longer words containing it do not match)",
     ),
     Rule(
-        _r(_ANY_CASE), _grep_lacks("i", "--ignore-case"), "the request asks to ignore case: grep -i"
+        _r(_ANY_CASE),
+        _grep_lacks("i", "--ignore-case", also=r"\bsort\s+-\w*f|\buniq\s+-\w*i"),
+        "the request asks to ignore case: grep -i",
     ),
     Rule(
         _r(_ANY_CASE), _find_case, "the request asks to ignore case: find -iname instead of -name"
     ),
     Rule(
         _r(
-            r"\bline\s+numbers?\b|\bwith\s+(?:their\s+)?numbers\b|\bnumber(?:ed)?\s+(?:the\s+)?lines\b"
+            r"\bline\s+numbers?\b(?!\s*\d)|\bwith\s+(?:their\s+)?numbers\b|\bnumber(?:ed)?\s+(?:the\s+)?lines\b"
         ),
         _no_line_numbers,
         "the request asks for line numbers: cat -n {file} prints every line numbered (grep -n only when searching for a word)",
     ),
     Rule(
-        _r(r"\bhidden\b|\bdot\s?files\b"),
+        _r(
+            r"^(?!.*\b(?:non-?|not\s+|no\s+|without\s+(?:the\s+)?|exclud\w*\s+(?:the\s+)?|except\s+(?:the\s+)?|skip\w*\s+(?:the\s+)?|don'?t\s+show\s+(?:the\s+)?)hidden).*(?:\bhidden\b|\bdot\s?files\b)",
+            _I | re.S,
+        ),
         _ls_no_hidden,
         "hidden files start with a dot and plain ls leaves them out: ls -a (or ls -d .*)",
     ),
     Rule(
         # a change asked for, not an editor opened: "add a cron job", "set debug to true"
         _r(
-            r"^(?!.*\b(?:edit|open|editor|interactively)\b).*\b(?:add|append|set|change|"
+            r"^(?!.*\b(?:edit|open|editor|interactively|by\s+hand|manually|in\s+(?:nano|vim?|nvim|emacs|gedit|code|micro))\b).*\b(?:add|append|set|change|"
             r"replace|insert|schedule|remove|delete|install|put|write|create)\b",
             _I | re.S,
         ),
         _editor,
         "that opens an editor and waits for the user; make the change with the command itself "
-        "(sed -i, printf >> FILE, or for a crontab line: (crontab -l 2>/dev/null; echo 'LINE') | crontab -)",
+        "(sed -i for a file; a crontab line goes in with (crontab -l 2>/dev/null; echo followed by the line in quotes) | crontab -)",
     ),
     Rule(
         _r(
-            r"^(?!.*\b(?:names?|named|called|filenames?)\b).*"
+            r"^(?!.*\b(?:names?|named|called|filenames?|folders?|director(?:y|ies)|dirs?|archives?)\b).*"
             r"\b(?:mentions?|mentioning|contains?|containing|says?|saying|with\s+the\s+text|refer(?:s|ring)?\s+to)\b"
         ),
         _names_only,
@@ -530,7 +601,9 @@ RULES: tuple[Rule, ...] = (
         "their text; find -name and ls see only names",
     ),
     Rule(
-        _r(r"\b(?:called|named)\b"),
+        _r(
+            r"\b(?:files?|folders?|director(?:y|ies)|dirs?|anything|everything|something)\b[^,.;]*?\b(?:called|named)\b|\b(?:called|named)\s+(?:like\s+)?[\w-]*[.*]"
+        ),
         _contents_only,
         "the request is about file names: find -name (or -iname) matches names; grep searches "
         "inside the files",
@@ -565,10 +638,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         _r(
-            r"\b(?:which|what)\s+files\b|\bfile\s*names\b|\blist\s+(?:of\s+)?(?:the\s+)?(?:changed\s+)?files\b"
+            r"\b(?:which|what)\s+files\b|\bfile\s*names\b(?![.\w])|\blist\s+(?:of\s+)?(?:the\s+)?(?:changed\s+)?files\b"
         ),
         _diff_whole,
-        "the request asks which files: --name-only (git diff --name-only A B, git show --name-only --format= HEAD)",
+        "the request asks which files: git diff --name-only (or git show --name-only --format= HEAD for the last commit)",
     ),
     Rule(
         _r(r"\b(?:last|latest|most\s+recent|newest)\s+commit\b"),
@@ -604,8 +677,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         _r(r"."),
         _perm_plus,
-        "find -perm +MODE is obsolete: -perm -MODE needs all of the bits (world readable: "
-        "-perm -o=r), -perm /MODE any of them",
+        "find -perm with a plus sign is obsolete: a minus sign needs all of the bits (world readable: "
+        "-perm -o=r), a slash any of them",
     ),
     Rule(
         _r(r"\b(?:each|every|per)\b"),
@@ -628,20 +701,23 @@ RULES: tuple[Rule, ...] = (
         "zip stores a folder's contents only with -r",
     ),
     Rule(
-        _r(r"\b(?:top|beginning|start)\s+of\b|\bfirst\s+line\b|\bprepend\b"),
+        _r(
+            r"^(?!.*\bappend)(?=.*\b(?:add|insert|put|prepend|write)\b).*(?:\b(?:top|beginning|start)\s+of\b|\bfirst\s+line\b|\bprepend\b)",
+            _I | re.S,
+        ),
         _appends,
         ">> adds at the end of the file; a line at the top is sed's 1i command (sed -i '1i' followed by the line) on {file}",
     ),
     Rule(
         _r(
-            r"\b(?:only\s+once|just\s+once|exactly\s+once|once\s+only|not\s+repeated|never\s+repeated)\b"
+            r"\b(?:appear|occur)s?\s+(?:only\s+|just\s+|exactly\s+)?once\b|\b(?:not|never)\s+repeated\b"
         ),
         _lacks_uniq("u"),
         "lines that appear only once: sort {file} | uniq -u",
     ),
     Rule(
         _r(
-            r"^(?!.*\b(?:without|remov|drop|delet|dedup|collaps|squeez|uniq|once)\w*).*"
+            r"^(?!.*\b(?:without|remov|drop|delet|dedup|collaps|squeez|uniq|(?<!than\s)once)\w*).*"
             r"(?:\b(?:duplicated?|duplicates|repeated)\s+(?:lines?|entries|words|rows|names)\b"
             r"|\b(?:appear|occur)s?\s+more\s+than\s+once\b)",
             _I | re.S,
@@ -704,7 +780,10 @@ RULES: tuple[Rule, ...] = (
         "sort -n reads 1.5G as 1.5 and 900K as 900: sizes with units sort with sort -h (-rh for the biggest first)",
     ),
     Rule(
-        _r(r"."),
+        _r(
+            r"^(?!.*\b(?:consecutive|adjacent|in\s+a\s+row|next\s+to\s+each\s+other|neighbou?ring)\b)",
+            _I | re.S,
+        ),
         _uniq_unsorted,
         "uniq merges only lines next to each other: sort before uniq",
     ),
@@ -778,7 +857,9 @@ RULES: tuple[Rule, ...] = (
         "a .tar.gz needs gzip: tar -czf (without z the archive is not compressed)",
     ),
     Rule(
-        _r(r"\b(?:executable|runnable|run\s+it|permission\s+denied|make\s+it\s+run)\b"),
+        _r(
+            r"\b(?:make|set)\b.*\b(?:executable|runnable)\b|\brun\s+it\b|\bmake\s+it\s+run\b|\bpermission\s+denied\b.*\b(?:run|execut)|\b(?:run|execut)\w*\b.*\bpermission\s+denied\b"
+        ),
         _chmod_no_x,
         "running a file needs its x bit: chmod +x {file}",
     ),
@@ -825,7 +906,7 @@ def _said(say: str, m: re.Match[str], request: str) -> str:
         .replace("{2}", unit)
         .replace("{size}", size)
         .replace("{n}", f" {group}" if group.isdigit() else "")
-        .replace("{file}", named.group(1) if named else "the file")
+        .replace("{file}", named.group(1) if named else "it")
     )
 
 
@@ -835,7 +916,8 @@ _COUNT_WORDS = (
     r"highest|lowest|longest|shortest"
 )
 _N_ITEMS = re.compile(
-    rf"\b(?:{_COUNT_WORDS})\s+(\d{{1,3}})\b|\b(\d{{1,3}})\s+(?:{_COUNT_WORDS})\b", re.I
+    rf"\b(?:{_COUNT_WORDS})\s+(\d{{1,3}})\b(?!\s*(?:days?|weeks?|months?|years?|hours?|minutes?|mins?|seconds?|secs?)\b)|\b(\d{{1,3}})\s+(?:{_COUNT_WORDS})\b",
+    re.I,
 )
 _RANGE = re.compile(r"\blines?\s+(\d{1,6})\s*(?:-|to|through|thru|until|and)\s*(\d{1,6})\b", re.I)
 
@@ -848,7 +930,8 @@ _ONE_NUMBER = re.compile(
 )
 _EACH = re.compile(
     r"\b(?:each|every|per|by|for\s+all|breakdown|group)\b"
-    r"|\b(?:free|memory|ram|swap|space|disk|disks|usage)\b",
+    r"|\b(?:free|memory|ram|swap|space|disk|disks|usage)\b"
+    r"|\b(?:and|vs|versus|separately|respectively)\b",
     re.I,
 )
 
@@ -870,13 +953,15 @@ def output_problem(request: str, stdout: str) -> str:
         if 0 < want < 10_000 and abs(got - want) == 1:
             return (
                 f"it printed {got} lines when tried on a copy; lines {first} to {last} are "
-                f"{want} lines (sed -n '{first},{last}p' FILE)"
+                f"{want} lines (sed -n '{first},{last}p' prints them)"
             )
         return ""
     if _ONE_NUMBER.search(request) and not _EACH.search(request):
         shown = [ln for ln in lines if ln.strip()]
         # many values where one was asked ("total units sold" printed each row's units); a
         # table with a header (`gzip -l`, `df`) is a listing, not this mistake
+        if re.fullmatch(r"\s*[\d.,]+\w?\s+total\s*", shown[-1]):
+            return ""
         if len(shown) > 1 and all(_VALUE.fullmatch(ln) for ln in shown):
             return (
                 f"it printed {len(shown)} lines when tried on a copy; the request asks for one "

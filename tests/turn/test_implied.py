@@ -54,7 +54,11 @@ from intent.turn.engine import Engine, Retrying
         ("decompress d.sql.gz but keep the compressed file", "gzip -d d.sql.gz", "-k"),
         ("2 lines of context around each Traceback in e.log", "grep Traceback e.log", "-C option"),
         ("zip the src folder into src.zip", "zip src.zip src", "-r"),
-        ("insert a line saying Hello at the top of todo.txt", "echo Hello >> todo.txt", "1i command"),
+        (
+            "insert a line saying Hello at the top of todo.txt",
+            "echo Hello >> todo.txt",
+            "1i command",
+        ),
         ("lines of w.txt that appear only once", "sort w.txt | uniq -c", "uniq -u"),
         ("show the duplicated lines of w.txt", "sort w.txt | uniq", "uniq -d"),
         ("names of tracked files with uncommitted changes", "git status", "--name-only"),
