@@ -63,6 +63,21 @@ Request: what is a symlink?
 """
 
 
+def _with_word_rules() -> str:
+    """The shipped system prompt with one more rule: what common words of a request fix
+    (read once into the KV snapshot; nothing per request)."""
+    from intent.turn import prompt as prompt_mod
+
+    rule = (
+        "- Honour what the words fix: only here/not in subfolders: -maxdepth 1; the word: grep -w; "
+        "any case: grep -i, find -iname; older than: -mtime +; in the last: -mtime - (hours: -mmin); "
+        "no header: skip line 1; keep the original: -k; which files: names only; mention/contain: "
+        "grep the text; called/named: find -name; a .json file: jq.\n"
+    )
+    anchor = "- Never invent file names"
+    return prompt_mod.SYSTEM_PROMPT.replace(anchor, rule + anchor, 1)
+
+
 def _bank_in_system() -> str:
     """The shipped system prompt with the whole bank after its examples: read once into the
     KV snapshot instead of three lines per request."""
@@ -94,6 +109,7 @@ VARIANTS = {
         Variant("bank2", None, True, "2 bank examples per request", 2),
         Variant("nopeek", None, True, "as shipped, no first lines of data files", peek=False),
         Variant("notrial", None, True, "as shipped, no trial run on a copy", trial=False),
+        Variant("wordrules", _with_word_rules(), True, "a rule line on what common words fix"),
         Variant(
             "banksys",
             _bank_in_system(),

@@ -960,8 +960,8 @@ def output_problem(request: str, stdout: str) -> str:
         shown = [ln for ln in lines if ln.strip()]
         # many values where one was asked ("total units sold" printed each row's units); a
         # table with a header (`gzip -l`, `df`) is a listing, not this mistake
-        if re.fullmatch(r"\s*[\d.,]+\w?\s+total\s*", shown[-1]):
-            return ""
+        if not shown or re.fullmatch(r"\s*[\d.,]+\w?\s+total\s*", shown[-1]):
+            return ""  # blank, or wc's own total line closes it
         if len(shown) > 1 and all(_VALUE.fullmatch(ln) for ln in shown):
             return (
                 f"it printed {len(shown)} lines when tried on a copy; the request asks for one "

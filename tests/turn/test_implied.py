@@ -180,6 +180,8 @@ def test_one_line_too_many_for_the_count_the_request_asks_for(
         ("how many lines in each py file", "3 a.py\n4 b.py\n"),
         ("how much free memory do i have", "Mem: 1\nSwap: 2\n"),
         ("how big is m.gz uncompressed", "compressed uncompressed\n12 40 m\n"),
+        ("how many rows in data.csv", "  \n\n"),  # only blank lines: nothing to judge
+        ("the 3 largest files", "\n"),
     ],
 )
 def test_the_count_the_request_asks_for_is_printed(request_text: str, stdout: str) -> None:
@@ -271,3 +273,25 @@ def test_what_everyday_words_fix_in_find_sort_uniq_head_wc_tar_chmod_and_sed(
     assert bool(said) == wrong, said
     # a hint is written with the request's own values, never a placeholder the model copies
     assert not re.search(r"\b(?:PATTERN|FILE|N|KEY|DIR)\b|\$N", said)
+
+
+def test_no_request_and_command_make_the_checks_raise() -> None:
+    """A check that raises would end the turn: odd words, odd commands, odd outputs."""
+    import random
+
+    rng = random.Random(1)
+    words = (
+        "find grep -exec {} ; + xargs ln -s tar czf zip -r chmod 755 git log diff status uniq "
+        "sort -rn du -sh head tail -n wc jq a.json .keys sed -i crontab -e user@h:x ( ) | > >> ''"
+    ).split()
+    asked = (
+        "only here the word any case hidden last hour no header keep original which files "
+        "before it called named mention over 5mb older than 3 days empty files executable "
+        "replace x in a.txt how many total top 3 lines 2 to 9 each"
+    ).split()
+    for _ in range(2000):
+        command = " ".join(rng.choice(words) for _ in range(rng.randint(0, 9)))
+        request = " ".join(rng.choice(asked) for _ in range(rng.randint(0, 8)))
+        assert isinstance(implied.problem(command, request), str)
+        out = "".join(rng.choice(["\n", " ", "1", "total 3", "a b", "\t"]) for _ in range(6))
+        assert isinstance(implied.output_problem(request, out), str)
