@@ -41,6 +41,7 @@ import re
 import select
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -775,6 +776,11 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=900, help="seconds one call may take")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (logs)")
     args = ap.parse_args()
+    # killed with SIGTERM (a timeout, a CI runner), unwind like Ctrl-C: the `finally` of
+    # shared_server stops its llama-server (it runs in a session of its own, so nothing else
+    # would; it was left running)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda signum, _frame: sys.exit(128 + signum))
     sgpt = Path(args.sgpt)
     if not sgpt.is_file():
         raise SystemExit(
