@@ -344,11 +344,50 @@ def _environment() -> dict[str, str]:
 
 @contextlib.contextmanager
 def _scratch() -> Iterator[Path]:
-    layer = Path(tempfile.mkdtemp(prefix="intent-trial-"))
+    """The scratch layer, named for this process, so that a later trial can remove it when
+    `i` was killed (SIGKILL runs no `finally`) before it could."""
+    _sweep_stale(Path(tempfile.gettempdir()))
+    layer = Path(tempfile.mkdtemp(prefix=f"intent-trial-{os.getpid()}-"))
     try:
         yield layer
     finally:
         _remove(layer)
+
+
+_LAYER_NAME = re.compile(r"intent-trial-(\d+)-")
+
+
+def _sweep_stale(tmp: Path) -> None:
+    """Remove the scratch layers of trials whose process is gone: only real directories (not
+    a link of that name) owned by this user and older than a minute (a trial lasts about a
+    second; a process in another PID namespace sharing /tmp looks gone from here)."""
+    try:
+        entries = list(os.scandir(tmp))
+    except OSError:
+        return
+    for e in entries:
+        m = _LAYER_NAME.match(e.name)
+        if not m or int(m.group(1)) == os.getpid():
+            continue
+        try:
+            st = e.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+            continue
+        if time.time() - st.st_mtime < 60 or _alive(int(m.group(1))):
+            continue
+        _remove(Path(e.path))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def _remove(path: Path) -> None:

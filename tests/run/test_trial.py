@@ -270,3 +270,36 @@ def test_a_missing_file_the_request_names_is_not_held_against_the_command(overla
     assert "No such file" in _try("head a.txt 3", project).problem("first 3 lines of a.txt")
     tar = _try("tar -czf backup.tar.gz docs", project)  # tar: docs: Cannot stat: No such file
     assert tar.problem() and tar.problem("pack the docs folder into backup.tar.gz") == ""
+
+
+def test_the_layer_of_a_killed_trial_is_removed_by_the_next(tmp_path, monkeypatch) -> None:
+    """SIGKILL runs no `finally`: the next trial removes layers whose process is gone, and
+    nothing else (a live process's layer, a fresh one, a link of that name, another name)."""
+    import subprocess
+    import time
+
+    monkeypatch.setattr(trial.tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    old = time.time() - 3600
+
+    def layer(name: str, age: float = old) -> Path:
+        d = tmp_path / name
+        (d / "upper" / "deep").mkdir(parents=True)
+        (d / "upper" / "deep" / "f").write_text("x")
+        os.utime(d, (age, age))
+        return d
+
+    stale = layer(f"intent-trial-{gone.pid}-abc")
+    live = layer(f"intent-trial-{os.getppid()}-abc")
+    fresh = layer("intent-trial-999999999-new", age=time.time())
+    other = layer("not-a-trial-1-abc")
+    target = tmp_path / "precious"
+    target.mkdir()
+    (target / "keep").write_text("x")
+    (tmp_path / f"intent-trial-{gone.pid}-link").symlink_to(target)
+    with trial._scratch() as mine:
+        assert mine.name.startswith(f"intent-trial-{os.getpid()}-")
+    assert not stale.exists() and not mine.exists()
+    assert live.exists() and fresh.exists() and other.exists()
+    assert (target / "keep").exists() and (tmp_path / f"intent-trial-{gone.pid}-link").is_symlink()
