@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from intent.guard.parser import parse
+from intent.turn import verify
 
 Argv = list[str]
 
@@ -29,29 +30,7 @@ def _argvs(command: str) -> list[Argv]:
         argvs = [c.argv for c in parse(command).commands if c.argv]
     except Exception:  # noqa: BLE001 - an unparsable command has its own check
         return []
-    return argvs + [sub for a in argvs for sub in _run_by(a)]
-
-
-_XARGS_TAKES = frozenset("-I -i -n -d -P -L -l -s -E -e -a".split())
-
-
-def _run_by(argv: Argv) -> list[Argv]:
-    name = argv[0].rsplit("/", 1)[-1]
-    out = []
-    if name == "find":
-        for n, word in enumerate(argv):
-            if word in ("-exec", "-execdir", "-ok", "-okdir") and n + 1 < len(argv):
-                rest = argv[n + 1 :]
-                end = next((i for i, w in enumerate(rest) if w in (";", "+")), len(rest))
-                if rest[:end]:
-                    out.append(rest[:end])
-    elif name == "xargs":
-        n = 1
-        while n < len(argv) and argv[n].startswith("-"):
-            n += 2 if argv[n] in _XARGS_TAKES else 1
-        if argv[n:]:
-            out.append(argv[n:])
-    return out
+    return argvs + [sub for a in argvs for sub in verify.run_by(a)]
 
 
 def _flags(argv: Argv) -> set[str]:

@@ -392,20 +392,29 @@ _XARGS_TAKES = set("-I -i -n -d -P -L -l -s -E -e -a --delimiter --max-args --ma
 
 def _programs_run_by(argv: list[str]) -> list[str]:
     """The programs `find -exec PROG` and `xargs PROG` start (a plain name only)."""
+    return [a[0] for a in run_by(argv) if re.fullmatch(r"[\w.+-]+", a[0])]
+
+
+def run_by(argv: list[str]) -> list[list[str]]:
+    """The commands `find -exec … ;` and `xargs …` run, each as an argv of its own."""
     found = []
     if argv and argv[0] == "find":
-        found = [argv[i + 1] for i, w in enumerate(argv[:-1]) if w in _EXEC_WORDS]
+        for n, word in enumerate(argv[:-1]):
+            if word in _EXEC_WORDS:
+                rest = argv[n + 1 :]
+                end = next((i for i, w in enumerate(rest) if w in (";", "+")), len(rest))
+                found.append(rest[:end] or rest[:1])
     elif argv and argv[0] == "xargs":
         skip = False
-        for word in argv[1:]:
+        for n, word in enumerate(argv[1:], 1):
             if skip:
                 skip = False
             elif word in _XARGS_TAKES:
                 skip = True
             elif not word.startswith("-"):
-                found = [word]
+                found = [argv[n:]]
                 break
-    return [p for p in found if re.fullmatch(r"[\w.+-]+", p)]
+    return found
 
 
 _EXEC_WORDS = ("-exec", "-execdir", "-ok", "-okdir")
