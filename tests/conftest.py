@@ -24,6 +24,7 @@ REAL_ENV = {
 SLOW_FILES = {
     "test_live_shell.py",
     "test_terminal.py",
+    "test_prompt_signals.py",
     "test_confirm_server.py",
     "test_quality_bench.py",
     "test_confine.py",

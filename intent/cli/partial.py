@@ -1,8 +1,8 @@
 """Read the command out of a reply that is still streaming in.
 
-The grammar puts the command first (`{"command":"..."`, or `{"script":{"interpreter":"bash",
-"body":"..."`), so the command is known once its JSON string closes, about a third of the way
-through the reply. Only a preview: nothing is guarded or run from it; the whole reply is still
+A command usually comes fenced (```sh, the line, ```: reply/schema.FENCE), and is known once
+its line ends; in a JSON reply the grammar puts it first (`{"command":"..."`, or
+`{"script":{"interpreter":"bash","body":"..."`), known once its JSON string closes. Only a preview: nothing is guarded or run from it; the whole reply is still
 validated and guarded before any prompt.
 """
 
@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 
+from intent.reply.schema import FENCE
+
 _OPENERS = (
     re.compile(r'\s*\{\s*"command"\s*:\s*"'),
     re.compile(r'\s*\{\s*"script"\s*:\s*\{\s*"interpreter"\s*:\s*"[a-z0-9]+"\s*,\s*"body"\s*:\s*"'),
@@ -18,7 +20,11 @@ _OPENERS = (
 
 
 def command_of(text: str) -> str | None:
-    """The command (or script body) once its JSON string is complete in `text`, else None."""
+    """The command (or script body) once it is complete in `text`, else None."""
+    opening = FENCE[0]
+    if text.lstrip().startswith(opening):
+        line, ended, _ = text.lstrip()[len(opening) :].partition("\n")
+        return line if ended and line.strip() else None
     for opener in _OPENERS:
         match = opener.match(text)
         if match is None:

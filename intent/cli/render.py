@@ -6,6 +6,7 @@ import contextlib
 import itertools
 import json
 import os
+import shlex
 import shutil
 import sys
 import threading
@@ -136,7 +137,9 @@ def proposal(p: Proposal, *, quiet: bool = False, cached: bool = False) -> None:
             note(paint("  would also write outside this directory (not tried there)", "33"))
     if not quiet:
         extra = " (cached answer)" if cached else ""
-        note(f"  {visible(p.reply.get('description', ''))}{extra}")
+        said = p.reply.get("description", "")  # a fenced command comes without one
+        if said or cached:
+            note(f"  {visible(said)}{extra}" if said else "  (cached answer)")
         if p.simulated:
             note("  (simulated: no local model is installed; nothing will run)")
         for reason in (p.verdict.reasons if p.verdict else [])[:6]:
@@ -182,8 +185,15 @@ class Preview:
 
 
 def describe(p: Proposal) -> None:
-    note(f"  description: {visible(p.reply.get('description', ''))}")
-    said = [f"risk: {p.risk} (model said {p.reply.get('risk')})"]
+    if "description" in p.reply:
+        note(f"  description: {visible(p.reply['description'])}")
+    else:
+        how = f"i explain {shlex.quote(p.command_text or '')}"
+        note(
+            visible(f"  no description from the model; `{how}` reads one from local documentation")
+        )
+    claimed = f" (model said {p.reply['risk']})" if "risk" in p.reply else " (the guard's rating)"
+    said = [f"risk: {p.risk}{claimed}"]
     said += [
         f"{k.replace('_', ' ')}: {p.reply[k]}"
         for k in ("expected_runtime", "confidence")

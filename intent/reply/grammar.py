@@ -7,6 +7,9 @@ outside strings, so every decoded token carries content. It covers the subset of
 that `schema.RESPONSE_SCHEMA` uses: `oneOf`, objects with `properties`/`required`, free objects,
 strings with `enum`/`minLength`/`maxLength`, and arrays with `items`/`maxItems`.
 Replies are still validated against the schema in Python.
+
+Where the schema has a command branch, the grammar also admits the fenced command of
+`schema.FENCE` (one line in a ```sh block, nothing after it), the shape the prompt asks for.
 """
 
 from __future__ import annotations
@@ -103,9 +106,15 @@ class _Builder:
 
 
 def from_schema(schema: dict[str, Any]) -> str:
-    """GBNF text whose `root` matches exactly the compact JSON texts the schema allows."""
+    """GBNF text whose `root` matches exactly the compact JSON texts the schema allows, and
+    the fenced command when the schema has a command branch."""
+    from intent.reply.schema import FENCE
+
     b = _Builder()
     top = b.value(schema, "reply")
+    if any("command" in branch.get("required", ()) for branch in schema.get("oneOf", [schema])):
+        top = f"{literal(FENCE[0])} fenced-line {literal(FENCE[1])} | {top}"
+        b.rules["fenced-line"] = r"[^\n]+"
     lines = [f"root ::= {top}"] + [f"{n} ::= {body}" for n, body in b.rules.items()]
     return "\n".join(lines) + "\n"
 

@@ -7,7 +7,6 @@ returns a `Proposal`. Confirming and running a proposal is `execute.settle`.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import re
 import time
@@ -154,7 +153,7 @@ class Engine:
         if not self.messages:
             raise ValueError("revise() needs a conversation: call run() first")
         self.messages += [
-            {"role": "assistant", "content": json.dumps(proposal.reply, separators=(",", ":"))},
+            {"role": "assistant", "content": schema.as_text(proposal.reply)},
             {"role": "user", "content": prompt_mod.revision_message(feedback)},
         ]
         return (yield from self._loop(self.messages))
@@ -191,7 +190,7 @@ class Engine:
                 pushed = True
                 yield Retrying(f"the model answered a request with {next(iter(reply))}")
                 messages += [
-                    {"role": "assistant", "content": json.dumps(reply, separators=(",", ":"))},
+                    {"role": "assistant", "content": schema.as_text(reply)},
                     {"role": "user", "content": _PUSH.format(request=request)},
                 ]
                 continue
@@ -206,9 +205,7 @@ class Engine:
             yield ToolRan(call["name"], call.get("arguments", {}), result)
             result = _fitted(result, self._room(messages))
             full = result == _NO_ROOM
-            messages.append(
-                {"role": "assistant", "content": json.dumps(reply, separators=(",", ":"))}
-            )
+            messages.append({"role": "assistant", "content": schema.as_text(reply)})
             messages.append(
                 {
                     "role": "user",
@@ -255,10 +252,14 @@ class Engine:
         notes = "\n".join(dict.fromkeys(p.docs for p in found if p.docs))
         if notes:
             ask += f"\nLocal documentation:\n{notes}"
-        ask += "\nReply again with one JSON object that fixes this."
+        ask += (
+            "\nReply again with the fixed command."
+            if "command" in reply
+            else "\nReply again with one JSON object that fixes this."
+        )
         retry_msgs = [
             *messages,
-            {"role": "assistant", "content": json.dumps(reply, separators=(",", ":"))},
+            {"role": "assistant", "content": schema.as_text(reply)},
             {"role": "user", "content": ask},
         ]
         try:

@@ -19,13 +19,13 @@ from pathlib import Path
 
 from intent.redact import redact
 
-PROMPT_VERSION = "9"
+PROMPT_VERSION = "10"
 
 SYSTEM_PROMPT = """\
-You turn a user's request into one shell command for their machine. Reply with exactly one JSON object.
+You turn a user's request into one shell command for their machine. Reply with a command alone in a ```sh block, or with one JSON object for the other shapes.
 
 Reply shapes (choose one):
-- {"command":"...","description":"...","risk":R}
+- ```sh\\nCOMMAND\\n``` (the command alone, one line)
 - {"script":{"interpreter":"python3|node|ruby|perl|bash|sh","body":"..."},"description":"...","risk":R}
 - {"tool_call":{"name":TOOL,"arguments":{...}}} to look at the machine first (read-only)
 - {"stdout_to_user":"..."} only for a question about facts that no command answers
@@ -39,7 +39,7 @@ Rules:
 - Pick sensible defaults instead of asking: the current directory is "." and the user's home is "~".
 - The current directory is "."; write paths below it relative to it (notes.txt, logs/).
 - A message may list similar requests with their commands: examples of the form, not this request; take names, numbers and patterns from the request itself.
-- The command must run as written: complete quoting, every find -exec ends with \\; or + (in JSON: "{} \\\\;").
+- The command must run as written: complete quoting, every find -exec ends with \\; or +.
 - A request to do something gets a command, even when it names a host, a port, a schedule or a file: use them as given.
 - Never invent file names: use a tool call to look when it matters.
 - Keep "description" to one short sentence. Rate risk honestly; a guard checks it.
@@ -49,19 +49,33 @@ list_dir(path), read_file(path), head_file(path, lines), stat(path), which(name)
 
 Examples:
 Request: find large files
-{"command":"find . -type f -size +100M -exec ls -lh {} +","description":"Lists files over 100 MB below the current folder.","risk":"safe"}
+```sh
+find . -type f -size +100M -exec ls -lh {} +
+```
 Request: show disk usage of this folder
-{"command":"du -sh .","description":"Total size of the current folder.","risk":"safe"}
+```sh
+du -sh .
+```
 Request: which process uses port 3000
-{"command":"lsof -i :3000","description":"Shows the process listening on port 3000.","risk":"safe"}
+```sh
+lsof -i :3000
+```
 Request: delete all .pyc files below here
-{"command":"find . -name '*.pyc' -delete","description":"Deletes compiled Python files below the current folder.","risk":"destructive"}
+```sh
+find . -name '*.pyc' -delete
+```
 Request: line count of each markdown file under notes
-{"command":"find notes -name '*.md' -exec wc -l {} \\\\;","description":"Counts the lines of every .md file below notes.","risk":"safe"}
+```sh
+find notes -name '*.md' -exec wc -l {} \\;
+```
 Request: show the usage help of tar
-{"command":"tar --help","description":"Prints tar's usage help.","risk":"safe"}
+```sh
+tar --help
+```
 Request: search my home for notes mentioning invoice
-{"command":"grep -rl invoice ~/notes","description":"Lists files under ~/notes that mention invoice.","risk":"safe"}
+```sh
+grep -rl invoice ~/notes
+```
 Request: which port does config.yaml set?
 {"tool_call":{"name":"read_file","arguments":{"path":"config.yaml"}}}
 Request: what is the difference between a process and a thread?

@@ -38,3 +38,10 @@ def test_a_reply_cut_off_while_thinking_has_no_object() -> None:
 def test_text_without_an_object_is_returned_stripped() -> None:
     assert json_text("  I cannot help with that.  ") == "I cannot help with that."
     assert json_text("use {braces} carefully") == "use {braces} carefully"
+
+
+def test_a_fenced_command_is_the_reply_even_with_braces_in_it() -> None:
+    fenced = "```sh\nfind . -name '*.py' -exec wc -l {} +\n```"
+    assert json_text(f"  {fenced}\n") == fenced
+    assert json_text(f"<think>a {{}}</think>{fenced}") == fenced
+    assert json_text(f"{fenced} [end of text]\n\n") == fenced  # llama-completion's trailer

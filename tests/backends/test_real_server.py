@@ -242,7 +242,7 @@ def test_binary_that_exits_at_once_falls_back_to_the_real_one_shot(
         timeout=180,
     )
     assert r.code in (*ANSWERED, 5), r.stderr
-    assert r.json()["backend"] == "llama-cli"
+    assert r.json()["backend"] == "llama-cli", (r.stderr, r.stdout)
     assert (
         "llama-server unavailable (exited at start, exit 1); answered by the local model (one-shot)"
         in r.stderr

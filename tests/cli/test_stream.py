@@ -35,6 +35,10 @@ from intent.turn.engine import Engine, Proposal
         ('{"tool_call":{"name":"which","arguments":{"name":"x"}}}', None),
         ('{"stdout_to_user":"ls"}', None),
         ('{"command":""}', None),
+        ("```sh\nls -la", None),  # the line has not ended
+        ("```sh\nls -la\n", "ls -la"),
+        ("```sh\nls -la\n```", "ls -la"),
+        ("```sh\n\n```", None),
     ],
 )
 def test_the_command_is_read_once_its_string_closes(streamed: str, command: str | None) -> None:

@@ -107,7 +107,7 @@ def test_budget_then_refusal(tmp_path: Path) -> None:
 
 
 def test_one_retry_carries_the_validation_error(tmp_path: Path) -> None:
-    backend = MockBackend(['{"command": "ls"}', cmd("ls")])
+    backend = MockBackend(['{"command": "ls", "risk": "maybe"}', cmd("ls")])
     proposal, events = drive(Engine(backend, tools.Toolbox(tmp_path)), "x", tmp_path)
     assert any(isinstance(e, Retrying) for e in events)
     assert backend.discouraged == [False, True]  # plain greedy first, repeats penalised on retry

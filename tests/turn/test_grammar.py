@@ -127,6 +127,51 @@ def test_a_real_server_lets_every_reply_shape_through(server, reply) -> None:
 
 
 @pytest.mark.real
+@pytest.mark.parametrize(
+    "command", ["find . -name '*.py' -exec wc -l {} \\;", 'echo "a\\tb" | jq .']
+)
+def test_a_real_server_lets_a_fenced_command_through_and_stops_after_it(server, command) -> None:
+    text = schema.FENCE[0] + command + schema.FENCE[1]
+    assert _continue(server, text) == text  # nothing after the closing fence
+    assert schema.validate(text) == {"command": command}
+
+
+def test_the_fenced_command_is_offered_only_where_a_command_may_come() -> None:
+    assert '"```sh\\n" fenced-line "\\n```" |' in grammar.from_schema(schema.RESPONSE_SCHEMA)
+    assert "fenced-line" in grammar.from_schema(schema.ACTION_SCHEMA)
+    questions = {
+        "oneOf": [b for b in schema.RESPONSE_SCHEMA["oneOf"] if "command" not in b["required"]]
+    }
+    assert "fenced" not in grammar.from_schema(questions)
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("```sh\nls -la\n```", "ls -la"),
+        ("  ```sh\nfind . -exec ls {} +\n```\n", "find . -exec ls {} +"),
+        ("```sh\nls\nwc -l\n```", None),  # two lines: a script is JSON
+        ("```sh\n \n```", None),
+        ("```sh\nls\n``` and more", None),
+        ("```bash\nls\n```", None),
+        ('{"command":"ls"}', None),
+    ],
+)
+def test_a_fenced_command_is_one_line_and_nothing_else(text: str, command: str | None) -> None:
+    assert schema.fenced_command(text) == command
+
+
+def test_a_fenced_reply_is_a_command_without_description_or_risk() -> None:
+    assert schema.validate("```sh\nls -la\n```") == {"command": "ls -la"}
+    with pytest.raises(InvalidReply):
+        schema.validate("```sh\nls\nwc -l\n```")  # not a fenced command, and not JSON
+    # the model's own answers come back to it in the shape it is asked for
+    assert schema.as_text({"command": "ls", "description": "d", "risk": "safe"}) == "```sh\nls\n```"
+    assert schema.as_text({"command": "a\nb"}).startswith('{"command"')  # one line only
+    assert schema.as_text({"stdout_to_user": "hi"}) == '{"stdout_to_user":"hi"}'
+
+
+@pytest.mark.real
 def test_a_real_server_cannot_spend_tokens_on_spaces(server) -> None:
     spaced = json.dumps(REPLIES[0], indent=1, ensure_ascii=False).replace("\n", "")
     out = _continue(server, spaced)
