@@ -649,7 +649,7 @@ def report_speed(rows: list[tuple[str, SgptRun, IRun, str]], setup: Setup) -> No
         )
         print(
             f"| decoding the whole reply | {m.get('predicted_ms', 0):.0f} ms | {m.get('predicted_n', 0):.0f} "
-            f"tokens (command, description, risk) |"
+            f"tokens (the fenced command; a JSON reply adds its description and risk) |"
         )
         to_cmd = [i.command_tokens for _, _, i, _ in rows if i.command_tokens is not None]
         print(

@@ -114,7 +114,9 @@ def from_schema(schema: dict[str, Any]) -> str:
     top = b.value(schema, "reply")
     if any("command" in branch.get("required", ()) for branch in schema.get("oneOf", [schema])):
         top = f"{literal(FENCE[0])} fenced-line {literal(FENCE[1])} | {top}"
-        b.rules["fenced-line"] = r"[^\n]+"
+        # one line of text: no control characters but the tab (a JSON string admits them
+        # only escaped; the terminal shows them escaped either way)
+        b.rules["fenced-line"] = r"[^\x00-\x08\x0A-\x1F\x7F]+"
     lines = [f"root ::= {top}"] + [f"{n} ::= {body}" for n, body in b.rules.items()]
     return "\n".join(lines) + "\n"
 

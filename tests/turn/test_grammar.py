@@ -136,6 +136,12 @@ def test_a_real_server_lets_a_fenced_command_through_and_stops_after_it(server, 
     assert schema.validate(text) == {"command": command}
 
 
+@pytest.mark.real
+def test_a_real_server_keeps_control_characters_out_of_a_fenced_command(server) -> None:
+    out = _continue(server, schema.FENCE[0] + "printf 'a\x1b[2Jb\rc'" + schema.FENCE[1])
+    assert "\x1b" not in out and "\r" not in out
+
+
 def test_the_fenced_command_is_offered_only_where_a_command_may_come() -> None:
     assert '"```sh\\n" fenced-line "\\n```" |' in grammar.from_schema(schema.RESPONSE_SCHEMA)
     assert "fenced-line" in grammar.from_schema(schema.ACTION_SCHEMA)
