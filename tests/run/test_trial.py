@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -252,10 +253,12 @@ def test_a_deep_locked_tree_is_read_and_removed(overlay, project) -> None:
         "python3 -c \"import os\nfor i in range(300): os.mkdir('a'); os.chdir('a')\"; "
         "mkdir -p d/e; echo x > d/e/f; chmod 0 d/e d"
     )
-    before = set(glob.glob("/tmp/intent-trial-*"))
+    # this process's layers only: another `i` (a bench, a parallel test) may be mid-trial
+    ours = os.path.join(tempfile.gettempdir(), f"intent-trial-{os.getpid()}-*")
+    before = set(glob.glob(ours))
     out = _try(command, project)
     assert out.effect is not None and "d/e/f" in out.effect.created
-    assert set(glob.glob("/tmp/intent-trial-*")) == before  # the scratch layer is gone
+    assert set(glob.glob(ours)) == before  # the scratch layer is gone
 
 
 def test_error_output_goes_back_framed_as_data(overlay, project) -> None:
