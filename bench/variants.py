@@ -91,7 +91,7 @@ def _bank_in_system() -> str:
 VARIANTS = {
     v.name: v
     for v in (
-        Variant("shipped", None, True, "prompt v7, bank examples and verify before showing"),
+        Variant("shipped", None, True, "as shipped (prompt v10: the command as a fenced line)"),
         Variant(
             "today",
             PROMPT_V3,

@@ -11,7 +11,6 @@ bench/quality.py measures the bank against the fixed examples alone (`--variant 
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter
@@ -25,9 +24,9 @@ class Example:
     command: str
 
     def render(self) -> str:
-        """One short line: the request and its command as a JSON string, escaped the way the
-        reply must write it (`\\"`, `\\\\;`); about 15 tokens, a third of a whole JSON reply."""
-        return f"- {self.request}: {json.dumps(self.command)}"
+        """One short line: the request and its command as the reply writes it, unescaped (a
+        fenced line since prompt v10); about 15 tokens."""
+        return f"- {self.request}: {self.command}"
 
 
 # one example per line reads as a table

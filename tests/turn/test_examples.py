@@ -3,7 +3,6 @@ the guard rates it, and the examples picked for a request are the ones about the
 
 from __future__ import annotations
 
-import json
 import subprocess
 
 import pytest
@@ -19,7 +18,7 @@ def test_each_example_is_a_command_that_runs_as_written(ex: examples.Example) ->
     assert subprocess.run(["bash", "-n", "-c", ex.command]).returncode == 0
     verdict = safety.assess(ex.command)
     assert not any("unknown" in r or "refused" in r for r in verdict.reasons), verdict.reasons
-    assert json.loads(ex.render().split(": ", 1)[1]) == ex.command  # escaped as a reply writes it
+    assert ex.render().split(": ", 1)[1] == ex.command  # unescaped, as a fenced reply writes it
 
 
 @pytest.mark.parametrize(
@@ -55,5 +54,5 @@ def test_examples_go_after_the_context_and_before_the_request(monkeypatch) -> No
     assert "Similar requests" not in prompt.user_message("kill all processes named sleep", ctx)
     monkeypatch.setattr(prompt, "EXAMPLES_PER_REQUEST", 3)  # `--variant bank3`
     text = prompt.user_message("kill all processes named sleep", ctx)
-    assert text.index("Context:") < text.index("Similar requests:") < text.index('"pkill -x node"')
+    assert text.index("Context:") < text.index("Similar requests:") < text.index(": pkill -x node")
     assert text.rstrip().endswith("Request: kill all processes named sleep")
