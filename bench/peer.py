@@ -455,11 +455,14 @@ def shared_server(setup: Setup, timeout: float) -> Iterator[subprocess.Popen[byt
 
 
 def reply_tokens(setup: Setup, command: str) -> int | None:
-    """How many tokens `i`'s reply holds up to the end of the command (its compact JSON starts
-    `{"command":"`), counted by the shared server's tokenizer: the same model's."""
+    """How many tokens `i`'s reply holds up to the end of the command's line (a fenced command,
+    as prompt v10 asks for: ```sh, the line), counted by the shared server's tokenizer: the
+    same model's."""
     if not command:
         return None
-    text = '{"command":' + json.dumps(command, ensure_ascii=False)
+    from intent.reply.schema import FENCE
+
+    text = f"{FENCE[0]}{command}\n"
     try:
         reply = httpx.post(
             f"http://127.0.0.1:{setup.port}/tokenize",

@@ -12,13 +12,14 @@ from __future__ import annotations
 import json
 import re
 
-from intent.reply.schema import FENCE
+from intent.reply.schema import FENCE, fenced_command
 
 _THINK = re.compile(r"<(think|thinking|reasoning)>.*?</\1>", re.S | re.I)
 _THINK_END = re.compile(r"</(think|thinking|reasoning)>", re.I)
 _THINK_OPEN = re.compile(r"<(think|thinking|reasoning)>", re.I)
-# a fenced command first, whatever follows it (llama-completion adds ` [end of text]`)
-_FENCED = re.compile(rf"\s*({re.escape(FENCE[0])}[^\n]+{re.escape(FENCE[1])})")
+# a fenced command, as an unconstrained model writes one: `sh`, `bash`, `shell` or no language,
+# spaces after it, CRLF line ends, prose around it (llama-completion adds ` [end of text]`)
+_FENCED = re.compile(r"```(?:sh|bash|shell)?[ \t]*\r?\n([^\r\n]+?)[ \t]*\r?\n```")
 
 
 def drop_thinking(text: str) -> str:
@@ -38,9 +39,14 @@ def drop_thinking(text: str) -> str:
 def json_text(text: str) -> str:
     """The first complete JSON object in a reply; the stripped text when there is none."""
     rest = drop_thinking(text)
-    fenced = _FENCED.match(rest)
-    if fenced:  # `find . -exec ls {} +`: its `{}` is not the reply; a trailer after it goes
-        return fenced.group(1)
+    fenced = _FENCED.search(rest)
+    brace = rest.find("{")
+    if fenced and (brace < 0 or fenced.start() < brace):
+        # before any JSON object (`find . -exec ls {} +`: its `{}` is not the reply); the
+        # schema check reads the canonical shape, and refuses what a fenced line may not hold
+        command = f"{FENCE[0]}{fenced.group(1)}{FENCE[1]}"
+        if fenced_command(command) is not None:
+            return command
     decoder = json.JSONDecoder()
     start = rest.find("{")
     while start >= 0:

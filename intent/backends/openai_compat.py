@@ -31,6 +31,7 @@ from intent.backends.base import (
 from intent.backends.retry import RETRY_STATUSES, Backoff, BudgetSpent
 from intent.errors import BackendUnavailable
 from intent.reply.grammar import constraint
+from intent.reply.schema import fenced_command
 
 # A constrained request a server refuses (400/422) is sent again in the next, looser mode.
 FALLBACK = {"grammar": "json_schema", "json_schema": "json_object", "json_object": "text"}
@@ -199,9 +200,15 @@ class OpenAICompat(Defaults):
                 mode = FALLBACK[mode]
                 continue
             reply = text if looped else extract.json_text(text)
-            if self.mode == "auto" and mode in IGNORABLE and not looped and "{" not in reply:
+            if (
+                self.mode == "auto"
+                and mode in IGNORABLE
+                and not looped
+                and "{" not in reply
+                and not (mode == "grammar" and fenced_command(reply))
+            ):
                 # a constrained reply cannot be prose: the server ignored the constraint, so
-                # the prompt has to carry the schema
+                # the prompt has to carry the schema (the grammar admits a fenced command)
                 mode = "json_object"
                 continue
             break
@@ -485,8 +492,9 @@ class _Rejected(Exception):
 def with_schema(messages: list[dict[str, str]], schema: dict[str, Any]) -> list[dict[str, str]]:
     """The messages with the reply schema spelt out in the system message."""
     note = (
-        "\n\nReply with one JSON object only, no prose and no code fences. "
-        "It must match this JSON Schema:\n" + json.dumps(schema, separators=(",", ":"))
+        "\n\nReply with one JSON object only, no prose and no code fences around it, or with a "
+        "command alone in a ```sh block. The object must match this JSON Schema:\n"
+        + json.dumps(schema, separators=(",", ":"))
     )
     out = [dict(m) for m in messages]
     for m in out:

@@ -108,15 +108,14 @@ class _Builder:
 def from_schema(schema: dict[str, Any]) -> str:
     """GBNF text whose `root` matches exactly the compact JSON texts the schema allows, and
     the fenced command when the schema has a command branch."""
-    from intent.reply.schema import FENCE
+    from intent.reply.schema import FENCE, FENCED_LINE_EXCLUDES
 
     b = _Builder()
     top = b.value(schema, "reply")
     if any("command" in branch.get("required", ()) for branch in schema.get("oneOf", [schema])):
         top = f"{literal(FENCE[0])} fenced-line {literal(FENCE[1])} | {top}"
-        # one line of text: no control characters but the tab (a JSON string admits them
-        # only escaped; the terminal shows them escaped either way)
-        b.rules["fenced-line"] = r"[^\x00-\x08\x0A-\x1F\x7F]+"
+        # one line of text: nothing the validator would refuse in it (schema.FENCED_LINE_EXCLUDES)
+        b.rules["fenced-line"] = f"[^{FENCED_LINE_EXCLUDES}]+"
     lines = [f"root ::= {top}"] + [f"{n} ::= {body}" for n, body in b.rules.items()]
     return "\n".join(lines) + "\n"
 

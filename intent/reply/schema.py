@@ -15,6 +15,7 @@ as the JSON reply, about half the decoded tokens.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, cast
 
 from intent import vocab
@@ -56,8 +57,14 @@ _COMMON = {
 # A command needs neither description nor risk (the fenced form has none); a script needs both.
 _REQUIRED = ["description", "risk"]
 
-# the fenced command: opening line, closing line (grammar.py builds the same shape)
+# the fenced command: opening line, closing line (grammar.py builds the same shape), and what
+# its one line may not hold: control characters but the tab, C1 controls, and the characters
+# Python and JSON-lines readers take for line ends (NEL is C1; U+2028, U+2029)
 FENCE = ("```sh\n", "\n```")
+FENCED_LINE_EXCLUDES = (
+    "\\x00-\\x08\\x0A-\\x1F\\x7F-\\x9F\\u2028\\u2029"  # a regex / GBNF class body
+)
+_NOT_IN_LINE = re.compile(f"[{FENCED_LINE_EXCLUDES}]")
 
 
 def _branch(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
@@ -145,14 +152,27 @@ def fenced_command(text: str) -> str | None:
     if not (t.startswith(opening) and t.endswith(closing)) or len(t) < len(opening + closing):
         return None
     command = t[len(opening) : -len(closing)]
-    return command if command.strip() and "\n" not in command else None
+    if not command.strip() or _NOT_IN_LINE.search(command) or _json_object(command):
+        return None  # a JSON reply in a fence is a JSON reply
+    return command
+
+
+def _json_object(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 def as_text(reply: Reply) -> str:
     """A reply as the model is asked to write it (a command fenced, the rest compact JSON):
     how the model's own earlier answers appear in a conversation."""
     command = reply.get("command")
-    if set(reply) <= {"command", "description", "risk"} and command and "\n" not in command:
+    if (
+        set(reply) <= {"command", "description", "risk"}
+        and command
+        and not _NOT_IN_LINE.search(command)
+    ):
         opening, closing = FENCE
         return f"{opening}{command}{closing}"
     return json.dumps(reply, separators=(",", ":"))

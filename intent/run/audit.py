@@ -105,7 +105,9 @@ def read(path: Path) -> list[dict[str, Any]]:
         return []
     turns: dict[str, dict[str, Any]] = {}
     loose: list[dict[str, Any]] = []
-    for line in path.read_text(errors="replace").splitlines():
+    # "\n" only: records are written with ensure_ascii=False, and splitlines() would also cut
+    # a record at a U+2028 or NEL inside a command, and lose it from history and `i fix`
+    for line in path.read_text(errors="replace").split("\n"):
         try:
             record = json.loads(line)
         except ValueError:

@@ -88,7 +88,8 @@ def guard(reply: Reply, context: safety.Context) -> tuple[safety.Verdict, Risk, 
         )
     else:
         verdict = safety.assess(reply["command"], context=context)
-    claimed: Risk = reply.get("risk", "safe")  # the schema admitted only vocab.RISKS
+    # the schema admitted only vocab.RISKS; a fenced command claims none: the guard's rating
+    claimed: Risk = reply.get("risk", verdict.risk)
     final = safety.higher(claimed, verdict.risk)
     actions = []
     if verdict.hard_reject:

@@ -45,3 +45,19 @@ def test_a_fenced_command_is_the_reply_even_with_braces_in_it() -> None:
     assert json_text(f"  {fenced}\n") == fenced
     assert json_text(f"<think>a {{}}</think>{fenced}") == fenced
     assert json_text(f"{fenced} [end of text]\n\n") == fenced  # llama-completion's trailer
+
+
+@pytest.mark.parametrize(
+    ("raw", "reply"),
+    [
+        ("```bash\r\nls -la \r\n```", "```sh\nls -la\n```"),
+        ("Run this:\n```\nfind . -exec ls {} +\n```\nDone.", "```sh\nfind . -exec ls {} +\n```"),
+        ('{"command":"ls"} and ```sh\nrm -rf ~\n```', '{"command":"ls"}'),  # the first wins
+        ('```sh\n{"command":"ls"}\n```', '{"command":"ls"}'),  # JSON in a fence is JSON
+        ("```sh\nls\x1b[2J\n```", "```sh\nls\x1b[2J\n```"),  # left for the schema to refuse
+    ],
+)
+def test_what_an_unconstrained_model_fences_is_read_in_the_canonical_shape(
+    raw: str, reply: str
+) -> None:
+    assert json_text(raw) == reply

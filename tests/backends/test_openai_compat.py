@@ -219,6 +219,24 @@ def test_a_llama_cpp_server_gets_the_grammar() -> None:
     assert "grammar" in fake.chats[0] and "response_format" not in fake.chats[0]
 
 
+def test_a_fenced_command_from_a_llama_cpp_server_keeps_the_grammar(tmp_path: Path) -> None:
+    """The grammar admits a fenced command: a reply without `{` is not a server that ignored
+    the constraint (it used to cost a second request and a week in json_object mode)."""
+    fenced = "```sh\nls -la\n```"
+    fake = Fake(streamed(fenced), props={"default_generation_settings": {}, "total_slots": 1})
+    b, _, _ = backend(fake, cache_dir=tmp_path)
+    assert ask(b) == fenced
+    assert len(fake.chats) == 1 and b.chosen_mode == "grammar"
+
+
+def test_an_unconstrained_server_may_answer_with_a_fenced_command() -> None:
+    rejected = httpx.Response(422, json={"detail": "unknown field response_format"})
+    fake = Fake(rejected, rejected, streamed("Sure:\r\n```bash\r\nls -la\r\n```\r\nDone."))
+    b, _, _ = backend(fake)
+    assert ask(b) == "```sh\nls -la\n```"
+    assert "a command alone in a ```sh block" in fake.chats[2]["messages"][0]["content"]
+
+
 def test_a_thinking_models_reply() -> None:
     reply = f"<think>The user wants a greeting. {{maybe}}</think>\n\n```json\n{ANSWER}\n```"
     b, _, _ = backend(Fake(streamed(reply[:20], reply[20:])))

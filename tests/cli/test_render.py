@@ -47,6 +47,21 @@ def test_proposal_lines(
     ]
 
 
+def test_a_fenced_command_has_no_description_line_and_describe_says_why(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    p = Proposal({"command": "grep -c 'a b' log"}, "command", Verdict("safe", False, []), "safe")
+    render.proposal(p)
+    assert capsys.readouterr().err.splitlines() == ["[safe] grep -c 'a b' log"]
+    render.describe(p)
+    assert capsys.readouterr().err.splitlines() == [
+        "  no description from the model; `i explain 'grep -c '\"'\"'a b'\"'\"' log'` reads one "
+        "from local documentation",
+        "  risk: safe (the guard's rating)",
+    ]
+
+
 def test_quiet_proposal_off_a_terminal_shows_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     p = Proposal({"command": "ls", "description": "Lists."}, "command", None, "safe")
     render.proposal(p, quiet=True)

@@ -142,3 +142,17 @@ def test_a_nul_in_the_command_is_refused_not_a_crash(run_i) -> None:
         script=[json.dumps(command_reply("echo a\0b"))],
     )
     assert r.code == 4 and "NUL" in r.json()["error"]
+
+
+def test_a_line_separator_inside_a_command_does_not_lose_its_record(tmp_path: Path) -> None:
+    """Records are written with ensure_ascii=False: a U+2028 or NEL in a command is written
+    raw, and a reader that split on every line end lost the record (from `i history`, `i fix`)."""
+    from intent.run import audit
+
+    log = tmp_path / "audit.jsonl"
+    audit.append(log, {"id": "t1", "executed_command": "ls", "exit_code": 0})
+    for n, odd in enumerate(("\u2028", "\x85", "\u2029"), 2):
+        command = f"echo a{odd}b"
+        audit.append(log, {"id": f"t{n}", "executed_command": command, "exit_code": 1})
+    assert [r["id"] for r in audit.read(log)] == ["t1", "t2", "t3", "t4"]
+    assert audit.last_failed(log)["executed_command"] == "echo a\u2029b"

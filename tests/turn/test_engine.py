@@ -201,3 +201,20 @@ def test_mock_script_file_errors(tmp_path: Path) -> None:
     bad.write_text(json.dumps({"a": 1}))
     with pytest.raises(UsageError):
         MockBackend.from_file(bad)
+
+
+def test_a_fenced_command_is_proposed_and_shown_back_to_the_model_fenced(tmp_path: Path) -> None:
+    """A fenced reply is a command with no description or claimed risk: the guard's rating is
+    the risk (no "raised risk" action), and the model sees its own answer again as it wrote it
+    when the checks send it back."""
+    (tmp_path / "data.db").write_text("x")
+    soft = "```sh\nln -s data.db backup.db\n```"  # a symbolic link for a hard one
+    backend = MockBackend([soft, "```sh\nln data.db backup.db\n```"])
+    engine = Engine(backend, tools.Toolbox(tmp_path))
+    proposal, events = drive(engine, "make a hard link backup.db for data.db", tmp_path)
+    assert any(isinstance(e, Retrying) for e in events)
+    assert proposal.reply == {"command": "ln data.db backup.db"}
+    assert proposal.risk == "mutates" and proposal.actions == []
+    assistant, ask = backend.calls[1][-2:]
+    assert assistant == {"role": "assistant", "content": soft}
+    assert ask["content"].endswith("Reply again with the fixed command.")

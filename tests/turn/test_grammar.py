@@ -161,6 +161,13 @@ def test_the_fenced_command_is_offered_only_where_a_command_may_come() -> None:
         ("```sh\nls\n``` and more", None),
         ("```bash\nls\n```", None),
         ('{"command":"ls"}', None),
+        ('```sh\n{"command":"ls"}\n```', None),  # JSON in a fence is a JSON reply
+        ("```sh\n{ ls; }\n```", "{ ls; }"),
+        ("```sh\nprintf 'a\tb'\n```", "printf 'a\tb'"),  # the tab is the one control kept
+        ("```sh\nls\x1b[2J\n```", None),
+        ("```sh\nls\rrm -rf ~\n```", None),
+        ("```sh\nls\x85x\n```", None),  # NEL: a line end to Python and to some terminals
+        ("```sh\nls\u2028x\n```", None),
     ],
 )
 def test_a_fenced_command_is_one_line_and_nothing_else(text: str, command: str | None) -> None:
