@@ -114,8 +114,12 @@ def from_schema(schema: dict[str, Any]) -> str:
     top = b.value(schema, "reply")
     if any("command" in branch.get("required", ()) for branch in schema.get("oneOf", [schema])):
         top = f"{literal(FENCE[0])} fenced-line {literal(FENCE[1])} | {top}"
-        # one line of text: nothing the validator would refuse in it (schema.FENCED_LINE_EXCLUDES)
-        b.rules["fenced-line"] = f"[^{FENCED_LINE_EXCLUDES}]+"
+        # one line of text: nothing the validator would refuse in it (schema.FENCED_LINE_EXCLUDES),
+        # and no JSON object: a `{` starts the line only as the shell's `{ list; }`, so a tool
+        # call or a question cannot come fenced past the JSON branch's names and enums
+        b.rules["fenced-line"] = (
+            f'( [^{FENCED_LINE_EXCLUDES}{{] | "{{" [ \\t] ) [^{FENCED_LINE_EXCLUDES}]*'
+        )
     lines = [f"root ::= {top}"] + [f"{n} ::= {body}" for n, body in b.rules.items()]
     return "\n".join(lines) + "\n"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from intent.redact import redact
 
-PROMPT_VERSION = "10"
+PROMPT_VERSION = "11"
 
 SYSTEM_PROMPT = """\
 You turn a user's request into one shell command for their machine. Reply with a command alone in a ```sh block, or with one JSON object for the other shapes.
@@ -75,6 +75,22 @@ tar --help
 Request: search my home for notes mentioning invoice
 ```sh
 grep -rl invoice ~/notes
+```
+Request: sort visits.csv by its third column, without the header line
+```sh
+tail -n +2 visits.csv | sort -t, -k3
+```
+Request: the 3 largest files below media
+```sh
+find media -type f -printf '%s %p\\n' | sort -rn | head -n 3
+```
+Request: how many lines of worker.log mention retry
+```sh
+grep -c retry worker.log
+```
+Request: print the title of every entry in books.json
+```sh
+jq -r '.[].title' books.json
 ```
 Request: which port does config.yaml set?
 {"tool_call":{"name":"read_file","arguments":{"path":"config.yaml"}}}

@@ -142,6 +142,16 @@ def test_a_real_server_keeps_control_characters_out_of_a_fenced_command(server) 
     assert "\x1b" not in out and "\r" not in out
 
 
+@pytest.mark.real
+def test_a_real_server_keeps_a_json_reply_out_of_the_fence(server) -> None:
+    """A tool call written inside the fence would slip past the JSON branch's tool names (a
+    sealed-set run met `"name":"history"` that way); the shell's `{ list; }` still fits."""
+    out = _continue(server, schema.FENCE[0] + '{"tool_call":{"name":"history"}}' + schema.FENCE[1])
+    assert not out.startswith(schema.FENCE[0] + '{"')
+    group = schema.FENCE[0] + "{ ls; pwd; } > out.txt" + schema.FENCE[1]
+    assert _continue(server, group) == group
+
+
 def test_the_fenced_command_is_offered_only_where_a_command_may_come() -> None:
     assert '"```sh\\n" fenced-line "\\n```" |' in grammar.from_schema(schema.RESPONSE_SCHEMA)
     assert "fenced-line" in grammar.from_schema(schema.ACTION_SCHEMA)
