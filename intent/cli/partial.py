@@ -2,8 +2,9 @@
 
 A command usually comes fenced (```sh, the line, ```: reply/schema.FENCE), and is known once
 its line ends; in a JSON reply the grammar puts it first (`{"command":"..."`, or
-`{"script":{"interpreter":"bash","body":"..."`), known once its JSON string closes. Only a preview: nothing is guarded or run from it; the whole reply is still
-validated and guarded before any prompt.
+`{"script":{"interpreter":"bash","body":"..."`), known once its JSON string closes. Only a
+preview: nothing is guarded or run from it; the whole reply is still validated and guarded
+before any prompt.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ _OPENERS = (
 
 def command_of(text: str) -> str | None:
     """The command (or script body) once it is complete in `text`, else None."""
-    opening = FENCE[0]
-    if text.lstrip().startswith(opening):
-        line, ended, _ = text.lstrip()[len(opening) :].partition("\n")
+    head = text.lstrip()
+    if head.startswith(FENCE[0]):
+        line, ended, _ = head[len(FENCE[0]) :].partition("\n")
         return line if ended and line.strip() else None
     for opener in _OPENERS:
         match = opener.match(text)

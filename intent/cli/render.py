@@ -136,10 +136,10 @@ def proposal(p: Proposal, *, quiet: bool = False, cached: bool = False) -> None:
         if tried.outside:
             note(paint("  would also write outside this directory (not tried there)", "33"))
     if not quiet:
-        extra = " (cached answer)" if cached else ""
-        said = p.reply.get("description", "")  # a fenced command comes without one
-        if said or cached:
-            note(f"  {visible(said)}{extra}" if said else "  (cached answer)")
+        # a fenced command comes without a description
+        said = [visible(p.reply.get("description", "")), "(cached answer)" if cached else ""]
+        if any(said):
+            note("  " + " ".join(filter(None, said)))
         if p.simulated:
             note("  (simulated: no local model is installed; nothing will run)")
         for reason in (p.verdict.reasons if p.verdict else [])[:6]:

@@ -19,6 +19,8 @@ import re
 from functools import cache
 from typing import Any
 
+from intent.reply.schema import FENCE, FENCED_LINE_EXCLUDES
+
 # any JSON value, compact: for objects the schema leaves open (tool arguments)
 _GENERIC = {
     "char": r'[^"\\\x7F\x00-\x1F] | "\\" (["\\/bfnrt] | "u" [0-9a-fA-F]{4})',
@@ -108,8 +110,6 @@ class _Builder:
 def from_schema(schema: dict[str, Any]) -> str:
     """GBNF text whose `root` matches exactly the compact JSON texts the schema allows, and
     the fenced command when the schema has a command branch."""
-    from intent.reply.schema import FENCE, FENCED_LINE_EXCLUDES
-
     b = _Builder()
     top = b.value(schema, "reply")
     if any("command" in branch.get("required", ()) for branch in schema.get("oneOf", [schema])):
