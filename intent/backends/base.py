@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from intent.errors import BackendUnavailable
+from intent.reply.schema import FENCE
 
 
 @dataclass(frozen=True)
@@ -76,13 +77,20 @@ class Defaults:
 
 
 _LOOP = re.compile(r"(.{1,16}?)\1+$", re.S)
+# a fenced command line longer than this is a runaway (`awk '{print $1, $2, $3, … $71,`),
+# not a line anyone confirms: 4x the longest command of the quality bench's 232 references
+MAX_FENCED_LINE = 400
 
 
 def looping(text: str, span: int = 96) -> bool:
     """Whether the text ends in one short unit repeated over at least `span` characters
-    (`_test_test_test…`): a small model stuck in a loop, not a command anyone writes."""
+    (`_test_test_test…`), or is a fenced command line still running past MAX_FENCED_LINE
+    characters: a small model stuck in a loop, not a command anyone writes."""
     match = _LOOP.search(text[-4 * span :])
-    return match is not None and len(match.group(0)) >= span
+    if match is not None and len(match.group(0)) >= span:
+        return True
+    line = text.removeprefix(FENCE[0])
+    return line is not text and len(line) > MAX_FENCED_LINE and "\n" not in line
 
 
 class Unreachable(BackendUnavailable):

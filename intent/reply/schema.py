@@ -157,6 +157,12 @@ def fenced_command(text: str) -> str | None:
     return command
 
 
+def _unended(text: str) -> bool:
+    """A fenced command whose line never ended (a runaway cut off by the token budget)."""
+    line = text.lstrip().removeprefix(FENCE[0])
+    return line is not text.lstrip() and "\n" not in line.rstrip()
+
+
 def _json_object(text: str) -> bool:
     try:
         return isinstance(json.loads(text), dict)
@@ -184,6 +190,10 @@ def validate(text_or_obj: str | dict[str, Any]) -> Reply:
     if command is not None:
         text_or_obj = {"command": command}
     if isinstance(text_or_obj, str):
+        if _unended(text_or_obj):
+            raise ReplyNotJSON(
+                "its ```sh block has no end: the command ran on until it was cut off"
+            )
         try:
             obj = json.loads(_strip_fences(text_or_obj))
         except json.JSONDecodeError as exc:

@@ -431,7 +431,7 @@ def _correction(text: str, error: InvalidReply) -> list[dict[str, str]]:
     ask = {
         "role": "user",
         "content": f"That reply was invalid: {error.message}. "
-        "Reply again with one short JSON object that matches the schema.",
+        "Reply again, short: a command alone in a ```sh block, or one JSON object.",
     }
     if isinstance(error, ReplyNotJSON):
         return [{"role": "assistant", "content": "(an invalid reply)"}, ask]

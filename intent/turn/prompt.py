@@ -19,7 +19,7 @@ from pathlib import Path
 
 from intent.redact import redact
 
-PROMPT_VERSION = "11"
+PROMPT_VERSION = "12"
 
 SYSTEM_PROMPT = """\
 You turn a user's request into one shell command for their machine. Reply with a command alone in a ```sh block, or with one JSON object for the other shapes.
@@ -211,15 +211,18 @@ EXAMPLES_PER_REQUEST = 0
 
 
 def user_message(request: str, ctx: RequestContext) -> str:
-    """The context, the bank examples closest to the request, then the request. All of it comes
-    after the byte-stable system prompt, so the system prompt's KV snapshot still applies."""
-    from intent.turn import examples
+    """The context, the bank examples closest to the request, what the request's words imply
+    (`implied.notes`), then the request. All of it comes after the byte-stable system prompt,
+    so the system prompt's KV snapshot still applies."""
+    from intent.turn import examples, implied
 
     near = examples.pick(request, EXAMPLES_PER_REQUEST)
     parts = [ctx.render()]
     if near:
         parts.append("Similar requests:\n" + "\n".join(e.render() for e in near))
-    parts.append(f"Request: {request}")
+    said = implied.notes(request)
+    notes = f"Notes: {'; '.join(said)}.\n" if said else ""
+    parts.append(f"{notes}Request: {request}")
     return "\n\n".join(p for p in parts if p)
 
 

@@ -129,6 +129,19 @@ def test_a_runaway_reply_is_not_shown_back_to_the_model(tmp_path: Path) -> None:
     assert "not JSON" in retry[-1]["content"]
 
 
+def test_a_fenced_command_that_ran_on_is_asked_again_short_and_not_shown_back(
+    tmp_path: Path,
+) -> None:
+    runaway = "```sh\nawk '{print $0, " + ", ".join(f"${n}" for n in range(2, 120))
+    backend = MockBackend([runaway, "```sh\ngrep -C 2 Traceback error.log\n```"])
+    proposal, _ = drive(Engine(backend, tools.Toolbox(tmp_path)), "x", tmp_path)
+    assert proposal.reply["command"] == "grep -C 2 Traceback error.log"
+    retry = backend.calls[1]
+    assert not any("$20" in m["content"] for m in retry)
+    # told what went wrong, and the shape to answer in: not "one JSON object" alone
+    assert "has no end" in retry[-1]["content"] and "```sh block" in retry[-1]["content"]
+
+
 def test_guard_never_lowers_the_model_risk(tmp_path: Path) -> None:
     proposal, _ = drive(
         Engine(MockBackend([cmd("ls", "destructive")]), tools.Toolbox(tmp_path)), "x", tmp_path

@@ -276,6 +276,10 @@ def test_a_real_server_takes_the_retry_sampler(server) -> None:
         ('{"command":"ls -la /tmp/test' + "_test" * 10, False),  # not yet long enough
         ("{\"command\":\"find . -name '*.jpg' -o -name '*.png' -o -name '*.gif'\"", False),
         ('{"command":"echo ' + "=" * 72 + '"', False),  # a separator line is fine
+        # a fenced line that counts on and on (seen: dev task grep-context, 384 tokens, 20 s)
+        ("```sh\nawk '{print $0, " + ", ".join(f"${n}" for n in range(2, 90)), True),
+        ("```sh\nawk '{print $0, " + ", ".join(f"${n}" for n in range(2, 60)), False),
+        ("```sh\n" + "echo " + "x" * 395 + "\n```", False),  # ended: not running on
     ],
 )
 def test_a_loop_is_recognised_and_ordinary_repetition_is_not(text: str, loops: bool) -> None:

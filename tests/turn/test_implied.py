@@ -295,3 +295,62 @@ def test_no_request_and_command_make_the_checks_raise() -> None:
         assert isinstance(implied.problem(command, request), str)
         out = "".join(rng.choice(["\n", " ", "1", "total 3", "a b", "\t"]) for _ in range(6))
         assert isinstance(implied.output_problem(request, out), str)
+
+
+# -- notes: what the words alone imply, said with the request ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("request_text", "said"),
+    [
+        ("list the files in src that do not contain TODO", "grep -L"),
+        ("find files that everyone can write to", "-perm -o+w"),
+        ("show the lines of words.txt that appear only once", "sort words.txt | uniq -u"),
+        ("print orders.csv without the header line", "tail -n +2 orders.csv"),
+        ("gzip the logs but keep the originals", "gzip -k"),
+        ("list the top-level keys of data/config.json", "jq -r 'keys[]' data/config.json"),
+        ("files modified in the last 2 hours", "-mmin"),
+        ("find readme files, case insensitive", "find -iname"),
+    ],
+)
+def test_the_words_alone_are_said_before_the_model_answers(request_text: str, said: str) -> None:
+    assert any(said in note for note in implied.notes(request_text))
+
+
+@pytest.mark.parametrize(
+    "request_text",
+    [
+        "find large files",  # words that imply nothing
+        "add a cron job that runs backup.sh at 3am",  # the editor rule waits for an editor
+        "summarise config.json",  # jq waits for a command that reads JSON as text
+        "compress the logs folder into a tar.gz",  # command-only rules (tar -z, zip -r)
+    ],
+)
+def test_rules_whose_words_match_many_requests_wait_for_the_command(request_text: str) -> None:
+    assert implied.notes(request_text) == []
+
+
+def test_each_note_is_said_once_and_the_user_message_puts_them_before_the_request() -> None:
+    from intent.turn import prompt
+
+    request = "show the lines of app.log with ERROR in any case"
+    said = implied.notes(request)
+    assert len(said) == len(set(said)) >= 2  # grep -i and find -iname: two sayings
+    ctx = prompt.RequestContext(
+        cwd="/home/ana", os_name="Linux", distro="", shell="bash", git="", binaries=("ls",)
+    )
+    text = prompt.user_message(request, ctx)
+    assert text.endswith(f"Notes: {'; '.join(said)}.\nRequest: {request}")
+    assert "Notes:" not in prompt.user_message("find large files", ctx)
+
+
+def test_the_engine_sends_the_notes_with_the_first_request(tmp_path: Path) -> None:
+    backend = MockBackend([cmd("grep -rL TODO src")])
+    proposal, _ = drive(
+        Engine(backend, tools.Toolbox(tmp_path)),
+        "list the files in src that do not contain TODO",
+        tmp_path,
+    )
+    assert proposal.reply["command"] == "grep -rL TODO src"
+    assert "grep -L" in backend.calls[0][-1]["content"]
+    assert len(backend.calls) == 1
