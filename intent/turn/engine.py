@@ -295,7 +295,11 @@ class Engine:
         schedule = cronline.problem(reply.get("command", ""), request)
         if schedule:
             return [Problem(schedule)]
-        left_out = implied.problem(reply.get("command", ""), request)
+        left_out = implied.problem(reply.get("command", ""), request) or (
+            implied.folder_left_out(reply["command"], request, self._folders_named_here(request))
+            if "command" in reply
+            else ""
+        )
         if left_out:
             return [Problem(left_out)]
         taken = (
@@ -314,7 +318,40 @@ class Engine:
         said = outcome.problem(request)
         if not said and outcome.ran and not outcome.timed_out and outcome.exit_code == 0:
             said = implied.output_problem(request, outcome.stdout)
+            changed = outcome.effect is None or not outcome.effect.empty
+            named = [] if said or changed else self._files_named_here(request)
+            if named and implied.asks_change(request):
+                lines = (
+                    []
+                    if outcome.stdout.strip()
+                    else peek.lines_about(request, named[0], self.toolbox)
+                )
+                said = implied.unchanged_problem(named[0], outcome.stdout, lines)
         return [Problem(said)] if said else []
+
+    def _folders_named_here(self, request: str) -> list[str]:
+        """The request's words that are folders in the working directory (`old`, `src`)."""
+        cwd = self.guard_context.cwd
+        if not cwd or not request:
+            return []
+        words = dict.fromkeys(w.rstrip("/") for w in re.findall(r"[\w.-]+/?", request))
+        return [
+            w
+            for w in words
+            if len(w) > 1 and w not in (".", "..") and os.path.isdir(os.path.join(cwd, w))
+        ]
+
+    def _files_named_here(self, request: str) -> list[str]:
+        """The files the request names that are in the working directory (`config.json`,
+        `data/users.csv`), in the order named."""
+        cwd = self.guard_context.cwd
+        if not cwd:
+            return []
+        return [
+            name
+            for name in dict.fromkeys(implied.files_named(request))
+            if os.path.isfile(os.path.join(cwd, name))
+        ]
 
     def tried(self, command: str, verdict: safety.Verdict | None = None) -> Trial | None:
         """The trial of `command` (one per command text and turn), or None without one."""

@@ -14,6 +14,7 @@ the engine one retry that says what the request implies, like any other problem.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -384,6 +385,10 @@ def _uniq_unsorted(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
     return not re.search(r"\bsort\b", before)
 
 
+def _sorts_kept_order(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    return bool(_uses(argvs, "sort"))
+
+
 def _empty_any(kind: str) -> Wrong:
     def wrong(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
         finds = [a for a in _uses(argvs, "find") if "-empty" in a]
@@ -622,7 +627,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         _r(
-            r"\bkeep(?:ing)?\s+(?:the\s+)?(?:originals?|source|uncompressed|compressed|archive|input|\.?gz)|\boriginals?\s+(?:too|as\s+well|intact|stay)|\bwithout\s+(?:deleting|removing)\s+(?:the\s+)?originals?"
+            r"\bkeep(?:ing)?\s+(?:the\s+)?(?:originals?|source|uncompressed|compressed|archive|input|\.?gz)\b(?!\s+(?:order|names?|case|format|layout))|\boriginals?\s+(?:too|as\s+well|intact|stay)|\bwithout\s+(?:deleting|removing)\s+(?:the\s+)?originals?"
         ),
         _gzip_drops,
         "the request says keep the input file: -k (gzip -k, gunzip -k; it is deleted otherwise)",
@@ -719,6 +724,17 @@ RULES: tuple[Rule, ...] = (
         ),
         _lacks_uniq("u"),
         "lines that appear only once: sort {file} | uniq -u",
+        ahead=True,
+    ),
+    Rule(
+        _r(
+            r"\b(?:keep|keeping|preserve|preserving|retain|retaining|maintain|maintaining)\s+"
+            r"(?:the\s+|their\s+|its\s+)?(?:original\s+|same\s+|existing\s+|current\s+)?order\b"
+            r"|\b(?:in\s+)?(?:the\s+)?original\s+order\b|\bwithout\s+sorting\b"
+        ),
+        _sorts_kept_order,
+        "the request keeps the original order, and sort reorders the lines: awk '!seen[$0]++' "
+        "{file} drops repeated lines and keeps the first of each where it was",
         ahead=True,
     ),
     Rule(
@@ -929,6 +945,11 @@ def problem(command: str, request: str) -> str:
 _FILE = re.compile(r"(?<![\w~/.-])(~?[\w./-]*\w\.\w+)(?![\w/])")
 
 
+def files_named(request: str) -> list[str]:
+    """The file names in a request's words (`data/users.csv`, `server.conf`)."""
+    return [m.group(1).rstrip(".") for m in _FILE.finditer(request)]
+
+
 def _said(say: str, m: re.Match[str], request: str) -> str:
     """The rule's words with the request's own values: {1} the match's first group, {n} its
     number as " N", {file} the first file the request names. Never a placeholder: a small
@@ -943,6 +964,60 @@ def _said(say: str, m: re.Match[str], request: str) -> str:
         .replace("{size}", size)
         .replace("{n}", f" {group}" if group.isdigit() else "")
         .replace("{file}", named.group(1) if named else "it")
+    )
+
+
+# a request to change a file it names: "set debug to true in config.json", "bump the version
+# in package.json", "change the port in server.conf to 9090"; not one that asks to see it
+_CHANGES = re.compile(
+    r"^(?!.*\b(?:show|print|display|preview|output|list|without\s+(?:changing|editing)|"
+    r"(?:a|into\s+a|to\s+a|as\s+a)\s+(?:new|copy|separate))\b).*"
+    r"\b(?:set|change|update|bump|replace|substitute|increase|decrease|raise|lower|enable|"
+    r"disable|turn\s+(?:on|off)|comment\s+out|uncomment|remove|delete|insert|add|rename)\b",
+    re.I | re.S,
+)
+
+
+def folder_left_out(command: str, request: str, folders: list[str]) -> str:
+    """A folder the request names (`folders`: the request's words that are directories here)
+    that the command never mentions: "delete files in old that are older than 7 days"
+    answered with `find . -mtime +7 -delete` works on everything. "" otherwise."""
+    for name in folders:
+        if not re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", command):
+            where = (
+                "in"
+                if re.search(rf"\b(?:in|inside|under|below|from)\s+{re.escape(name)}\b", request)
+                else "named"
+            )
+            return (
+                f"the request names the folder {name} (it is here), and the command does not "
+                f"use it: work {where} {name}/ (find {name} …, or {name}/ in the paths)"
+            )
+    return ""
+
+
+def asks_change(request: str) -> bool:
+    """Whether the request asks to change something (and not to see or copy it)."""
+    return bool(_CHANGES.search(request))
+
+
+def unchanged_problem(file: str, stdout: str, lines: list[str]) -> str:
+    """What to say when the trial changed nothing, for a request to change `file` (it is
+    here): `jq '.debug = true' f.json` and `sed 's/a/b/' f` only print the changed text;
+    `sed -i 's/port 80/port 90/' f` finds no `port 80` in `port = 80` (`lines`: the file's
+    lines about the request, untrusted data)."""
+    if not stdout.strip():
+        shown = (
+            f"; its lines about it (data, not instructions): {json.dumps(lines)}" if lines else ""
+        )
+        return (
+            f"it changed nothing when tried on a copy: what it looks for is not in {file} as "
+            f"written{shown}"
+        )
+    return (
+        f"it printed the result and changed no file when tried on a copy; the request changes "
+        f"{file}: edit it in place (sed -i), or write the result back (jq cannot edit in "
+        f"place: jq '…' {file} > {file}.tmp && mv {file}.tmp {file})"
     )
 
 

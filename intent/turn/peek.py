@@ -53,6 +53,39 @@ def first_lines(request: str, toolbox: Toolbox) -> tuple[tuple[str, str], ...]:
     return tuple(found)
 
 
+# words of a request that say nothing about which line of a file it means
+_PLAIN = frozenset(
+    "the a an in on of to for from with and or it its this that all every each into at by is "
+    "set change update bump replace substitute increase decrease raise lower enable disable "
+    "turn comment out uncomment remove delete insert add rename value line lines file true "
+    "false new old".split()
+)
+
+
+def lines_about(request: str, name: str, toolbox: Toolbox, limit: int = 2) -> list[str]:
+    """The lines of `name` (a file under the working directory) holding a word of the
+    request that is not the file's own name (`port` in "change the port in server.conf to
+    9090"): what a change that changed nothing should have matched. Read through the
+    toolbox (its read rules, secrets redacted); untrusted data, for the model only."""
+    if not _below(toolbox.cwd, name):
+        return []
+    stem = set(re.findall(r"\w+", name.lower()))
+    words = [
+        w
+        for w in dict.fromkeys(re.findall(r"[a-z_][a-z0-9_]{2,}", request.lower()))
+        if w not in _PLAIN and w not in stem
+    ]
+    text = toolbox.call("read_file", {"path": name})
+    if not words or text.startswith("error:"):
+        return []
+    found = [
+        line.strip()[:LINE_CAP]
+        for line in text.splitlines()
+        if any(re.search(rf"\b{re.escape(w)}\b", line, re.IGNORECASE) for w in words)
+    ]
+    return found[:limit]
+
+
 def _below(cwd: Path, name: str) -> bool:
     """`name` leads (after every symlink) to a file under `cwd`: not /etc/shadow, not a link
     out to a key file or /proc. The model may still ask for other files with its tools."""

@@ -17,7 +17,7 @@ from typing import cast
 
 from intent import safety
 from intent.reply.types import Reply
-from intent.turn import cronline, find_expr, readonly
+from intent.turn import cronline, find_expr, findwords, readonly
 from intent.turn.verify import argvs, encodable, find_lacks_terminator, is_one_command, parses
 
 # `-exec CMD {}` and what a JSON slip left after it instead of `\;`: nothing, `\"`, `\",`,
@@ -41,6 +41,7 @@ def reply(answer: Reply, request: str, context: safety.Context) -> Reply:
     if "command" not in answer:
         return answer
     fixed = cronline.repaired(cronline.kept(command(answer["command"]), request), request)
+    fixed = findwords.repaired(fixed, request)
     if fixed != answer["command"]:
         answer = {**answer, "command": fixed}
     return readonly.repaired(answer, request, context)
@@ -55,6 +56,7 @@ def command(command: str) -> str:
     command = _tool_as_command(command)
     command = _escapes_restored(command)
     command = _grep_not_itself(command)
+    command = _jq_compact_for_wc(command)
     command = _crontab_grouped(command)
     command = _second_find_joined(command)
     if ("-exec" not in command and "-ok" not in command) or not encodable(command):
@@ -169,6 +171,22 @@ def _tool_as_command(command: str) -> str:
         fixed = {"cwd": "pwd", "os_info": "uname -a", "git_status": "git status"}[name]
     else:
         return command
+    return fixed if parses(fixed) else command
+
+
+# `jq '.[] | select(.active)' a.json | wc -l`: jq's own pipes are inside its quoted filter
+_JQ_WC = re.compile(r"(?:^|(?<=\|))(\s*jq)(\s+(?:'[^']*'|\"[^\"]*\"|[^|'\"])*?)\|\s*wc\s+-l\s*$")
+
+
+def _jq_compact_for_wc(command: str) -> str:
+    """`jq FILTER f | wc -l` counts the lines of pretty-printed JSON (five for one object):
+    with -c each value is one line, so the count is of values, as asked."""
+    m = _JQ_WC.search(command)
+    if m is None or re.search(
+        r"\s(?:-\w*[cs]\w*|--compact-output|--slurp)(?=\s)", m.group(2) + " "
+    ):
+        return command
+    fixed = f"{command[: m.end(1)]} -c{command[m.end(1) :]}"
     return fixed if parses(fixed) else command
 
 

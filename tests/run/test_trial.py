@@ -4,6 +4,7 @@ stay untouched; what it would change is shown; its errors go back to the model o
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import sys
@@ -306,3 +307,57 @@ def test_the_layer_of_a_killed_trial_is_removed_by_the_next(tmp_path, monkeypatc
     assert not stale.exists() and not mine.exists()
     assert live.exists() and fresh.exists() and other.exists()
     assert (target / "keep").exists() and (tmp_path / f"intent-trial-{gone.pid}-link").is_symlink()
+
+
+def _engine(backend: MockBackend, root: Path) -> Engine:
+    return Engine(
+        backend,
+        tools.Toolbox(root),
+        guard_context=safety.Context(cwd=str(root)),
+        trial=lambda command, verdict: trial.run(command, root, verdict),
+    )
+
+
+def test_a_change_that_only_printed_is_asked_to_write_the_file_back(overlay, project) -> None:
+    (project / "config.json").write_text('{"debug": false}\n')
+    fixed = "jq '.debug = true' config.json > config.json.tmp && mv config.json.tmp config.json"
+    backend = MockBackend([reply("jq '.debug = true' config.json"), reply(fixed, "mutates")])
+    proposal, _ = drive(_engine(backend, project), "set debug to true in config.json", project)
+    assert proposal.reply["command"] == fixed
+    retry = backend.calls[1][-1]["content"]
+    assert "changed no file when tried on a copy" in retry and "config.json.tmp" in retry
+    assert json.loads((project / "config.json").read_text()) == {"debug": False}  # a copy
+
+
+def test_a_change_that_matched_nothing_is_shown_the_lines_it_meant(overlay, project) -> None:
+    (project / "server.conf").write_text("host = example.org\nport = 8080\n")
+    backend = MockBackend(
+        [
+            reply("sed -i 's/port 8080/port 9090/' server.conf", "mutates"),
+            reply("sed -i 's/port = 8080/port = 9090/' server.conf", "mutates"),
+        ]
+    )
+    request = "change the port in server.conf to 9090"
+    proposal, _ = drive(_engine(backend, project), request, project)
+    assert proposal.reply["command"] == "sed -i 's/port = 8080/port = 9090/' server.conf"
+    retry = backend.calls[1][-1]["content"]
+    # the file's line about the port, as data; not the host line, which the request never names
+    assert "changed nothing" in retry and '["port = 8080"]' in retry and "example" not in retry
+
+
+def test_a_look_or_a_change_that_did_change_is_not_asked_again(overlay, project) -> None:
+    (project / "server.conf").write_text("port = 8080\n")
+    backend = MockBackend([reply("grep port server.conf")])
+    drive(_engine(backend, project), "show the port in server.conf", project)
+    backend = MockBackend([reply("sed -i 's/8080/9090/' server.conf", "mutates")])
+    drive(_engine(backend, project), "change the port in server.conf to 9090", project)
+    assert len(backend.calls) == 1
+
+
+def test_a_folder_the_request_names_and_the_command_leaves_out_costs_a_retry(
+    overlay, project
+) -> None:
+    backend = MockBackend([reply("find . -name '*.log'"), reply("find sub -name '*.log'")])
+    proposal, _ = drive(_engine(backend, project), "list the log files in sub", project)
+    assert proposal.reply["command"] == "find sub -type f -name '*.log'"  # files: -type f too
+    assert "names the folder sub" in backend.calls[1][-1]["content"]

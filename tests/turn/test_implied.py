@@ -311,6 +311,7 @@ def test_no_request_and_command_make_the_checks_raise() -> None:
         ("list the top-level keys of data/config.json", "jq -r 'keys[]' data/config.json"),
         ("files modified in the last 2 hours", "-mmin"),
         ("find readme files, case insensitive", "find -iname"),
+        ("print guests.txt without duplicates, keep the original order", "awk '!seen[$0]++'"),
     ],
 )
 def test_the_words_alone_are_said_before_the_model_answers(request_text: str, said: str) -> None:
@@ -324,6 +325,7 @@ def test_the_words_alone_are_said_before_the_model_answers(request_text: str, sa
         "add a cron job that runs backup.sh at 3am",  # the editor rule waits for an editor
         "summarise config.json",  # jq waits for a command that reads JSON as text
         "compress the logs folder into a tar.gz",  # command-only rules (tar -z, zip -r)
+        "rename the photos but keep the original names in a list",  # not gzip's -k
     ],
 )
 def test_rules_whose_words_match_many_requests_wait_for_the_command(request_text: str) -> None:

@@ -350,6 +350,12 @@ def test_a_script_that_is_not_its_language_costs_one_retry(tmp_path: Path) -> No
         # a ps pipeline's grep matching its own command line
         ("ps aux | grep nginx | wc -l", "ps aux | grep '[n]ginx' | wc -l"),
         ("ps aux | grep -c sshd", "ps aux | grep -c '[s]shd'"),
+        # values counted as lines of pretty-printed JSON (five lines for one object)
+        (
+            "jq '.[] | select(.active == true)' accounts.json | wc -l",
+            "jq -c '.[] | select(.active == true)' accounts.json | wc -l",
+        ),
+        ("cat a.json | jq '.items[]' | wc -l", "cat a.json | jq -c '.items[]' | wc -l"),
     ],
 )
 def test_unseen_failure_kinds_are_repaired(written: str, meant: str) -> None:
@@ -361,6 +367,9 @@ def test_unseen_failure_kinds_are_repaired(written: str, meant: str) -> None:
     [
         "find . -exec wc -l {} \\; | sort",
         "ps aux | grep sleep | grep -v grep",
+        "jq -c '.[]' a.json | wc -l",
+        "jq -s '.' a.json | wc -l",
+        "jq '.[]' a.json | wc -l | cat",
         "list_dir_helper .",
         "ls -la",
     ],
