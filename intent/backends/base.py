@@ -89,8 +89,9 @@ def looping(text: str, span: int = 96) -> bool:
     match = _LOOP.search(text[-4 * span :])
     if match is not None and len(match.group(0)) >= span:
         return True
-    line = text.removeprefix(FENCE[0])
-    return line is not text and len(line) > MAX_FENCED_LINE and "\n" not in line
+    t = text.lstrip()
+    line = t[len(FENCE[0]) :]
+    return t.startswith(FENCE[0]) and len(line) > MAX_FENCED_LINE and "\n" not in line
 
 
 class Unreachable(BackendUnavailable):

@@ -159,8 +159,8 @@ def fenced_command(text: str) -> str | None:
 
 def _unended(text: str) -> bool:
     """A fenced command whose line never ended (a runaway cut off by the token budget)."""
-    line = text.lstrip().removeprefix(FENCE[0])
-    return line is not text.lstrip() and "\n" not in line.rstrip()
+    t = text.lstrip()
+    return t.startswith(FENCE[0]) and "\n" not in t[len(FENCE[0]) :].rstrip()
 
 
 def _json_object(text: str) -> bool:

@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from intent import safety
@@ -249,7 +250,9 @@ class Engine:
             if "command" in reply
             else f"The {reply['script']['interpreter']} script"
         )
-        ask = "{} has a problem: {}.".format(what, "; ".join(p.message for p in found))
+        ask = "{} has a problem: {}.".format(
+            what, "; ".join(p.message + (f" {p.data}" if p.data else "") for p in found)
+        )
         notes = "\n".join(dict.fromkeys(p.docs for p in found if p.docs))
         if notes:
             ask += f"\nLocal documentation:\n{notes}"
@@ -326,19 +329,25 @@ class Engine:
                     if outcome.stdout.strip()
                     else peek.lines_about(request, named[0], self.toolbox)
                 )
-                said = implied.unchanged_problem(named[0], outcome.stdout, lines)
+                unchanged = implied.unchanged_problem(
+                    reply["command"], named[0], outcome.stdout, lines
+                )
+                return [unchanged] if unchanged else []
         return [Problem(said)] if said else []
 
     def _folders_named_here(self, request: str) -> list[str]:
-        """The request's words that are folders in the working directory (`old`, `src`)."""
+        """The folders of the working directory the request points at: a word after in,
+        inside, under, below or from (`in old`), or written as a folder (`src/`)."""
         cwd = self.guard_context.cwd
         if not cwd or not request:
             return []
-        words = dict.fromkeys(w.rstrip("/") for w in re.findall(r"[\w.-]+/?", request))
+        words = [m.group(1) or m.group(2) for m in _FOLDER_WORD.finditer(request)]
         return [
             w
-            for w in words
-            if len(w) > 1 and w not in (".", "..") and os.path.isdir(os.path.join(cwd, w))
+            for w in dict.fromkeys(words)
+            if w not in (".", "..")
+            and peek.below(Path(cwd), w)
+            and os.path.isdir(os.path.join(cwd, w))
         ]
 
     def _files_named_here(self, request: str) -> list[str]:
@@ -350,7 +359,7 @@ class Engine:
         return [
             name
             for name in dict.fromkeys(implied.files_named(request))
-            if os.path.isfile(os.path.join(cwd, name))
+            if peek.below(Path(cwd), name) and os.path.isfile(os.path.join(cwd, name))
         ]
 
     def tried(self, command: str, verdict: safety.Verdict | None = None) -> Trial | None:
@@ -450,6 +459,13 @@ _WANTS_COMMAND = re.compile(
     re.IGNORECASE,
 )
 
+
+# `in old`, `under src`: a folder word; `logs/`: one written as a folder
+_FOLDER_WORD = re.compile(
+    r"\b(?:in|inside|under|below|beneath|within|from|into)\s+(?:the\s+)?([\w.-]+)(?:/|\b)"
+    r"|(?<![\w./-])([\w.-]+)/",
+    re.IGNORECASE,
+)
 
 _NO_FILE = re.compile(r"^there is no (?:file|directory) `([^`]+)` here")
 

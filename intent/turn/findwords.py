@@ -18,14 +18,22 @@ import re
 
 from intent.turn.verify import argvs, parses
 
-# "in the last 2 hours", "30 minutes ago", "the past hour", "this hour"
+# a span of hours or minutes next to the words that make it an age: "in the last 2 hours",
+# "the past hour", "30 minutes ago", "older than 3 hours", "within 45 minutes"
+_COUNT = r"(\d{1,4}|an?|one)"
+_UNIT = r"(hours?|minutes?|mins?)"
 _SPAN = re.compile(
-    r"\b(?:(\d{1,4})|an?|one)\s+(hours?|minutes?|mins?)\b"
-    r"|\b(?:last|past|previous|this)\s+(hour|minute)\b",
+    rf"\b(?:last|past|previous|within|this)\s+(?:{_COUNT}\s+)?{_UNIT}\b"
+    rf"|(?<![.\d])\b{_COUNT}\s+{_UNIT}\s+(?:ago|old)\b"
+    rf"|\b(?:older|newer|more|less|fewer)\s+than\s+{_COUNT}\s+{_UNIT}\b",
     re.IGNORECASE,
 )
+# other units, a fraction or a half: the request is not plainly in hours or minutes
+_UNSURE = re.compile(
+    r"\b(?:days?|weeks?|months?|years?|half|quarter)\b|\d[.,]\d|\band\s+a\s+half\b", re.I
+)
+_OLDER = re.compile(r"\b(?:older|more\s+than|over|before|at\s+least)\b", re.IGNORECASE)
 _DAYS = re.compile(r"(?<=\s)-([amc])time\s+([+-]?)(\d+)(?=\s|$)")
-_WITHIN = re.compile(r"\b(?:last|past|previous|within|this|recent(?:ly)?|ago|newer|since)\b", re.I)
 
 _FILES = re.compile(r"\bfiles?\b", re.IGNORECASE)
 # words that ask for more than regular files
@@ -34,11 +42,15 @@ _NOT_ONLY_FILES = re.compile(
     r"entries|items|paths?|(?:sym)?links?|sockets?|devices?|pipes?)\b",
     re.IGNORECASE,
 )
-# the start of the command: `find`, its starting points (words before the expression) and
-# the depth options that must come first
-_FIND_START = re.compile(r"^\s*find((?:\s+(?![-(!])[^\s|;&()<>]+)*)(?:\s+-(?:max|min)depth\s+\d+)*")
+# the start of the command: `find`, its starting points (plain words before the expression:
+# no quotes, no globs, no shell characters) and the depth options that must come first; then
+# a test (a `-word`, but not `-not`), so nothing negates or groups what is inserted
+_FIND_START = re.compile(
+    r"^\s*find((?:\s+(?![-(!\\])[\w./~+@%,:=-]+)*)(?:\s+-(?:max|min)depth\s+\d+)*(?=\s+-(?!not\b)\w|\s*$)"
+)
 # find words after which a `-type f` would change what the expression means
-_KEEP_AS_IS = {"-type", "-xtype", "-o", "-or", "-prune", ","}
+_KEEP_AS_IS = {"-type", "-xtype", "-o", "-or", "-prune", ",", "-H", "-L", "-P", "-O", "-D"}
+_GLOB = re.compile(r"[*?\[]")
 
 
 def repaired(command: str, request: str) -> str:
@@ -54,18 +66,22 @@ def repaired(command: str, request: str) -> str:
 
 
 def _hours(command: str, request: str, argv: list[str]) -> str:
-    """A span of hours or minutes given to -mtime (-atime, -ctime) as days: -mmin."""
+    """A span of hours or minutes given to -mtime (-atime, -ctime) as days: -mmin. The
+    command's sign stays (another check rates it); with none, the words give it."""
     span = _SPAN.search(request)
     ages = [w for w in argv if w in ("-mtime", "-atime", "-ctime")]
     found = list(_DAYS.finditer(command))
     minutes_too = any(w in ("-mmin", "-amin", "-cmin") for w in argv)
-    if span is None or len(ages) != 1 or len(found) != 1 or minutes_too:
+    if span is None or _UNSURE.search(request) or minutes_too:
         return command
-    count = int(span.group(1)) if span.group(1) else 1
-    unit = (span.group(2) or span.group(3)).lower()
+    if len(ages) != 1 or len(found) != 1:
+        return command
+    number = next((g for g in span.groups()[0::2] if g), "")
+    unit = next(g for g in span.groups()[1::2] if g).lower()
+    count = int(number) if number.isdigit() else 1
     minutes = count * 60 if unit.startswith("hour") else count
     m = found[0]
-    sign = m.group(2) or ("-" if _WITHIN.search(request) else "")
+    sign = m.group(2) or ("+" if _OLDER.search(request) else "-")
     return f"{command[: m.start()]}-{m.group(1)}min {sign}{minutes}{command[m.end() :]}"
 
 
@@ -74,6 +90,10 @@ def _files_only(command: str, request: str, argv: list[str]) -> str:
     if not _FILES.search(request) or _NOT_ONLY_FILES.search(request):
         return command
     if any(w in _KEEP_AS_IS for w in argv):
+        return command
+    # `-name __pycache__`: one exact name is as likely a folder as a file
+    names = [argv[i + 1] for i, w in enumerate(argv[:-1]) if w in ("-name", "-iname")]
+    if any(not _GLOB.search(n) for n in names):
         return command
     m = _FIND_START.match(command)
     if m is None:

@@ -43,7 +43,7 @@ def first_lines(request: str, toolbox: Toolbox) -> tuple[tuple[str, str], ...]:
     """(name, first line) for each data file the request names that can be read as text."""
     found = []
     for name in named_files(request):
-        if not _below(toolbox.cwd, name):
+        if not below(toolbox.cwd, name):
             continue  # read before the model asks: only what the working directory holds
         text = toolbox.call("head_file", {"path": name, "lines": 1})
         line = text.split("\n", 1)[0]
@@ -67,7 +67,7 @@ def lines_about(request: str, name: str, toolbox: Toolbox, limit: int = 2) -> li
     request that is not the file's own name (`port` in "change the port in server.conf to
     9090"): what a change that changed nothing should have matched. Read through the
     toolbox (its read rules, secrets redacted); untrusted data, for the model only."""
-    if not _below(toolbox.cwd, name):
+    if not below(toolbox.cwd, name):
         return []
     stem = set(re.findall(r"\w+", name.lower()))
     words = [
@@ -76,17 +76,19 @@ def lines_about(request: str, name: str, toolbox: Toolbox, limit: int = 2) -> li
         if w not in _PLAIN and w not in stem
     ]
     text = toolbox.call("read_file", {"path": name})
-    if not words or text.startswith("error:"):
+    if not words or text.startswith("error:") or re.fullmatch(r".*: binary file, \d+ bytes", text):
         return []
     found = [
         line.strip()[:LINE_CAP]
         for line in text.splitlines()
-        if any(re.search(rf"\b{re.escape(w)}\b", line, re.IGNORECASE) for w in words)
+        if "\0" not in line
+        and "\ufffd" not in line
+        and any(re.search(rf"\b{re.escape(w)}\b", line, re.IGNORECASE) for w in words)
     ]
     return found[:limit]
 
 
-def _below(cwd: Path, name: str) -> bool:
+def below(cwd: Path, name: str) -> bool:
     """`name` leads (after every symlink) to a file under `cwd`: not /etc/shadow, not a link
     out to a key file or /proc. The model may still ask for other files with its tools."""
     try:

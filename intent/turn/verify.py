@@ -78,6 +78,9 @@ _RECURSIVE = re.compile(
 class Problem:
     message: str
     docs: str = ""  # the utility's option list, short, for the retry
+    # untrusted text for the model only (a file's lines), already framed as data: it goes
+    # into the retry, never into the warnings shown to the user
+    data: str = ""
 
 
 def problems(command: str, docs: Docs | None, cwd: str | None = None) -> list[Problem]:

@@ -361,3 +361,24 @@ def test_a_folder_the_request_names_and_the_command_leaves_out_costs_a_retry(
     proposal, _ = drive(_engine(backend, project), "list the log files in sub", project)
     assert proposal.reply["command"] == "find sub -type f -name '*.log'"  # files: -type f too
     assert "names the folder sub" in backend.calls[1][-1]["content"]
+
+
+def test_only_a_folder_the_request_points_at_costs_a_retry(overlay, project) -> None:
+    (project / "tests").mkdir()
+    backend = MockBackend([reply("ls -la")])
+    drive(_engine(backend, project), "list the tests", project)  # a word, not a folder
+    assert len(backend.calls) == 1
+    backend = MockBackend([reply("ls -la"), reply("ls -la tests")])
+    drive(_engine(backend, project), "list what is in tests/", project)
+    assert "names the folder tests" in backend.calls[1][-1]["content"]
+
+
+def test_the_lines_of_a_file_never_reach_the_warnings(overlay, project) -> None:
+    (project / "server.conf").write_text("port = 8080\n")
+    wrong = reply("sed -i 's/port 8080/port 9090/' server.conf", "mutates")
+    backend = MockBackend([wrong, wrong])
+    proposal, _ = drive(
+        _engine(backend, project), "change the port in server.conf to 9090", project
+    )
+    assert "port = 8080" in backend.calls[1][-1]["content"]  # the model sees them, as data
+    assert proposal.warnings and not any("port = 8080" in w for w in proposal.warnings)

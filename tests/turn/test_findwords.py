@@ -17,6 +17,7 @@ from intent.turn import findwords, implied
         ),
         ("files modified in the last 2 hours", "find . -mtime -2", "find . -type f -mmin -120"),
         ("logs older than 3 hours", "find logs -mtime +3 -delete", "find logs -mmin +180 -delete"),
+        ("files changed more than 2 hours ago", "find . -mtime 2", "find . -type f -mmin +120"),
         ("find files that everyone can write to", "find . -perm -o+w", "find . -type f -perm -o+w"),
         (
             "list the txt files only here",
@@ -46,6 +47,17 @@ def test_hours_become_minutes_and_files_become_type_f(
         ("list the files here", "ls -p | grep -v /"),  # no find
         ("files changed in the last hour", "find . -mtime -1 -o -mmin -60"),  # two tests: unsure
         ("what changed in the last hour", "find . -mtime -1 | find . -mtime -2"),  # two finds
+        # from the review: a negation, an option before the paths, a quoted path, a folder name
+        ("remove all files except the .bak files", 'find . \\! -name "*.bak" -exec rm -rf {} +'),
+        ("remove all files except the .bak files", 'find . ! -name "*.bak" -delete'),
+        ("remove all files except the .txt files", "find . -not -name '*.txt' -delete"),
+        ("find python files, following links", 'find -L . -name "*.py"'),
+        ("find jpg files in Photos (2019)", 'find "Photos (2019)" -name "*.jpg"'),
+        ("remove all __pycache__ files", "find . -name __pycache__ -exec rm -rf {} +"),
+        # minutes that are not an age, a fraction, days named too
+        ("logs from the last day saying took 5 minutes", "find . -type f -mtime -1"),
+        ("files from the last 1.5 hours", "find . -type f -mtime -1"),
+        ("mp3 files over 5 minutes long changed in the last 2 days", "find . -type f -mtime -2"),
     ],
 )
 def test_what_the_words_do_not_fix_stays(request_text: str, command: str) -> None:

@@ -194,6 +194,17 @@ def test_a_fenced_reply_is_a_command_without_description_or_risk() -> None:
     assert schema.as_text({"stdout_to_user": "hi"}) == '{"stdout_to_user":"hi"}'
 
 
+def test_a_json_reply_after_white_space_is_json_and_an_unended_fence_is_said_so() -> None:
+    # remote servers often begin with a newline (from the review of the unended-fence check)
+    assert schema.validate(' {"command": "ls"}') == {"command": "ls"}
+    assert schema.validate('\n{"command":"ls"}') == {"command": "ls"}
+    with pytest.raises(InvalidReply, match="has no end"):
+        schema.validate("\n```sh\nawk '{print $1, $2, $3")
+    from intent.backends.base import looping
+
+    assert looping("\n```sh\nawk '{print $0, " + ", ".join(f"${n}" for n in range(2, 90)))
+
+
 @pytest.mark.real
 def test_a_real_server_cannot_spend_tokens_on_spaces(server) -> None:
     spaced = json.dumps(REPLIES[0], indent=1, ensure_ascii=False).replace("\n", "")

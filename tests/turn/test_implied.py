@@ -64,6 +64,16 @@ from intent.turn.engine import Engine, Retrying
         ("names of tracked files with uncommitted changes", "git status", "--name-only"),
         ("list the untracked files in this repository", "git status", "ls-files --others"),
         (
+            "list the untracked files in this repository",
+            "git status --porcelain | grep ^? | awk '{print $2}'",  # `dir/` for a whole folder
+            "ls-files --others",
+        ),
+        (
+            "sort the rows of users.csv by age, without the header",
+            "tail -n +2 users.csv | awk -F, 'NR>1 {print $2}' | sort",  # two lines skipped
+            "not both",
+        ),
+        (
             "count the .txt files in this tree",
             "find . -name '*.txt' -exec wc -l {} +",
             "count the files",
@@ -310,7 +320,9 @@ def test_no_request_and_command_make_the_checks_raise() -> None:
         ("gzip the logs but keep the originals", "gzip -k"),
         ("list the top-level keys of data/config.json", "jq -r 'keys[]' data/config.json"),
         ("files modified in the last 2 hours", "-mmin"),
-        ("find readme files, case insensitive", "find -iname"),
+        ("find the files named readme, case insensitive", "find -iname"),
+        ("show panic in s.log with the 3 lines before it", "-B option 3"),
+        ("list the .txt files only in this folder", "-maxdepth 1"),
         ("print guests.txt without duplicates, keep the original order", "awk '!seen[$0]++'"),
     ],
 )
@@ -326,6 +338,13 @@ def test_the_words_alone_are_said_before_the_model_answers(request_text: str, sa
         "summarise config.json",  # jq waits for a command that reads JSON as text
         "compress the logs folder into a tar.gz",  # command-only rules (tar -z, zip -r)
         "rename the photos but keep the original names in a list",  # not gzip's -k
+        # words that match a rule's but say nothing about its utility (from the review)
+        "print hello world",
+        "list my ssh keys",
+        "put quotes around each line",
+        "delete it after it is copied",
+        "show the lines of app.log that contain ERROR",  # lines, not files: no grep -l
+        "sort names.txt by length, keeping the original order for ties",
     ],
 )
 def test_rules_whose_words_match_many_requests_wait_for_the_command(request_text: str) -> None:
@@ -335,9 +354,9 @@ def test_rules_whose_words_match_many_requests_wait_for_the_command(request_text
 def test_each_note_is_said_once_and_the_user_message_puts_them_before_the_request() -> None:
     from intent.turn import prompt
 
-    request = "show the lines of app.log with ERROR in any case"
+    request = "find the files called readme, in any case, only in this folder"
     said = implied.notes(request)
-    assert len(said) == len(set(said)) >= 2  # grep -i and find -iname: two sayings
+    assert len(said) == len(set(said)) >= 2  # -iname, -maxdepth 1, find -name: one each
     ctx = prompt.RequestContext(
         cwd="/home/ana", os_name="Linux", distro="", shell="bash", git="", binaries=("ls",)
     )
@@ -356,3 +375,18 @@ def test_the_engine_sends_the_notes_with_the_first_request(tmp_path: Path) -> No
     assert proposal.reply["command"] == "grep -rL TODO src"
     assert "grep -L" in backend.calls[0][-1]["content"]
     assert len(backend.calls) == 1
+
+
+def test_a_stable_or_renumbered_sort_keeps_the_order() -> None:
+    request = "remove the duplicate lines of a.txt, keeping the original order"
+    assert implied.problem("sort a.txt | uniq", request)
+    for kept in ("sort -s -u -k1,1 a.txt", "cat -n a.txt | sort -uk2 | sort -n | cut -f2-"):
+        assert implied.problem(kept, request) == ""
+
+
+def test_a_change_a_copy_cannot_show_is_not_asked_again() -> None:
+    assert implied.unchanged_problem("touch notes.txt", "notes.txt", "", []) is None
+    assert implied.unchanged_problem("export $(xargs < app.env)", "app.env", "", []) is None
+    found = implied.unchanged_problem("sed -i 's/a/b/' f.txt", "f.txt", "", ["a = 1"])
+    # the file's lines go to the model as data, apart from the message the user may see
+    assert found is not None and "a = 1" not in found.message and '["a = 1"]' in found.data
