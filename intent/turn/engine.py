@@ -251,7 +251,7 @@ class Engine:
             else f"The {reply['script']['interpreter']} script"
         )
         ask = "{} has a problem: {}.".format(
-            what, "; ".join(p.message + (f" {p.data}" if p.data else "") for p in found)
+            what, "; ".join(p.message + (f"; {p.data}" if p.data else "") for p in found)
         )
         notes = "\n".join(dict.fromkeys(p.docs for p in found if p.docs))
         if notes:
