@@ -406,6 +406,25 @@ def _sorts_kept_order(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
     return not any({"s", "--stable"} & _flags(a) for a in sorts)
 
 
+def _extreme_unsorted(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+    """`tail -n 1 f` for "the largest number in f": the last line, not the largest."""
+    ends = _uses(argvs, "tail") + _uses(argvs, "head")
+    others = (
+        "sort",
+        "awk",
+        "gawk",
+        "mawk",
+        "datamash",
+        "jq",
+        "python3",
+        "perl",
+        "ls",
+        "du",
+        "find",
+    )
+    return bool(ends) and not any(_uses(argvs, name) for name in others)
+
+
 def _empty_any(kind: str) -> Wrong:
     def wrong(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
         finds = [a for a in _uses(argvs, "find") if "-empty" in a]
@@ -847,6 +866,16 @@ RULES: tuple[Rule, ...] = (
         ),
         _uniq_unsorted,
         "uniq merges only lines next to each other: sort before uniq",
+    ),
+    Rule(
+        _r(
+            r"\b(?:largest|biggest|highest|greatest|smallest|lowest|maximum|minimum|max|min)\s+"
+            r"(?:number|value|amount|price|score|count|total|figure)s?\b"
+        ),
+        _extreme_unsorted,
+        "the largest or smallest value needs the values sorted first: sort -n {file} | tail -n 1 "
+        "(the largest; head -n 1 the smallest)",
+        ahead=True,
     ),
     Rule(
         _r(r"^(?!.*\b(?:director|folder|dirs?\b))(?=.*\bempty\s+files\b)", _I | re.S),

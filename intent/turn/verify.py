@@ -368,11 +368,19 @@ def _unknown_options(command: str, docs: Docs) -> list[Problem]:
     for part in Explainer(docs).explain(command):
         if part.source not in ("man", "help"):
             continue
+        _, text = docs.get(part.utility)
+        sub = next((it.token for it in part.items if it.kind == "subcommand"), None)
+        if sub:
+            source, sub_text = docs.get(f"{part.utility}-{sub}")
+            if source == "none":
+                continue  # the subcommand's options are not on the parent's page
+            text = f"{sub_text}\n\n{text}"
         for item in part.items:
             token = item.token
             if item.kind != "flag" or item.doc or re.fullmatch(r"-\d+|-[A-Z]+", token):
                 continue
-            _, text = docs.get(part.utility)
+            if re.search(rf"(?<![\w-]){re.escape(token.split('=', 1)[0])}(?![\w-])", text):
+                continue  # named on its page outside the option list (`git diff --cached`)
             found.append(
                 Problem(
                     f"`{part.utility}` has no option {token} in its local documentation",

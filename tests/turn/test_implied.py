@@ -92,6 +92,7 @@ from intent.turn.engine import Engine, Retrying
         ),
         ("list only the directories here", "ls -d ./*", "ls -d */"),
         ("the top-level keys of c.json", "jq '.keys' c.json", "keys[]"),
+        ("show the largest number in numbers.txt", "tail -n 1 numbers.txt", "sort -n numbers.txt"),
     ],
 )
 def test_an_option_the_request_implies_and_the_command_leaves_out(

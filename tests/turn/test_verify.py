@@ -46,6 +46,17 @@ def test_problems_name_syntax_missing_utilities_and_undocumented_options() -> No
     assert verify.problems("ls -lh --sort=size", Docs(None)) == []
 
 
+def test_a_subcommand_option_named_outside_the_option_list_is_known() -> None:
+    docs = Docs(None)
+    if docs.get("git-diff")[0] == "none":
+        pytest.skip("no git-diff page here")
+    # git-diff(1) names --cached in its synopsis and description, not in OPTIONS: a false
+    # "no option" sent the model away from a right answer (held-out task git-modified)
+    assert verify.problems("git diff --name-only --cached", docs) == []
+    found = verify.problems("git diff --no-such-option", docs)
+    assert found and "--no-such-option" in found[0].message
+
+
 def test_a_failed_check_costs_one_retry_that_quotes_the_problem(tmp_path: Path) -> None:
     backend = MockBackend([cmd("frobnicate-xyz ."), cmd("ls .")])
     proposal, events = drive(Engine(backend, tools.Toolbox(tmp_path)), "list", tmp_path)
