@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from intent.errors import BackendUnavailable
-from intent.reply.schema import FENCE
+from intent.reply.schema import open_line
 
 
 @dataclass(frozen=True)
@@ -89,9 +89,8 @@ def looping(text: str, span: int = 96) -> bool:
     match = _LOOP.search(text[-4 * span :])
     if match is not None and len(match.group(0)) >= span:
         return True
-    t = text.lstrip()
-    line = t[len(FENCE[0]) :]
-    return t.startswith(FENCE[0]) and len(line) > MAX_FENCED_LINE and "\n" not in line
+    line = open_line(text)
+    return line is not None and len(line) > MAX_FENCED_LINE
 
 
 class Unreachable(BackendUnavailable):

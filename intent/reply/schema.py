@@ -157,10 +157,12 @@ def fenced_command(text: str) -> str | None:
     return command
 
 
-def _unended(text: str) -> bool:
-    """A fenced command whose line never ended (a runaway cut off by the token budget)."""
+def open_line(text: str) -> str | None:
+    """The line of a fenced command that has not ended yet (no line break after it), or None:
+    a reply still streaming, or a runaway cut off by the token budget."""
     t = text.lstrip()
-    return t.startswith(FENCE[0]) and "\n" not in t[len(FENCE[0]) :].rstrip()
+    line = t[len(FENCE[0]) :]
+    return line if t.startswith(FENCE[0]) and "\n" not in line else None
 
 
 def _json_object(text: str) -> bool:
@@ -190,7 +192,7 @@ def validate(text_or_obj: str | dict[str, Any]) -> Reply:
     if command is not None:
         text_or_obj = {"command": command}
     if isinstance(text_or_obj, str):
-        if _unended(text_or_obj):
+        if open_line(text_or_obj.rstrip()) is not None:
             raise ReplyNotJSON(
                 "its ```sh block has no end: the command ran on until it was cut off"
             )

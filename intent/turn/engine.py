@@ -321,19 +321,22 @@ class Engine:
         said = outcome.problem(request)
         if not said and outcome.ran and not outcome.timed_out and outcome.exit_code == 0:
             said = implied.output_problem(request, outcome.stdout)
-            changed = outcome.effect is None or not outcome.effect.empty
-            named = [] if said or changed else self._files_named_here(request)
-            if named and implied.asks_change(request):
-                lines = (
-                    []
-                    if outcome.stdout.strip()
-                    else peek.lines_about(request, named[0], self.toolbox)
-                )
-                unchanged = implied.unchanged_problem(
-                    reply["command"], named[0], outcome.stdout, lines
-                )
+            if not said:
+                unchanged = self._unchanged(reply["command"], request, outcome)
                 return [unchanged] if unchanged else []
         return [Problem(said)] if said else []
+
+    def _unchanged(self, command: str, request: str, outcome: Trial) -> Problem | None:
+        """A request to change a file it names (one that is here), whose trial changed
+        nothing: what to tell the model, with the file's lines about the request as data."""
+        if outcome.effect is None or not outcome.effect.empty or not implied.asks_change(request):
+            return None
+        named = self._files_named_here(request)
+        if not named:
+            return None
+        printed = bool(outcome.stdout.strip())
+        lines = [] if printed else peek.lines_about(request, named[0], self.toolbox)
+        return implied.unchanged_problem(command, named[0], outcome.stdout, lines)
 
     def _folders_named_here(self, request: str) -> list[str]:
         """The folders of the working directory the request points at: a word after in,
