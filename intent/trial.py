@@ -24,7 +24,7 @@ import re
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,7 +152,7 @@ class Outcome:
     def ran(self) -> bool:
         return not self.skipped
 
-    def problem(self, request: str = "") -> str:
+    def problem(self, request: str = "", located: Callable[[str], str] | None = None) -> str:
         """What to tell the model, or "" when the trial found nothing wrong: a failure of the
         command itself. Printing or changing nothing is not held against it (measured: asking
         about it doubled the time to the prompt in an empty directory, where nothing is the
@@ -162,7 +162,10 @@ class Outcome:
         err = _first_lines(self.stderr)
         if _INCONCLUSIVE.search(self.stderr):
             return ""  # the trial's view stopped it, not the command's own fault
-        if request and _only_named_files_missing(self.stderr, request):
+        found = _found_elsewhere(self.stderr, located)
+        if found:
+            err += "; " + "; ".join(f"`{path}` is a file of that name below here" for path in found)
+        elif request and _only_named_files_missing(self.stderr, request):
             # "sort names.txt" where names.txt is not here: the user named it; asking again
             # made the model create or list files instead (measured on bench/peer.py --utility)
             return ""
@@ -205,6 +208,15 @@ _MISSING = re.compile(
     r"(?:: Cannot (?:stat|open))?(?:: (?:No such file or directory|cannot open)| does not exist)",
     re.IGNORECASE,
 )
+
+
+def _found_elsewhere(stderr: str, located: Callable[[str], str] | None) -> list[str]:
+    """Where the files the command missed are below here, under another path (`logs/app.log`
+    for `app.log`): the command had the name right and the place wrong."""
+    if located is None:
+        return []
+    names = [n for ln in stderr.splitlines() for n in _MISSING.findall(ln)]
+    return list(dict.fromkeys(p for p in map(located, dict.fromkeys(names[:5])) if p))
 
 
 def _only_named_files_missing(stderr: str, request: str) -> bool:

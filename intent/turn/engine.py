@@ -240,7 +240,7 @@ class Engine:
     ) -> Generator[Event, None, tuple[Reply, list[str], float]]:
         """The reply whose command or script passes the machine's checks, after at most one
         retry that quotes the problem; else the better of the two, with what is still wrong."""
-        reply = repair.reply(reply, request, self.guard_context)
+        reply = self._raw_strings(repair.reply(reply, request, self.guard_context), request)
         found = self._problems(reply, request)
         if not found:
             return reply, [], 0.0
@@ -273,7 +273,7 @@ class Engine:
             return reply, [p.message for p in found], 0.0
         if "command" not in second and "script" not in second:
             return reply, [p.message for p in found], ms
-        second = repair.reply(second, request, self.guard_context)
+        second = self._raw_strings(repair.reply(second, request, self.guard_context), request)
         still = self._problems(second, request)
         # as many problems as before is no gain when the new answer is also riskier
         if len(still) < len(found) or (
@@ -281,6 +281,18 @@ class Engine:
         ):
             return second, [p.message for p in still], ms
         return reply, [p.message for p in found], ms
+
+    def _raw_strings(self, reply: Reply, request: str) -> Reply:
+        """A jq command whose trial printed only quoted JSON strings gets -r (the trial of a
+        command with a jq in it runs here, before its checks: it would run after them)."""
+        command = reply.get("command", "")
+        if not re.search(r"(?:^|\|)\s*jq\s", command):
+            return reply
+        outcome = self.tried(command)
+        if outcome is None or not outcome.ran or outcome.timed_out or outcome.exit_code != 0:
+            return reply
+        fixed = repair.jq_raw(command, outcome.stdout, request)
+        return {**reply, "command": fixed} if fixed != command else reply
 
     def _risk(self, reply: Reply) -> int:
         return RISKS.index(proposal_for(reply, self.guard_context).risk or "safe")
@@ -300,6 +312,7 @@ class Engine:
             return [Problem(schedule)]
         left_out = implied.problem(reply.get("command", ""), request) or (
             implied.folder_left_out(reply["command"], request, self._folders_named_here(request))
+            or implied.file_left_out(reply["command"], self._files_named_here(request))
             if "command" in reply
             else ""
         )
@@ -318,7 +331,8 @@ class Engine:
         outcome = self.tried(reply["command"])
         if outcome is None:
             return []
-        said = outcome.problem(request)
+        cwd = self.guard_context.cwd or ""
+        said = outcome.problem(request, lambda name: verify.elsewhere(cwd, name))
         if not said and outcome.ran and not outcome.timed_out and outcome.exit_code == 0:
             said = implied.output_problem(request, outcome.stdout)
             if not said:
@@ -465,8 +479,9 @@ _WANTS_COMMAND = re.compile(
 
 # `in old`, `under src`: a folder word; `logs/`: one written as a folder
 _FOLDER_WORD = re.compile(
-    r"\b(?:in|inside|under|below|beneath|within|from|into)\s+(?:the\s+)?([\w.-]+)(?:/|\b)"
-    r"|(?<![\w./-])([\w.-]+)/",
+    r"\b(?:in|inside|under|below|beneath|within|from|into)\s+(?:the\s+)?([\w.-]+)"
+    r"(?:/(?![\w.])|\b(?!/))"
+    r"|(?<![\w./-])([\w.-]+)/(?![\w.])",
     re.IGNORECASE,
 )
 
@@ -477,6 +492,8 @@ def _named_by(problem: str, request: str) -> bool:
     m = _NO_FILE.match(problem)
     if not m or not request or not re.search(r"[A-Za-z]", m.group(1)):
         return False  # `head data.csv 3`: a number taken for a file is a mistake
+    if verify.ELSEWHERE in problem:
+        return False  # the user's file is here, at another path
     return os.path.basename(m.group(1)).lower() in request.lower()
 
 

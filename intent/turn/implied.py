@@ -15,6 +15,7 @@ the engine one retry that says what the request implies, like any other problem.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -325,6 +326,43 @@ def _git_status_report(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
     """`git status` for names: its report, or its short form cut up by grep and awk (status
     letters, `dir/` for a whole untracked folder, `a -> b` for a rename)."""
     return any(len(a) > 1 and a[1] == "status" for a in _uses(argvs, "git"))
+
+
+def _dot_as_any(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    """`ls -d */ | grep -v '.'`: in a regex a dot is any character, so `grep -v .` (or `^.`)
+    keeps only empty lines, whatever the dot was meant to drop."""
+    for a in _greps(argvs):
+        flags = _flags(a)
+        if "v" in flags and not {"F", "--fixed-strings"} & flags:
+            if re.fullmatch(r"\^?\.", _pattern(a)):
+                return True
+    return False
+
+
+def _glob_not_below(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+    """`cp *.jpg backup/` for "every .jpg below here": the glob matches this folder only."""
+    if _uses(argvs, "find") or "**" in text:
+        return False
+    if any({"r", "R", "--recursive", "--recurse-paths"} & _flags(a) for a in argvs):
+        return False
+    return bool(re.search(r"(?:^|\s)\*\.\w+(?=\s|$)", text))
+
+
+_FORMATS = {"csv", "tsv", "json", "yaml", "yml", "xml", "toml", "md", "html", "ini", "txt"}
+
+
+def _copied_as_format(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
+    """`cp measurements.tsv measurements.csv` for "a csv copy": a new extension converts
+    nothing (yaml and yml are one format; txt is taken for any text)."""
+    for a in _uses(argvs, "cp") + _uses(argvs, "mv"):
+        names = [w for w in a[1:] if not w.startswith("-")]
+        if len(names) != 2:
+            continue
+        kinds = [n.rsplit(".", 1)[-1].lower() if "." in n else "" for n in names]
+        kinds = ["yaml" if k == "yml" else k for k in kinds]
+        if all(k in _FORMATS and k != "txt" for k in kinds) and kinds[0] != kinds[1]:
+            return True
+    return False
 
 
 def _counts_lines_of_files(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
@@ -798,13 +836,32 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         _r(
-            r"^(?=.*\bfiles?\b)(?=.*\b(?:untracked|modified|changed|uncommitted|staged)\b)"
+            r"^(?=.*\bfiles?\b)(?=.*\buntracked\b)(?=.*\b(?:names?|list|which|what|show)\b)",
+            _I | re.S,
+        ),
+        _git_status_report,
+        "git status prints a report, not names: the untracked files are git ls-files --others "
+        "--exclude-standard",
+    ),
+    Rule(
+        _r(
+            r"^(?!.*\buntracked\b)(?=.*\bfiles?\b)(?=.*\bstaged\b)(?!.*\b(?:un|not\s+)staged\b)"
             r"(?=.*\b(?:names?|list|which|what|show)\b)",
             _I | re.S,
         ),
         _git_status_report,
-        "git status prints a report, not names: git diff --name-only (changed, not staged), "
-        "git diff --cached --name-only (staged), git ls-files --others --exclude-standard (untracked)",
+        "git status prints a report, not names: the staged files are git diff --cached --name-only",
+    ),
+    Rule(
+        _r(
+            r"^(?!.*\buntracked\b)(?=.*\bfiles?\b)"
+            r"(?=.*\b(?:modified|changed|uncommitted|changes|unstaged|not\s+staged)\b)"
+            r"(?=.*\b(?:names?|list|which|what|show)\b)",
+            _I | re.S,
+        ),
+        _git_status_report,
+        "git status prints a report, not names: the files with uncommitted changes are git diff "
+        "--name-only HEAD (staged or not; without HEAD, only the changes not staged)",
     ),
     Rule(
         _r(r"\b(?:count|how\s+many|number\s+of)\b(?!.*\blines?\b).*\bfiles\b", _I | re.S),
@@ -841,6 +898,28 @@ RULES: tuple[Rule, ...] = (
         _r(r"^(?!.*(?:\buser|@)).*", _I | re.S),
         _made_up_user,
         "the request names no user: leave `user@` out (the host alone before the colon)",
+    ),
+    Rule(
+        _r(r"^(?!.*\b(?:rename|move|mv)\b)", _I | re.S),
+        _copied_as_format,
+        "cp and mv keep the content as it is: a file given another format's extension is not "
+        "converted; write the converted content into the new file with >",
+    ),
+    Rule(
+        _r(r"."),
+        _dot_as_any,
+        "in grep's regex . is any character, so grep -v '.' keeps only empty lines: a "
+        "literal dot is '\\.'",
+    ),
+    Rule(
+        _r(
+            r"(\b(?:below|beneath|under)\s+(?:here|this\s+(?:folder|directory))\b|\brecursive(?:ly)?\b"
+            r"|\b(?:all|any|every)\s+(?:sub-?(?:folders?|directories|dirs)|levels?)\b"
+            r"|\bin\s+the\s+whole\s+tree\b|\banywhere\b)"
+        ),
+        _glob_not_below,
+        "the request says {1}: a glob like *.txt matches this folder only; find . -name "
+        "'*.txt' reaches every folder below",
     ),
     Rule(
         _r(r"\bonly\s+(?:the\s+)?(?:directories|folders|dirs|subdirectories|subfolders)\b"),
@@ -927,7 +1006,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         _r(r"\blast\s+(?:\d+\s+)?lines?\b|\bend\s+of\s+(?:the\s+)?(?:file|log)\b"),
         _head_for_last,
-        "the last lines of {file} are what tail prints; head prints the first",
+        "tail prints the last lines of {file}",
         ahead=True,
     ),
     Rule(
@@ -935,7 +1014,7 @@ RULES: tuple[Rule, ...] = (
             r"\bfirst\s+(?:\d+\s+)?lines?\b|\b(?:start|top|beginning)\s+of\s+(?:the\s+)?(?:file|log)\b"
         ),
         _tail_for_first,
-        "the first lines of {file} are what head prints; tail prints the last",
+        "head prints the first lines of {file}",
         ahead=True,
     ),
     Rule(
@@ -1029,6 +1108,29 @@ def _said(say: str, m: re.Match[str], request: str) -> str:
         .replace("{n}", f" {group}" if group.isdigit() else "")
         .replace("{file}", named.group(1) if named else "it")
     )
+
+
+def file_left_out(command: str, files: list[str]) -> str:
+    """A file the request names (`files`: those here) that the command never mentions:
+    "discard my local changes to src/main.py" answered with `git checkout main`. A glob, or a
+    `find` or `cd` with the file's own name, may reach it without its path. "" otherwise."""
+    for name in files:
+        base = os.path.basename(name)
+        if re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", command) or re.search(
+            r"[*?\[]", command
+        ):
+            continue
+        if (
+            base != name
+            and re.search(rf"(?<![\w.-]){re.escape(base)}(?![\w-])", command)
+            and (re.search(r"\b(?:find|cd)\b|\s-C\s", command))
+        ):
+            continue
+        return (
+            f"the request names the file {name} (it is here), and the command does not use it: "
+            f"name {name} in the command"
+        )
+    return ""
 
 
 # a request to change a file it names: "set debug to true in config.json", "bump the version

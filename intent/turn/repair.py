@@ -56,6 +56,9 @@ def command(command: str) -> str:
     command = _tool_as_command(command)
     command = _escapes_restored(command)
     command = _grep_not_itself(command)
+    command = _digit_class(command)
+    command = _untracked_by_name(command)
+    command = _sed_text_piped(command)
     command = _jq_compact_for_wc(command)
     command = _crontab_grouped(command)
     command = _second_find_joined(command)
@@ -178,6 +181,33 @@ def _tool_as_command(command: str) -> str:
 _JQ_WC = re.compile(r"(?:^|(?<=\|))(\s*jq)(\s+(?:'[^']*'|\"[^\"]*\"|[^|'\"])*?)\|\s*wc\s+-l\s*$")
 
 
+_JQ_AT = re.compile(r"(?:^|\|\s*|&&\s*)(jq)(?=\s)")
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def jq_raw(command: str, printed: str, request: str) -> str:
+    """`jq '.[] | .email' people.json`, whose trial printed only JSON strings (in quotes, with
+    escapes): with -r it prints the text itself, as asked; `command` itself when it does not
+    apply (a second jq, -r already, output that is not all strings, JSON asked for)."""
+    lines = [ln for ln in printed.splitlines() if ln.strip()]
+    if not lines or not all(_JSON_STRING.fullmatch(ln.strip()) for ln in lines):
+        return command
+    if re.search(r"\b(?:as|in|into|to)\s+(?:json|a\s+json\b)|\bquoted\b|\bquotes\b", request, re.I):
+        return command
+    stages = [a for a in argvs(command) if a and a[0] == "jq"]
+    found = list(_JQ_AT.finditer(command))
+    if len(stages) != 1 or len(found) != 1:
+        return command
+    opts = [w for w in stages[0][1:] if w.startswith("-")]
+    if any(w in ("--raw-output", "--join-output", "--raw-output0") for w in opts) or any(
+        not w.startswith("--") and {"r", "j"} & set(w[1:]) for w in opts
+    ):
+        return command
+    at = found[0].end(1)
+    fixed = f"{command[:at]} -r{command[at:]}"
+    return fixed if parses(fixed) else command
+
+
 def _jq_compact_for_wc(command: str) -> str:
     """`jq FILTER f | wc -l` counts the lines of pretty-printed JSON (five for one object):
     with -c each value is one line, so the count is of values, as asked."""
@@ -187,6 +217,78 @@ def _jq_compact_for_wc(command: str) -> str:
     ):
         return command
     fixed = f"{command[: m.end(1)]} -c{command[m.end(1) :]}"
+    return fixed if parses(fixed) else command
+
+
+# programs whose regexes (POSIX basic and extended, GNU's extensions) have no `\d`
+_NO_BACKSLASH_D = frozenset({"grep", "egrep", "sed", "awk", "gawk", "mawk"})
+_BACKSLASH_D = re.compile(r"(?<!\\)\\([dD])")
+_BRACKET = re.compile(r"\[\^?\]?[^\]]*\]")
+
+
+def _digit_class(command: str) -> str:
+    """`grep -E '\\d+'`, `sed 's/\\d//'`, `awk '/\\d/'`: only Perl's regexes (grep -P) know
+    `\\d`; GNU grep, sed and awk read it as the letter d (or sed as a decimal escape), so the
+    pattern quietly matches nothing. `[0-9]` is what was meant (`0-9` inside a bracket)."""
+    if not _BACKSLASH_D.search(command):
+        return command
+    users = [a for a in argvs(command) if any(_BACKSLASH_D.search(w) for w in a[1:])]
+    if not users:
+        return command
+    for a in users:
+        opts = [w for w in a[1:] if w.startswith("-") and not w.startswith("--")]
+        if (
+            a[0] not in _NO_BACKSLASH_D
+            or any({"P", "F"} & set(w[1:]) for w in opts)
+            or {"--perl-regexp", "--fixed-strings"} & set(a)
+        ):
+            return command
+
+    def in_bracket(m: re.Match[str]) -> str:
+        if "\\D" in m.group(0):
+            raise ValueError  # a negated class inside a bracket: no plain rewrite
+        return _BACKSLASH_D.sub("0-9", m.group(0))
+
+    try:
+        fixed = _BRACKET.sub(in_bracket, command)
+    except ValueError:
+        return command
+    fixed = _BACKSLASH_D.sub(lambda m: "[0-9]" if m.group(1) == "d" else "[^0-9]", fixed)
+    return fixed if parses(fixed) else command
+
+
+# `git status --porcelain | grep '^??' | awk '{print $2}'`: an untracked folder is one line
+# (`?? dir/`), never the files in it, and a name with spaces is cut at the first one
+_UNTRACKED = re.compile(
+    r"^git\s+status\s+(?:--porcelain(?:=v1)?|-s|--short)(?:\s+-u\w*)?\s*\|\s*"
+    r"grep\s+(?:-E\s+)?(['\"]?)\^(?:\\?\?){1,2}\s?\1\s*\|\s*"
+    r"(?:awk\s+(['\"])\{\s*print\s+\$2;?\s*\}\2|cut\s+-c\s*4-)\s*$"
+)
+
+
+def _untracked_by_name(command: str) -> str:
+    """The names of untracked files cut from git status's short report: git lists them
+    itself, one file a line, with .gitignore applied as the report applies it."""
+    if _UNTRACKED.match(command.strip()) is None:
+        return command
+    return "git ls-files --others --exclude-standard"
+
+
+# `echo "Hello" | sed -i '1i' todo.txt`: sed's a, i and c take their text in the script
+_SED_PIPED_TEXT = re.compile(
+    r"^echo\s+(['\"]?)([^'\"\n|;&$`\\]+?)\1\s*\|\s*sed\s+-i\s+(['\"]?)(\$|\d+)?([aic])\\?\3"
+    r"\s+([\w./-]+)\s*$"
+)
+
+
+def _sed_text_piped(command: str) -> str:
+    """The text of sed's a, i or c piped in with echo (sed ignores its input when it edits a
+    file in place, and stops at an empty `1i`): the text goes into the script."""
+    m = _SED_PIPED_TEXT.match(command.strip())
+    if m is None:
+        return command
+    text, address, verb, path = m.group(2).strip(), m.group(4) or "", m.group(5), m.group(6)
+    fixed = f"sed -i {shlex.quote(f'{address}{verb} {text}')} {path}"
     return fixed if parses(fixed) else command
 
 

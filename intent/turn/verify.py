@@ -284,8 +284,12 @@ def _operands_read(argv: list[str], cwd: str, *, missing: bool) -> list[Problem]
             hint = "; add -r to search below it" if name.endswith("grep") else ""
             found.append(Problem(f"`{word}` is a directory, and {name} reads files{hint}"))
         elif missing and _is_missing(cwd, word):
+            there = elsewhere(cwd, word)
             found.append(
-                Problem(f"there is no file `{word}` here, and {name} reads the files it is given")
+                Problem(
+                    f"there is no file `{word}` here, and {name} reads the files it is given"
+                    + (f"; `{there}` {ELSEWHERE}" if there else "")
+                )
             )
     return found
 
@@ -340,6 +344,40 @@ def _lookup(cwd: str, word: str) -> os.stat_result | None:
     except (OSError, ValueError):
         return None
     return st
+
+
+ELSEWHERE = "is a file of that name below here"
+
+
+def elsewhere(cwd: str, name: str, depth: int = 4, budget: int = 4000) -> str:
+    """The path below `cwd` of a file named like `name`'s last part, where `name` itself is
+    not (`app.log` for `logs/app.log`), or "". Breadth first, `depth` folders down, at most
+    `budget` entries read; hidden folders and links are not followed."""
+    base = os.path.basename(name)
+    if not cwd or not base or not _PLAIN.fullmatch(name):
+        return ""
+    level, seen = [""], 0
+    for _ in range(depth + 1):
+        following: list[str] = []
+        for rel in level:
+            try:
+                with os.scandir(os.path.join(cwd, rel) if rel else cwd) as entries:
+                    for entry in entries:
+                        seen += 1
+                        if seen > budget:
+                            return ""
+                        path = f"{rel}/{entry.name}" if rel else entry.name
+                        if entry.is_dir(follow_symlinks=False):
+                            if not entry.name.startswith("."):
+                                following.append(path)
+                        elif entry.name == base and path != name.removeprefix("./"):
+                            # a plain path only: it is shown, and the model writes it
+                            if entry.is_file(follow_symlinks=False) and _PLAIN.fullmatch(path):
+                                return path
+            except OSError:
+                continue
+        level = sorted(following)
+    return ""
 
 
 def _is_missing(cwd: str, word: str) -> bool:

@@ -373,6 +373,34 @@ def test_only_a_folder_the_request_points_at_costs_a_retry(overlay, project) -> 
     assert "names the folder tests" in backend.calls[1][-1]["content"]
 
 
+def test_a_file_the_request_names_and_the_command_leaves_out_costs_a_retry(
+    overlay, project
+) -> None:
+    (project / "src").mkdir()
+    (project / "src" / "main.py").write_text("print(1)\n")
+    backend = MockBackend([reply("ls -l"), reply("ls -l src/main.py")])
+    proposal, _ = drive(_engine(backend, project), "how big is src/main.py", project)
+    assert proposal.reply["command"] == "ls -l src/main.py"
+    retry = backend.calls[1][-1]["content"]
+    # the file, not the folder its path starts with
+    assert "names the file src/main.py" in retry and "folder" not in retry
+    backend = MockBackend([reply("find . -name main.py -exec wc -l {} +")])
+    drive(_engine(backend, project), "count the lines of src/main.py", project)
+    assert len(backend.calls) == 1
+
+
+def test_a_named_file_missed_at_the_wrong_path_is_shown_where_it_is(overlay, project) -> None:
+    # the user named c.log, and it is here, in sub/: not the user's premise, a wrong path
+    backend = MockBackend([reply("nl c.log"), reply("nl sub/c.log")])
+    proposal, _ = drive(_engine(backend, project), "number the lines of c.log", project)
+    assert proposal.reply["command"] == "nl sub/c.log"
+    assert "`sub/c.log` is a file of that name below here" in backend.calls[1][-1]["content"]
+    # named and nowhere here: still the user's premise, and no retry
+    backend = MockBackend([reply("nl d.log")])
+    drive(_engine(backend, project), "number the lines of d.log", project)
+    assert len(backend.calls) == 1
+
+
 def test_the_lines_of_a_file_never_reach_the_warnings(overlay, project) -> None:
     (project / "server.conf").write_text("port = 8080\n")
     wrong = reply("sed -i 's/port 8080/port 9090/' server.conf", "mutates")

@@ -74,6 +74,22 @@ def test_a_folder_the_request_names_must_be_in_the_command() -> None:
     assert implied.folder_left_out("find . -delete", request, []) == ""  # no such folder here
 
 
+def test_a_file_the_request_names_must_be_in_the_command() -> None:
+    named = ["src/main.py"]
+    said = implied.file_left_out("git checkout main", named)
+    assert "file src/main.py" in said
+    for command in (
+        "git checkout -- src/main.py",
+        "find . -name main.py -delete",  # its own name, found
+        "cd src && wc -l main.py",
+        "wc -l src/*.py",  # a glob may reach it
+    ):
+        assert implied.file_left_out(command, named) == ""
+    assert implied.file_left_out("wc -l main.py", named)  # not here: src/main.py is
+    assert implied.file_left_out("wc -l src/main.pyc", named)
+    assert implied.file_left_out("git status", []) == ""
+
+
 @pytest.mark.parametrize(
     ("request_text", "changes"),
     [

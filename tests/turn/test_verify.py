@@ -367,6 +367,23 @@ def test_a_script_that_is_not_its_language_costs_one_retry(tmp_path: Path) -> No
             "jq -c '.[] | select(.active == true)' accounts.json | wc -l",
         ),
         ("cat a.json | jq '.items[]' | wc -l", "cat a.json | jq -c '.items[]' | wc -l"),
+        # \\d, which only Perl's regexes know: GNU grep -E, sed and awk read the letter d
+        (
+            "tail -n +2 logs/app.log | grep -E 'WARN\\s+\\d{4}-\\d{2}'",
+            "tail -n +2 logs/app.log | grep -E 'WARN\\s+[0-9]{4}-[0-9]{2}'",
+        ),
+        ("grep -c '\\d\\+' f", "grep -c '[0-9]\\+' f"),
+        ("sed -E 's/[\\d.]+//g' prices.txt", "sed -E 's/[0-9.]+//g' prices.txt"),
+        ("awk '/\\D/' f", "awk '/[^0-9]/' f"),
+        # untracked names cut from git status's report (a folder is one line, `?? dir/`)
+        (
+            "git status --porcelain | grep ^? | awk '{print $2}'",
+            "git ls-files --others --exclude-standard",
+        ),
+        ("git status -s | grep '^??' | cut -c4-", "git ls-files --others --exclude-standard"),
+        # sed's text piped in, where the script must hold it (an empty `1i` is an error)
+        ("echo \"Hello\" | sed -i '1i' todo.txt", "sed -i '1i Hello' todo.txt"),
+        ("echo 'last line' | sed -i '$a\\' notes.txt", "sed -i '$a last line' notes.txt"),
     ],
 )
 def test_unseen_failure_kinds_are_repaired(written: str, meant: str) -> None:
@@ -381,12 +398,48 @@ def test_unseen_failure_kinds_are_repaired(written: str, meant: str) -> None:
         "jq -c '.[]' a.json | wc -l",
         "jq -s '.' a.json | wc -l",
         "jq '.[]' a.json | wc -l | cat",
+        "grep -P '\\d+' f",
+        "grep -oP '\\d+' f",
+        "grep -F '\\d' f",
+        "grep -oE '[\\D]' f",
+        "perl -ne 'print if /\\d/' f | grep -E '\\d'",
+        "git status -s | grep '^ M' | awk '{print $2}'",
+        "echo $HOME | sed -i '1i' f",  # a value the shell would expand: not moved into quotes
+        "git status --porcelain | grep '^??' | awk '{print $2}' | wc -l",
         "list_dir_helper .",
         "ls -la",
     ],
 )
 def test_those_repairs_leave_right_commands_alone(kept: str) -> None:
     assert repair.command(kept) == kept
+
+
+@pytest.mark.parametrize(
+    ("command", "printed", "request_text", "meant"),
+    [
+        (
+            "jq '.[] | .email' p.json",
+            '"a@x.org"\n"b@x.org"\n',
+            "emails in p.json",
+            "jq -r '.[] | .email' p.json",
+        ),
+        (
+            "cat p.json | jq '.[].name' | sort",
+            '"ann"\n"bob"\n',
+            "sorted names",
+            "cat p.json | jq -r '.[].name' | sort",
+        ),
+        ("jq -r '.[].name' p.json", "ann\n", "names", "jq -r '.[].name' p.json"),  # raw already
+        ("jq '.[].age' p.json", "31\n40\n", "ages", "jq '.[].age' p.json"),  # numbers
+        ("jq '.[].name' p.json", '"ann"\n{"a": 1}\n', "names", "jq '.[].name' p.json"),
+        ("jq '.[].name' p.json", '"ann"\n', "the names as JSON strings", "jq '.[].name' p.json"),
+        ("jq '.a' p.json | jq '.b'", '"x"\n', "b of a", "jq '.a' p.json | jq '.b'"),  # two jq
+    ],
+)
+def test_jq_gets_raw_output_when_its_trial_printed_only_strings(
+    command: str, printed: str, request_text: str, meant: str
+) -> None:
+    assert repair.jq_raw(command, printed, request_text) == meant
 
 
 def test_a_program_run_by_find_exec_or_xargs_must_be_installed() -> None:
@@ -410,3 +463,23 @@ def _installed(name: str) -> bool:
     import shutil
 
     return shutil.which(name) is not None
+
+
+def test_a_missing_file_is_looked_for_below_under_its_own_name(tmp_path: Path) -> None:
+    (tmp_path / "logs" / "old").mkdir(parents=True)
+    (tmp_path / "logs" / "app.log").write_text("x\n")
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "hidden.txt").write_text("x\n")
+    (tmp_path / "logs" / "weird\x1b[2J").mkdir()
+    (tmp_path / "logs" / "weird\x1b[2J" / "w.txt").write_text("x\n")
+    assert verify.elsewhere(str(tmp_path), "app.log") == "logs/app.log"
+    assert verify.elsewhere(str(tmp_path), "data/app.log") == "logs/app.log"
+    assert verify.elsewhere(str(tmp_path), "logs/app.log") == ""  # it is where it was named
+    assert verify.elsewhere(str(tmp_path), "hidden.txt") == ""  # hidden folders are not read
+    assert verify.elsewhere(str(tmp_path), "w.txt") == ""  # a path unfit to show is not given
+    assert verify.elsewhere(str(tmp_path), "$(x).txt") == ""
+    said = [p.message for p in verify.problems("cat app.log", None, str(tmp_path))]
+    assert said == [
+        "there is no file `app.log` here, and cat reads the files it is given; "
+        "`logs/app.log` is a file of that name below here"
+    ]
