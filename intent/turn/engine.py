@@ -335,22 +335,58 @@ class Engine:
         said = outcome.problem(request, lambda name: verify.elsewhere(cwd, name))
         if not said and outcome.ran and not outcome.timed_out and outcome.exit_code == 0:
             said = implied.output_problem(request, outcome.stdout)
-            if not said:
-                unchanged = self._unchanged(reply["command"], request, outcome)
-                return [unchanged] if unchanged else []
-        return [Problem(said)] if said else []
+        if said:
+            return [Problem(said)]
+        unchanged = self._unchanged(reply["command"], request, outcome)
+        return [unchanged] if unchanged else []
 
     def _unchanged(self, command: str, request: str, outcome: Trial) -> Problem | None:
-        """A request to change a file it names (one that is here), whose trial changed
-        nothing: what to tell the model, with the file's lines about the request as data."""
-        if outcome.effect is None or not outcome.effect.empty or not implied.asks_change(request):
+        """A trial that changed nothing, for a request to change something: a silent failure;
+        a file the request names (one that is here), with its lines about the request as
+        data; files of a kind that is here."""
+        if (
+            not outcome.ran
+            or outcome.timed_out
+            or outcome.outside
+            or outcome.effect is None
+            or not outcome.effect.empty
+            or not implied.copy_shows(command)
+        ):
             return None
-        named = self._files_named_here(request)
+        if outcome.exit_code != 0:
+            # a silent failure: a message would have been said by the trial itself
+            if (
+                outcome.stderr.strip()
+                or outcome.stdout.strip()
+                or not implied.asks_to_alter(request)
+            ):
+                return None
+            return Problem(
+                f"it failed when tried on a copy of this directory (exit {outcome.exit_code}), "
+                "with no message, and changed nothing"
+            )
+        named = self._files_named_here(request) if implied.asks_change(request) else []
         if not named:
-            return None
+            return self._changed_nothing_here(command, request, outcome)
         printed = bool(outcome.stdout.strip())
         lines = [] if printed else peek.lines_about(request, named[0], self.toolbox)
         return implied.unchanged_problem(command, named[0], outcome.stdout, lines)
+
+    def _changed_nothing_here(self, command: str, request: str, outcome: Trial) -> Problem | None:
+        """A request to do something to files of a kind that is here (`.jpg` files, the
+        folder `logs`) whose trial exited 0, printed nothing and changed nothing. In an
+        empty directory (nothing of the kind here) nothing is the right answer."""
+        if outcome.stdout.strip() or not implied.asks_to_alter(request):
+            return None
+        cwd = self.guard_context.cwd or ""
+        here = [k for k in implied.kinds_named(request) if verify.has_kind(cwd, k)]
+        if not here and not self._folders_named_here(request):
+            return None
+        what = f"the .{here[0]} files here" if here else "what is here"
+        return Problem(
+            f"it changed nothing when tried on a copy of this directory, and the request asks "
+            f"for a change to {what}: check what it matches"
+        )
 
     def _folders_named_here(self, request: str) -> list[str]:
         """The folders of the working directory the request points at: a word after in,

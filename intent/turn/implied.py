@@ -1167,8 +1167,43 @@ def asks_change(request: str) -> bool:
     return bool(_CHANGES.search(request))
 
 
+# a request to make something happen to files: change, move, copy, pack or unpack them
+_ALTERS = re.compile(
+    r"^(?!.*\b(?:show|print|display|preview|list|count|find|which|how\s+many|what)\b).*"
+    r"\b(?:rename|move|copy|delete|remove|compress|gzip|zip|archive|extract|unpack|unzip|"
+    r"decompress|convert|replace|substitute|append|prepend|insert|chmod|make\s+\S+\s+executable|"
+    r"back\s*up|split|merge|change|set|update|uncomment|comment\s+out)\b",
+    re.I | re.S,
+)
+# "the .txt files", "txt files", "every jpg", "all csv files": a kind of file by extension
+_KIND = re.compile(r"(?<![\w-])\*?\.(\w{1,5})\b|\b(\w{2,5})\s+files\b", re.I)
+
+
+def asks_to_alter(request: str) -> bool:
+    """Whether the request asks for something done to files (not to see them)."""
+    return bool(_ALTERS.search(request))
+
+
+def kinds_named(request: str) -> list[str]:
+    """The file extensions a request names: `.log`, "csv files", "every .jpg"."""
+    found = [(m.group(1) or m.group(2)).lower() for m in _KIND.finditer(request)]
+    return [k for k in dict.fromkeys(found) if k not in _NOT_KINDS]
+
+
+_NOT_KINDS = frozenset(
+    "all the my any new old big large small empty these those some both two more other such "
+    "hidden text temp data image video audio source".split()
+)
+
+
 # what changes a file's times or the shell's state, not its bytes: nothing to see on a copy
 _NO_BYTES = frozenset({"touch", "export", "source", ".", "cd", "umask", "alias", "set"})
+
+
+def copy_shows(command: str) -> bool:
+    """Whether a trial on a copy can show what `command` changes (not `touch`'s times or
+    `export`'s shell state)."""
+    return not any(a[0].rsplit("/", 1)[-1] in _NO_BYTES for a in _argvs(command))
 
 
 def unchanged_problem(
@@ -1179,7 +1214,7 @@ def unchanged_problem(
     `sed -i 's/port 80/port 90/' f` finds no `port 80` in `port = 80` (`lines`: the file's
     lines about the request, untrusted: they go to the model as data, never to the screen).
     None for a command whose change a copy cannot show (`touch`, `export`)."""
-    if any(a[0].rsplit("/", 1)[-1] in _NO_BYTES for a in _argvs(command)):
+    if not copy_shows(command):
         return None
     if not stdout.strip():
         return verify.Problem(

@@ -59,6 +59,7 @@ def command(command: str) -> str:
     command = _digit_class(command)
     command = _untracked_by_name(command)
     command = _sed_text_piped(command)
+    command = _exec_plus_last(command)
     command = _jq_compact_for_wc(command)
     command = _crontab_grouped(command)
     command = _second_find_joined(command)
@@ -272,6 +273,22 @@ def _untracked_by_name(command: str) -> str:
     if _UNTRACKED.match(command.strip()) is None:
         return command
     return "git ls-files --others --exclude-standard"
+
+
+# `-exec cp {} backup/ +`: with `+`, find wants `{}` last ("missing argument to `-exec'")
+_EXEC_PLUS = re.compile(
+    r"(-exec(?:dir)?\s(?:[^;+|&{}]*?\s)?\{\}\s+[^;+|&{}\s][^;+|&{}]*?)\s+\+(?=\s*(?:$|\||&|;|>))"
+)
+
+
+def _exec_plus_last(command: str) -> str:
+    """`find … -exec cp {} backup/ +`: find takes `+` only right after `{}`, so the command
+    fails; `\\;` runs it once a file, with the words where they were written."""
+    m = _EXEC_PLUS.search(command)
+    if m is None or not _outside_quotes(command[: m.start()]):
+        return command
+    fixed = f"{command[: m.end(1)]} \\;{command[m.end() :]}"
+    return fixed if parses(fixed) else command
 
 
 # `echo "Hello" | sed -i '1i' todo.txt`: sed's a, i and c take their text in the script

@@ -16,6 +16,7 @@ import shlex
 import shutil
 import stat
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -349,13 +350,32 @@ def _lookup(cwd: str, word: str) -> os.stat_result | None:
 ELSEWHERE = "is a file of that name below here"
 
 
-def elsewhere(cwd: str, name: str, depth: int = 4, budget: int = 4000) -> str:
+def elsewhere(cwd: str, name: str) -> str:
     """The path below `cwd` of a file named like `name`'s last part, where `name` itself is
-    not (`app.log` for `logs/app.log`), or "". Breadth first, `depth` folders down, at most
-    `budget` entries read; hidden folders and links are not followed."""
+    not (`app.log` for `logs/app.log`), or ""."""
     base = os.path.basename(name)
     if not cwd or not base or not _PLAIN.fullmatch(name):
         return ""
+    for path, entry in _walk(cwd):
+        if entry.name == base and path != name.removeprefix("./"):
+            # a plain path only: it is shown, and the model writes it
+            if entry.is_file(follow_symlinks=False) and _PLAIN.fullmatch(path):
+                return path
+    return ""
+
+
+def has_kind(cwd: str, extension: str) -> bool:
+    """Whether a file ending in `.extension` is below `cwd`."""
+    end = f".{extension.lower()}"
+    return bool(cwd) and any(
+        entry.name.lower().endswith(end) and entry.is_file(follow_symlinks=False)
+        for _, entry in _walk(cwd)
+    )
+
+
+def _walk(cwd: str, depth: int = 4, budget: int = 4000) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """The entries below `cwd` with their relative paths, breadth first, `depth` folders
+    down, at most `budget` entries read; hidden folders and links are not followed."""
     level, seen = [""], 0
     for _ in range(depth + 1):
         following: list[str] = []
@@ -365,19 +385,16 @@ def elsewhere(cwd: str, name: str, depth: int = 4, budget: int = 4000) -> str:
                     for entry in entries:
                         seen += 1
                         if seen > budget:
-                            return ""
+                            return
                         path = f"{rel}/{entry.name}" if rel else entry.name
                         if entry.is_dir(follow_symlinks=False):
                             if not entry.name.startswith("."):
                                 following.append(path)
-                        elif entry.name == base and path != name.removeprefix("./"):
-                            # a plain path only: it is shown, and the model writes it
-                            if entry.is_file(follow_symlinks=False) and _PLAIN.fullmatch(path):
-                                return path
+                            continue
+                        yield path, entry
             except OSError:
                 continue
         level = sorted(following)
-    return ""
 
 
 def _is_missing(cwd: str, word: str) -> bool:

@@ -401,6 +401,34 @@ def test_a_named_file_missed_at_the_wrong_path_is_shown_where_it_is(overlay, pro
     assert len(backend.calls) == 1
 
 
+def test_a_change_to_files_of_a_kind_here_that_changed_nothing_costs_a_retry(
+    overlay, project
+) -> None:
+    nothing = "find . -name '*.text' -exec mv {} {}.md \\;"  # exits 0, matches nothing
+    right = 'for f in *.txt; do mv "$f" "${f%.txt}.md"; done'
+    backend = MockBackend([reply(nothing, "mutates"), reply(right, "mutates")])
+    proposal, _ = drive(_engine(backend, project), "rename every .txt file to .md", project)
+    assert proposal.reply["command"] == right
+    assert "changed nothing" in backend.calls[1][-1]["content"]
+    assert "the .txt files here" in backend.calls[1][-1]["content"]
+    # nothing of the kind here: nothing changed is the right answer, and there is no retry
+    backend = MockBackend([reply("find . -name '*.csv' -exec mv {} {}.tsv \\;", "mutates")])
+    drive(_engine(backend, project), "rename every .csv file to .tsv", project)
+    assert len(backend.calls) == 1
+
+
+def test_a_change_that_failed_without_a_word_costs_a_retry(overlay, project) -> None:
+    silent = "test -d nothere && tar czf sub.tgz nothere"
+    backend = MockBackend([reply(silent, "mutates"), reply("tar czf sub.tgz sub", "mutates")])
+    proposal, _ = drive(_engine(backend, project), "archive the sub folder into sub.tgz", project)
+    assert proposal.reply["command"] == "tar czf sub.tgz sub"
+    assert "(exit 1), with no message" in backend.calls[1][-1]["content"]
+    # a look that finds nothing is no failure of a change
+    backend = MockBackend([reply("grep -q zzz a.txt")])
+    drive(_engine(backend, project), "does a.txt mention zzz", project)
+    assert len(backend.calls) == 1
+
+
 def test_the_lines_of_a_file_never_reach_the_warnings(overlay, project) -> None:
     (project / "server.conf").write_text("port = 8080\n")
     wrong = reply("sed -i 's/port 8080/port 9090/' server.conf", "mutates")

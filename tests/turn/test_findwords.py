@@ -104,3 +104,21 @@ def test_a_file_the_request_names_must_be_in_the_command() -> None:
 )
 def test_which_requests_ask_for_a_change(request_text: str, changes: bool) -> None:
     assert implied.asks_change(request_text) is changes
+
+
+@pytest.mark.parametrize(
+    ("request_text", "alters", "kinds"),
+    [
+        ("rename every .txt file to .md", True, ["txt", "md"]),
+        ("move the jpg files into photos", True, ["jpg"]),
+        ("compress the logs folder", True, []),
+        ("show the .log files", False, ["log"]),
+        ("how many csv files are there", False, ["csv"]),
+        ("delete all temp files", True, []),
+    ],
+)
+def test_what_a_request_asks_done_to_which_kind_of_file(
+    request_text: str, alters: bool, kinds: list[str]
+) -> None:
+    assert implied.asks_to_alter(request_text) is alters
+    assert implied.kinds_named(request_text) == kinds

@@ -381,6 +381,15 @@ def test_a_script_that_is_not_its_language_costs_one_retry(tmp_path: Path) -> No
             "git ls-files --others --exclude-standard",
         ),
         ("git status -s | grep '^??' | cut -c4-", "git ls-files --others --exclude-standard"),
+        # `+` after words that follow `{}`: find refuses it
+        (
+            "find . -name '*.jpg' -exec cp {} backup/ +",
+            "find . -name '*.jpg' -exec cp {} backup/ \\;",
+        ),
+        (
+            "find . -type f -exec mv {} old/ + && ls old",
+            "find . -type f -exec mv {} old/ \\; && ls old",
+        ),
         # sed's text piped in, where the script must hold it (an empty `1i` is an error)
         ("echo \"Hello\" | sed -i '1i' todo.txt", "sed -i '1i Hello' todo.txt"),
         ("echo 'last line' | sed -i '$a\\' notes.txt", "sed -i '$a last line' notes.txt"),
@@ -404,7 +413,9 @@ def test_unseen_failure_kinds_are_repaired(written: str, meant: str) -> None:
         "grep -oE '[\\D]' f",
         "perl -ne 'print if /\\d/' f | grep -E '\\d'",
         "git status -s | grep '^ M' | awk '{print $2}'",
-        "echo $HOME | sed -i '1i' f",  # a value the shell would expand: not moved into quotes
+        "echo $HOME | sed -i '1i' f",
+        "find . -name '*.jpg' -exec cp -t backup/ {} +",
+        "find . -exec echo '{} x' +",  # a value the shell would expand: not moved into quotes
         "git status --porcelain | grep '^??' | awk '{print $2}' | wc -l",
         "list_dir_helper .",
         "ls -la",
@@ -478,6 +489,8 @@ def test_a_missing_file_is_looked_for_below_under_its_own_name(tmp_path: Path) -
     assert verify.elsewhere(str(tmp_path), "hidden.txt") == ""  # hidden folders are not read
     assert verify.elsewhere(str(tmp_path), "w.txt") == ""  # a path unfit to show is not given
     assert verify.elsewhere(str(tmp_path), "$(x).txt") == ""
+    assert verify.has_kind(str(tmp_path), "log") and verify.has_kind(str(tmp_path), "LOG")
+    assert not verify.has_kind(str(tmp_path), "csv")
     said = [p.message for p in verify.problems("cat app.log", None, str(tmp_path))]
     assert said == [
         "there is no file `app.log` here, and cat reads the files it is given; "
