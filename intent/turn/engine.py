@@ -283,16 +283,21 @@ class Engine:
         return reply, [p.message for p in found], ms
 
     def _raw_strings(self, reply: Reply, request: str) -> Reply:
-        """A jq command whose trial printed only quoted JSON strings gets -r (the trial of a
-        command with a jq in it runs here, before its checks: it would run after them)."""
+        """A jq command mended by what its trial shows (the trial of a command with a jq in
+        it runs here, before its checks: it would run after them): `.people[]` on a file
+        that is one array becomes `.[]`; output of quoted JSON strings only gets -r."""
         command = reply.get("command", "")
         if not re.search(r"(?:^|\|)\s*jq\s", command):
             return reply
         outcome = self.tried(command)
+        if outcome is not None and outcome.ran and outcome.exit_code == 5:
+            indexed = repair.jq_top_array(command, outcome.stderr)
+            if indexed != command:
+                command, outcome = indexed, self.tried(indexed)
         if outcome is None or not outcome.ran or outcome.timed_out or outcome.exit_code != 0:
             return reply
         fixed = repair.jq_raw(command, outcome.stdout, request)
-        return {**reply, "command": fixed} if fixed != command else reply
+        return {**reply, "command": fixed} if fixed != reply["command"] else reply
 
     def _risk(self, reply: Reply) -> int:
         return RISKS.index(proposal_for(reply, self.guard_context).risk or "safe")

@@ -365,6 +365,34 @@ def _copied_as_format(argvs: list[Argv], _: str, __: re.Match[str]) -> bool:
     return False
 
 
+_COLUMN_TOOLS = frozenset(
+    "awk gawk mawk cut jq mlr csvcut csvgrep datamash column sqlite3 python3 python perl".split()
+)
+
+
+def _no_column_tool(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+    """ "whose third field is WARN" answered with a grep over whole lines: no tool that reads
+    fields (awk, cut, sort -k, a read loop)."""
+    if any(a[0].rsplit("/", 1)[-1] in _COLUMN_TOOLS for a in argvs):
+        return False
+    if any("k" in _flags(a) or "-t" in a for a in _uses(argvs, "sort")):
+        return False
+    return not re.search(r"\bread\b|\$\{?\w+\[", text)
+
+
+def _folder_size_without_du(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
+    """`find vault -type d -printf '%s %p'` or `ls -l` for the biggest folder: the size of a
+    directory's own entry (4096), not of what it holds."""
+    if _uses(argvs, "du"):
+        return False
+    finds = [
+        a
+        for a in _uses(argvs, "find")
+        if any(a[i : i + 2] == ["-type", "d"] for i in range(len(a)))
+    ]
+    return bool(finds) or any("l" in _flags(a) for a in _uses(argvs, "ls"))
+
+
 def _counts_lines_of_files(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
     """`find … -exec wc -l {} …` counts the lines in each file, not the files."""
     return any(a[:2] == ["wc", "-l"] and a is not argvs[0] for a in argvs) and "-exec" in text
@@ -904,6 +932,26 @@ RULES: tuple[Rule, ...] = (
         _copied_as_format,
         "cp and mv keep the content as it is: a file given another format's extension is not "
         "converted; write the converted content into the new file with >",
+    ),
+    Rule(
+        _r(
+            r"\b((?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|"
+            r"\d{1,2}(?:st|nd|rd|th))\s+(?:field|column)|(?:field|column)\s+\d{1,2})s?\b"
+        ),
+        _no_column_tool,
+        "the request reads a column ({1}): awk numbers the fields of a line ($1, $2, … $NF), "
+        "cut -f takes them by number (-d for the separator); a grep over whole lines does not",
+    ),
+    Rule(
+        _r(
+            r"\b(?:folders?|director(?:y|ies)|dirs?|subfolders?|subdirector(?:y|ies))\b.*"
+            r"\b(?:most\s+space|biggest|largest|heaviest|size|sizes|bigger|larger|takes?\s+up)\b"
+            r"|\b(?:biggest|largest|heaviest)\s+(?:sub)?(?:folders?|director(?:y|ies)|dirs?)\b",
+            _I | re.S,
+        ),
+        _folder_size_without_du,
+        "a folder's own size (find's %s, ls -l) is that of its entry, not of what it holds: "
+        "du -s sums what is inside each folder (du -s */ | sort -n)",
     ),
     Rule(
         _r(r"."),

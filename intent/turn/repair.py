@@ -186,6 +186,21 @@ _JQ_AT = re.compile(r"(?:^|\|\s*|&&\s*)(jq)(?=\s)")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
+_JQ_INDEXED_ARRAY = re.compile(r'Cannot index array with (?:string )?"(\w+)"')
+
+
+def jq_top_array(command: str, stderr: str) -> str:
+    """`jq '.people[] | …' people.json` on a file that is one array (`[{…}, …]`): jq says it
+    cannot index an array with "people", and `.[]` is what the filter meant. Only a filter
+    that starts with `.KEY[]`, in the one jq of the command."""
+    m = _JQ_INDEXED_ARRAY.search(stderr)
+    if m is None or len(_JQ_AT.findall(command)) != 1:
+        return command
+    key = m.group(1)
+    fixed, n = re.subn(rf"(?<=['\"])\.{re.escape(key)}\[\]", ".[]", command, count=1)
+    return fixed if n and parses(fixed) else command
+
+
 def jq_raw(command: str, printed: str, request: str) -> str:
     """`jq '.[] | .email' people.json`, whose trial printed only JSON strings (in quotes, with
     escapes): with -r it prints the text itself, as asked; `command` itself when it does not

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import sys
 import tempfile
@@ -426,6 +427,16 @@ def test_a_change_that_failed_without_a_word_costs_a_retry(overlay, project) -> 
     # a look that finds nothing is no failure of a change
     backend = MockBackend([reply("grep -q zzz a.txt")])
     drive(_engine(backend, project), "does a.txt mention zzz", project)
+    assert len(backend.calls) == 1
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="needs jq")
+def test_jq_is_mended_by_what_its_trial_shows(overlay, project) -> None:
+    (project / "people.json").write_text('[{"age": 40, "email": "a@x.org"}, {"age": 9}]\n')
+    backend = MockBackend([reply("jq '.people[] | select(.age > 30).email' people.json")])
+    proposal, _ = drive(_engine(backend, project), "emails of everyone over 30", project)
+    # one array, not an object with a people key; strings printed raw; no second question
+    assert proposal.reply["command"] == "jq -r '.[] | select(.age > 30).email' people.json"
     assert len(backend.calls) == 1
 
 

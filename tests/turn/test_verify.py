@@ -453,6 +453,23 @@ def test_jq_gets_raw_output_when_its_trial_printed_only_strings(
     assert repair.jq_raw(command, printed, request_text) == meant
 
 
+def test_jq_on_a_file_that_is_one_array_reads_its_items() -> None:
+    said = 'jq: error (at people.json:7): Cannot index array with "people"'
+    assert (
+        repair.jq_top_array("jq '.people[] | select(.age > 30).email' people.json", said)
+        == "jq '.[] | select(.age > 30).email' people.json"
+    )
+    for kept in (
+        "jq '.people.names' people.json",  # not `.people[]`
+        "jq '.staff[]' people.json",  # another key than the one jq could not index
+        "jq '.people[]' a.json | jq '.people[]'",  # two jq
+    ):
+        assert repair.jq_top_array(kept, said) == kept
+    assert (
+        repair.jq_top_array("jq '.people[]' p.json", "jq: error: syntax") == "jq '.people[]' p.json"
+    )
+
+
 def test_a_program_run_by_find_exec_or_xargs_must_be_installed() -> None:
     said = [
         p.message
