@@ -359,11 +359,13 @@ class Engine:
         ):
             return None
         if outcome.exit_code != 0:
-            # a silent failure: a message would have been said by the trial itself
+            # a silent failure: a message would have been said by the trial itself; a test
+            # that comes out false (`grep -q foo f && sed -i …`) is no failure
             if (
                 outcome.stderr.strip()
                 or outcome.stdout.strip()
                 or not implied.asks_to_alter(request)
+                or _CONDITIONAL.search(command)
             ):
                 return None
             return Problem(
@@ -381,7 +383,12 @@ class Engine:
         """A request to do something to files of a kind that is here (`.jpg` files, the
         folder `logs`) whose trial exited 0, printed nothing and changed nothing. In an
         empty directory (nothing of the kind here) nothing is the right answer."""
-        if outcome.stdout.strip() or not implied.asks_to_alter(request):
+        if (
+            outcome.stdout.strip()
+            or not implied.asks_to_alter(request)
+            or implied.conditional(request)
+            or _CONDITIONAL.search(command)
+        ):
             return None
         cwd = self.guard_context.cwd or ""
         here = [k for k in implied.kinds_named(request) if verify.has_kind(cwd, k)]
@@ -520,11 +527,14 @@ _WANTS_COMMAND = re.compile(
 
 # `in old`, `under src`: a folder word; `logs/`: one written as a folder
 _FOLDER_WORD = re.compile(
-    r"\b(?:in|inside|under|below|beneath|within|from|into)\s+(?:the\s+)?([\w.-]+)"
-    r"(?:/(?![\w.])|\b(?!/))"
-    r"|(?<![\w./-])([\w.-]+)/(?![\w.])",
+    r"\b(?:in|inside|under|below|beneath|within|from|into)\s+(?:the\s+)?([\w.-]+(?:/[\w-][\w.-]*)*)"
+    r"(?:/\.?)?(?![\w/])"
+    r"|(?<![\w./-])([\w.-]+(?:/[\w-][\w.-]*)*)/(?![\w.])",
     re.IGNORECASE,
 )
+
+# a command whose change depends on a test: changing nothing may be its right answer
+_CONDITIONAL = re.compile(r"&&|\|\||\bif\b|\btest\b|\[\s|\bgrep\s+-\w*[ql]")
 
 _NO_FILE = re.compile(r"^there is no (?:file|directory) `([^`]+)` here")
 

@@ -377,6 +377,10 @@ def _no_column_tool(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
         return False
     if any("k" in _flags(a) or "-t" in a for a in _uses(argvs, "sort")):
         return False
+    if any({"f", "s"} & _flags(a) for a in _uses(argvs, "uniq")) or re.search(
+        r"\[\^[^\]]*\][*+]", text
+    ):
+        return False  # uniq -f skips fields; `[^,]*,` steps over them in a regex
     return not re.search(r"\bread\b|\$\{?\w+\[", text)
 
 
@@ -390,7 +394,10 @@ def _folder_size_without_du(argvs: list[Argv], text: str, _: re.Match[str]) -> b
         for a in _uses(argvs, "find")
         if any(a[i : i + 2] == ["-type", "d"] for i in range(len(a)))
     ]
-    return bool(finds) or any("l" in _flags(a) for a in _uses(argvs, "ls"))
+    return bool(finds) or any(
+        "l" in _flags(a) and ("d" in _flags(a) or any(w.endswith("/") for w in a[1:]))
+        for a in _uses(argvs, "ls")
+    )
 
 
 def _counts_lines_of_files(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
@@ -873,7 +880,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         _r(
-            r"^(?!.*\buntracked\b)(?=.*\bfiles?\b)(?=.*\bstaged\b)(?!.*\b(?:un|not\s+)staged\b)"
+            r"^(?!.*\b(?:untracked|modified|changed|uncommitted)\b)(?=.*\bfiles?\b)(?=.*\bstaged\b)"
+            r"(?!.*\b(?:un|not\s+)staged\b)"
             r"(?=.*\b(?:names?|list|which|what|show)\b)",
             _I | re.S,
         ),
@@ -928,7 +936,7 @@ RULES: tuple[Rule, ...] = (
         "the request names no user: leave `user@` out (the host alone before the colon)",
     ),
     Rule(
-        _r(r"^(?!.*\b(?:rename|move|mv)\b)", _I | re.S),
+        _r(r"^(?!.*\b(?:rename|move|mv|extensions?|suffix(?:es)?)\b)", _I | re.S),
         _copied_as_format,
         "cp and mv keep the content as it is: a file given another format's extension is not "
         "converted; write the converted content into the new file with >",
@@ -944,9 +952,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         _r(
-            r"\b(?:folders?|director(?:y|ies)|dirs?|subfolders?|subdirector(?:y|ies))\b.*"
-            r"\b(?:most\s+space|biggest|largest|heaviest|size|sizes|bigger|larger|takes?\s+up)\b"
-            r"|\b(?:biggest|largest|heaviest)\s+(?:sub)?(?:folders?|director(?:y|ies)|dirs?)\b",
+            r"^(?!.*\bfiles?\b).*(?:\b(?:which|what)\s+(?:sub)?(?:folders?|director(?:y|ies)|dirs?)\b.*"
+            r"\b(?:most\s+space|biggest|largest|heaviest|bigger|larger|takes?\s+up)\b"
+            r"|\b(?:biggest|largest|heaviest)\s+(?:sub)?(?:folders?|director(?:y|ies)|dirs?)\b"
+            r"|\b(?:size|sizes|space)\s+of\s+(?:each|every|the)\s+(?:sub)?(?:folders?|director(?:y|ies)|dirs?)\b)",
             _I | re.S,
         ),
         _folder_size_without_du,
@@ -954,7 +963,7 @@ RULES: tuple[Rule, ...] = (
         "du -s sums what is inside each folder (du -s */ | sort -n)",
     ),
     Rule(
-        _r(r"."),
+        _r(r"^(?!.*\b(?:empty|blank|non-?empty)\b)", _I | re.S),
         _dot_as_any,
         "in grep's regex . is any character, so grep -v '.' keeps only empty lines: a "
         "literal dot is '\\.'",
@@ -1158,10 +1167,24 @@ def _said(say: str, m: re.Match[str], request: str) -> str:
     )
 
 
+# programs that read their own file (package.json, docker-compose.yml, Makefile)
+_FINDS_ITS_OWN = frozenset(
+    "npm npx yarn pnpm bun docker docker-compose podman podman-compose make cmake cargo go mvn "
+    "gradle poetry pipenv uv bundle composer terraform vagrant helm kubectl tox nox pytest "
+    "pre-commit".split()
+)
+
+
 def file_left_out(command: str, files: list[str]) -> str:
     """A file the request names (`files`: those here) that the command never mentions:
     "discard my local changes to src/main.py" answered with `git checkout main`. A glob, or a
     `find` or `cd` with the file's own name, may reach it without its path. "" otherwise."""
+    heads = [a[0].rsplit("/", 1)[-1] for a in _argvs(command) if a]
+    if any(h in _FINDS_ITS_OWN for h in heads) or re.search(
+        r"\bgit\s+(?:push|pull|fetch|clone|stash|reset|revert|merge|rebase)\b|\bgit\s+commit\s+-\w*a",
+        command,
+    ):
+        return ""
     for name in files:
         base = os.path.basename(name)
         if re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", command) or re.search(
@@ -1225,6 +1248,21 @@ _ALTERS = re.compile(
 )
 # "the .txt files", "txt files", "every jpg", "all csv files": a kind of file by extension
 _KIND = re.compile(r"(?<![\w-])\*?\.(\w{1,5})\b|\b(\w{2,5})\s+files\b", re.I)
+
+
+# words that make a change depend on what is there: nothing to change may be the answer
+_CONDITION = re.compile(
+    r"\b(?:older|newer|bigger|larger|smaller|over|under|than|empty|if|any|unless|except|"
+    r"contain(?:s|ing)?|match(?:es|ing)?|with(?:out)?|only|when|where|that|which|replace|"
+    r"substitute|duplicates?)\b",
+    re.I,
+)
+
+
+def conditional(request: str) -> bool:
+    """Whether the request's change applies only to what meets a condition ("older than 30
+    days", "the empty ones", "if any", "that contain"): changing nothing may be right."""
+    return bool(_CONDITION.search(request))
 
 
 def asks_to_alter(request: str) -> bool:

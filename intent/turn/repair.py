@@ -196,6 +196,9 @@ def jq_top_array(command: str, stderr: str) -> str:
     m = _JQ_INDEXED_ARRAY.search(stderr)
     if m is None or len(_JQ_AT.findall(command)) != 1:
         return command
+    jq = next((a for a in argvs(command) if a and a[0] == "jq"), [])
+    if any(w in ("-s", "--slurp") or (w[:1] == "-" and w[1:2] != "-" and "s" in w) for w in jq):
+        return command  # with -s the array is of the files read, each maybe with KEY
     key = m.group(1)
     fixed, n = re.subn(rf"(?<=['\"])\.{re.escape(key)}\[\]", ".[]", command, count=1)
     return fixed if n and parses(fixed) else command
@@ -238,7 +241,7 @@ def _jq_compact_for_wc(command: str) -> str:
 
 # programs whose regexes (POSIX basic and extended, GNU's extensions) have no `\d`
 _NO_BACKSLASH_D = frozenset({"grep", "egrep", "sed", "awk", "gawk", "mawk"})
-_BACKSLASH_D = re.compile(r"(?<!\\)\\([dD])")
+_BACKSLASH_D = re.compile(r"(?<!\\)\\([dD])(?!\d)")  # not sed's decimal `\d065`
 _BRACKET = re.compile(r"\[\^?\]?[^\]]*\]")
 
 
@@ -261,7 +264,7 @@ def _digit_class(command: str) -> str:
             return command
 
     def in_bracket(m: re.Match[str]) -> str:
-        if "\\D" in m.group(0):
+        if "\\D" in m.group(0) or "[:" in m.group(0):
             raise ValueError  # a negated class inside a bracket: no plain rewrite
         return _BACKSLASH_D.sub("0-9", m.group(0))
 
@@ -276,7 +279,7 @@ def _digit_class(command: str) -> str:
 # `git status --porcelain | grep '^??' | awk '{print $2}'`: an untracked folder is one line
 # (`?? dir/`), never the files in it, and a name with spaces is cut at the first one
 _UNTRACKED = re.compile(
-    r"^git\s+status\s+(?:--porcelain(?:=v1)?|-s|--short)(?:\s+-u\w*)?\s*\|\s*"
+    r"^git\s+status\s+(?:--porcelain(?:=v1)?|-s|--short)(?:\s+-u(?:all|normal)?)?\s*\|\s*"
     r"grep\s+(?:-E\s+)?(['\"]?)\^(?:\\?\?){1,2}\s?\1\s*\|\s*"
     r"(?:awk\s+(['\"])\{\s*print\s+\$2;?\s*\}\2|cut\s+-c\s*4-)\s*$"
 )
@@ -308,18 +311,19 @@ def _exec_plus_last(command: str) -> str:
 
 # `echo "Hello" | sed -i '1i' todo.txt`: sed's a, i and c take their text in the script
 _SED_PIPED_TEXT = re.compile(
-    r"^echo\s+(['\"]?)([^'\"\n|;&$`\\]+?)\1\s*\|\s*sed\s+-i\s+(['\"]?)(\$|\d+)?([aic])\\?\3"
+    r"^echo\s+(?!-)(['\"]?)([^'\"\n|;&$`\\]+?)\1\s*\|\s*sed\s+-i\s+(['\"]?)(\$|\d+)([aic])\\?\3"
     r"\s+([\w./-]+)\s*$"
 )
 
 
 def _sed_text_piped(command: str) -> str:
     """The text of sed's a, i or c piped in with echo (sed ignores its input when it edits a
-    file in place, and stops at an empty `1i`): the text goes into the script."""
+    file in place, and stops at an empty `1i`): the text goes into the script. Only with an
+    address (`1i`, `$a`): without one, the text would go in at every line."""
     m = _SED_PIPED_TEXT.match(command.strip())
     if m is None:
         return command
-    text, address, verb, path = m.group(2).strip(), m.group(4) or "", m.group(5), m.group(6)
+    text, address, verb, path = m.group(2).strip(), m.group(4), m.group(5), m.group(6)
     fixed = f"sed -i {shlex.quote(f'{address}{verb} {text}')} {path}"
     return fixed if parses(fixed) else command
 

@@ -419,14 +419,21 @@ def test_a_change_to_files_of_a_kind_here_that_changed_nothing_costs_a_retry(
 
 
 def test_a_change_that_failed_without_a_word_costs_a_retry(overlay, project) -> None:
-    silent = "test -d nothere && tar czf sub.tgz nothere"
-    backend = MockBackend([reply(silent, "mutates"), reply("tar czf sub.tgz sub", "mutates")])
-    proposal, _ = drive(_engine(backend, project), "archive the sub folder into sub.tgz", project)
-    assert proposal.reply["command"] == "tar czf sub.tgz sub"
+    silent = "cp -r nothere sub.bak 2>/dev/null"
+    backend = MockBackend([reply(silent, "mutates"), reply("cp -r sub sub.bak", "mutates")])
+    proposal, _ = drive(_engine(backend, project), "back up the sub folder to sub.bak", project)
+    assert proposal.reply["command"] == "cp -r sub sub.bak"
     assert "(exit 1), with no message" in backend.calls[1][-1]["content"]
     # a look that finds nothing is no failure of a change
     backend = MockBackend([reply("grep -q zzz a.txt")])
     drive(_engine(backend, project), "does a.txt mention zzz", project)
+    assert len(backend.calls) == 1
+    # a test that comes out false, and a change only for what meets a condition
+    backend = MockBackend([reply("grep -q zzz a.txt && sed -i 's/zzz/y/' a.txt", "mutates")])
+    drive(_engine(backend, project), "replace zzz with y in a.txt", project)
+    assert len(backend.calls) == 1
+    backend = MockBackend([reply("find . -name '*.txt' -mtime +30 -delete", "mutates")])
+    drive(_engine(backend, project), "delete the .txt files older than 30 days", project)
     assert len(backend.calls) == 1
 
 

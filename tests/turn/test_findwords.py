@@ -88,6 +88,10 @@ def test_a_file_the_request_names_must_be_in_the_command() -> None:
     assert implied.file_left_out("wc -l main.py", named)  # not here: src/main.py is
     assert implied.file_left_out("wc -l src/main.pyc", named)
     assert implied.file_left_out("git status", []) == ""
+    # programs that read their own file, and git's commands over the whole tree
+    assert implied.file_left_out("npm install", ["package.json"]) == ""
+    assert implied.file_left_out("docker compose up -d", ["docker-compose.yml"]) == ""
+    assert implied.file_left_out("git push", ["server.py"]) == ""
 
 
 @pytest.mark.parametrize(

@@ -413,9 +413,14 @@ def test_unseen_failure_kinds_are_repaired(written: str, meant: str) -> None:
         "grep -oE '[\\D]' f",
         "perl -ne 'print if /\\d/' f | grep -E '\\d'",
         "git status -s | grep '^ M' | awk '{print $2}'",
-        "echo $HOME | sed -i '1i' f",
+        "echo $HOME | sed -i '1i' f",  # a value the shell would expand: not moved into quotes
         "find . -name '*.jpg' -exec cp -t backup/ {} +",
-        "find . -exec echo '{} x' +",  # a value the shell would expand: not moved into quotes
+        "find . -exec echo '{} x' +",
+        "echo hello | sed -i a notes.txt",  # no address: the text would go in at every line
+        "echo -e Hello | sed -i 1i todo.txt",  # echo's option is not text
+        "sed 's/\\d065/B/' f",  # GNU sed's decimal escape
+        'grep -E "[[:digit:]\\d]+" f',
+        "git status --porcelain -uno | grep '^??' | awk '{print $2}'",  # -uno shows none
         "git status --porcelain | grep '^??' | awk '{print $2}' | wc -l",
         "list_dir_helper .",
         "ls -la",
@@ -463,6 +468,7 @@ def test_jq_on_a_file_that_is_one_array_reads_its_items() -> None:
         "jq '.people.names' people.json",  # not `.people[]`
         "jq '.staff[]' people.json",  # another key than the one jq could not index
         "jq '.people[]' a.json | jq '.people[]'",  # two jq
+        "jq -s '.people[] | .name' a.json b.json",  # the array of the files read
     ):
         assert repair.jq_top_array(kept, said) == kept
     assert (
