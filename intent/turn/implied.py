@@ -1142,7 +1142,10 @@ def problem(command: str, request: str) -> str:
     return ""
 
 
-_FILE = re.compile(r"(?<![\w~/.-])(~?[\w./-]*\w\.\w+)(?![\w/])")
+# a word that names a file by its extension (`config.json`, `data/users.csv`); peek adds
+# folder paths to it
+FILE_WORD = r"~?[\w./-]*\w\.\w+"
+_FILE = re.compile(rf"(?<![\w~/.-])({FILE_WORD})(?![\w/])")
 
 
 def files_named(request: str) -> list[str]:
@@ -1206,11 +1209,14 @@ def file_left_out(command: str, files: list[str]) -> str:
 
 # a request to change a file it names: "set debug to true in config.json", "bump the version
 # in package.json", "change the port in server.conf to 9090"; not one that asks to see it
+CHANGE_VERBS = (
+    "set change update bump replace substitute increase decrease raise lower enable disable "
+    "uncomment remove delete insert add rename".split()
+)
 _CHANGES = re.compile(
     r"^(?!.*\b(?:show|print|display|preview|output|list|without\s+(?:changing|editing)|"
     r"(?:a|into\s+a|to\s+a|as\s+a)\s+(?:new|copy|separate))\b).*"
-    r"\b(?:set|change|update|bump|replace|substitute|increase|decrease|raise|lower|enable|"
-    r"disable|turn\s+(?:on|off)|comment\s+out|uncomment|remove|delete|insert|add|rename)\b",
+    rf"\b(?:{'|'.join(CHANGE_VERBS)}|turn\s+(?:on|off)|comment\s+out)\b",
     re.I | re.S,
 )
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from intent.turn import implied
 from intent.turn.tools import Toolbox
 
 MAX_FILES = 2
@@ -25,7 +26,7 @@ _ABOUT_FIELDS = re.compile(r"\b(?:columns?|fields?|header|per)\b", re.IGNORECASE
 # a first line that says nothing about the rest
 _WHOLE = re.compile(r"\.(?:json|ya?ml|toml|xml|html?)$", re.IGNORECASE)
 # a word that names a file: it has an extension or a directory part
-_NAME = re.compile(r"(?<![\w~/.-])(~?[\w./-]*\w\.\w+|~?[\w.-]*/[\w./-]*\w)(?![\w/])")
+_NAME = re.compile(rf"(?<![\w~/.-])({implied.FILE_WORD}|~?[\w.-]*/[\w./-]*\w)(?![\w/])")
 
 
 def named_files(request: str) -> list[str]:
@@ -56,10 +57,8 @@ def first_lines(request: str, toolbox: Toolbox) -> tuple[tuple[str, str], ...]:
 # words of a request that say nothing about which line of a file it means
 _PLAIN = frozenset(
     "the a an in on of to for from with and or it its this that all every each into at by is "
-    "set change update bump replace substitute increase decrease raise lower enable disable "
-    "turn comment out uncomment remove delete insert add rename value line lines file true "
-    "false new old".split()
-)
+    "turn comment out value line lines file true false new old".split()
+) | frozenset(implied.CHANGE_VERBS)
 
 
 def lines_about(request: str, name: str, toolbox: Toolbox, limit: int = 2) -> list[str]:

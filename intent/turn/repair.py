@@ -60,6 +60,7 @@ def command(command: str) -> str:
     command = _untracked_by_name(command)
     command = _sed_text_piped(command)
     command = _exec_plus_last(command)
+    command = _count_after_file(command)
     command = _jq_compact_for_wc(command)
     command = _crontab_grouped(command)
     command = _second_find_joined(command)
@@ -306,6 +307,21 @@ def _exec_plus_last(command: str) -> str:
     if m is None or not _outside_quotes(command[: m.start()]):
         return command
     fixed = f"{command[: m.end(1)]} \\;{command[m.end() :]}"
+    return fixed if parses(fixed) else command
+
+
+# `head /var/log/syslog 20`: the count written after the file, where head reads a second file
+_COUNT_AFTER_FILE = re.compile(
+    r"(?:^|(?<=\|)|(?<=\|\s))(head|tail)\s+([\w./~-]*[A-Za-z_][\w./~-]*)\s+(\d{1,6})(?=\s*(?:$|\|))"
+)
+
+
+def _count_after_file(command: str) -> str:
+    """`head FILE 20` reads FILE and a file named 20: `head -n 20 FILE` is what was meant."""
+    m = _COUNT_AFTER_FILE.search(command)
+    if m is None or m.group(2).startswith("-"):
+        return command
+    fixed = f"{command[: m.start()]}{m.group(1)} -n {m.group(3)} {m.group(2)}{command[m.end() :]}"
     return fixed if parses(fixed) else command
 
 

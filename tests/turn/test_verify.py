@@ -390,6 +390,9 @@ def test_a_script_that_is_not_its_language_costs_one_retry(tmp_path: Path) -> No
             "find . -type f -exec mv {} old/ + && ls old",
             "find . -type f -exec mv {} old/ \\; && ls old",
         ),
+        # a count written after the file, where head takes it for a second file
+        ("head /var/log/syslog 20", "head -n 20 /var/log/syslog"),
+        ("cat a.log | tail access.log 5 | wc -l", "cat a.log | tail -n 5 access.log | wc -l"),
         # sed's text piped in, where the script must hold it (an empty `1i` is an error)
         ("echo \"Hello\" | sed -i '1i' todo.txt", "sed -i '1i Hello' todo.txt"),
         ("echo 'last line' | sed -i '$a\\' notes.txt", "sed -i '$a last line' notes.txt"),
@@ -416,6 +419,9 @@ def test_unseen_failure_kinds_are_repaired(written: str, meant: str) -> None:
         "echo $HOME | sed -i '1i' f",  # a value the shell would expand: not moved into quotes
         "find . -name '*.jpg' -exec cp -t backup/ {} +",
         "find . -exec echo '{} x' +",
+        "head -n 20 notes.txt",
+        "head notes.txt more.txt",
+        "head 2024 20",  # two names that may both be files
         "echo hello | sed -i a notes.txt",  # no address: the text would go in at every line
         "echo -e Hello | sed -i 1i todo.txt",  # echo's option is not text
         "sed 's/\\d065/B/' f",  # GNU sed's decimal escape
