@@ -400,6 +400,17 @@ def _folder_size_without_du(argvs: list[Argv], text: str, _: re.Match[str]) -> b
     )
 
 
+def _kills_by_grep(argvs: list[Argv], text: str, __: re.Match[str]) -> bool:
+    """`ps aux | grep sleep | awk '{print $2}' | xargs kill`: grep matches whole command
+    lines, so every process that mentions the word (a shell running a script that names it,
+    an editor, the grep itself) is killed too."""
+    if _uses(argvs, "kill") and re.search(r"\bps\b[^|]*\|\s*e?grep\b", text):
+        return True  # kill $(ps aux | grep … | awk …)
+    if not _uses(argvs, "ps") or not _greps(argvs):
+        return False
+    return bool(_uses(argvs, "kill")) or any("kill" in a[1:] for a in _uses(argvs, "xargs"))
+
+
 def _counts_lines_of_files(argvs: list[Argv], text: str, _: re.Match[str]) -> bool:
     """`find … -exec wc -l {} …` counts the lines in each file, not the files."""
     return any(a[:2] == ["wc", "-l"] and a is not argvs[0] for a in argvs) and "-exec" in text
@@ -961,6 +972,13 @@ RULES: tuple[Rule, ...] = (
         _folder_size_without_du,
         "a folder's own size (find's %s, ls -l) is that of its entry, not of what it holds: "
         "du -s sums what is inside each folder (du -s */ | sort -n)",
+    ),
+    Rule(
+        _r(r"."),
+        _kills_by_grep,
+        "ps | grep | kill also kills every process whose command line mentions the word (a "
+        "shell running a script that names it, the grep itself): pkill -x NAME kills the "
+        "processes named NAME, pkill -f PATTERN those whose command line matches",
     ),
     Rule(
         _r(r"^(?!.*\b(?:empty|blank|non-?empty)\b)", _I | re.S),

@@ -94,6 +94,12 @@ from intent.turn.engine import Engine, Retrying
         ("list only the directories here", "ls -d ./*", "ls -d */"),
         ("list only the directories here", "ls -d */ | grep -v '.'", "literal dot"),
         ("make a csv copy of m.tsv called m.csv", "cp m.tsv m.csv", "not converted"),
+        (
+            "kill all the sleep processes",
+            "ps aux | grep '[s]leep' | awk '{print $2}' | xargs kill",
+            "pkill -x",
+        ),
+        ("stop every node process", "kill $(ps aux | grep node | awk '{print $2}')", "pkill -x"),
         ("lines of app.log whose third field is WARN", "grep -E 'x\\s+WARN' app.log", "awk"),
         ("print column 2 of data.txt", "grep -o '[0-9]*' data.txt", "(column 2)"),
         (
@@ -132,6 +138,8 @@ def test_an_option_the_request_implies_and_the_command_leaves_out(
         ("which folder in vault takes up the most space", "du -s vault/* | sort -rn | head -1"),
         ("list the folders here with their permissions", "ls -ld */"),
         ("count the empty lines in notes.txt", "grep -cv . notes.txt"),
+        ("kill all the sleep processes", "pkill -x sleep"),
+        ("how many sleep processes are running", "ps aux | grep -c '[s]leep'"),
         ("list the files in this folder with their sizes", "ls -lh"),
         ("list files in this directory sorted by size", "ls -lhS"),
         ("lines of log.csv whose third field is WARN", "grep -E '^[^,]*,[^,]*,WARN,' log.csv"),
