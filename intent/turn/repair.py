@@ -61,6 +61,7 @@ def command(command: str) -> str:
     command = _sed_text_piped(command)
     command = _exec_plus_last(command)
     command = _count_after_file(command)
+    command = _pkill_for_ps_grep(command)
     command = _jq_compact_for_wc(command)
     command = _crontab_grouped(command)
     command = _second_find_joined(command)
@@ -307,6 +308,32 @@ def _exec_plus_last(command: str) -> str:
     if m is None or not _outside_quotes(command[: m.start()]):
         return command
     fixed = f"{command[: m.end(1)]} \\;{command[m.end() :]}"
+    return fixed if parses(fixed) else command
+
+
+# `ps aux | grep '[s]leep' | awk '{print $2}' | xargs kill`, or `kill $(…)` around it
+_PS_GREP_PIDS = (
+    r"ps\s+(?:aux|-ef|-e|ax|-A|-aux)\s*\|\s*grep\s+(?P<q>['\"]?)(?:\[(?P<a>\w)\]|(?P<b>\w))"
+    r"(?P<rest>[\w-]*)(?P=q)\s*(?:\|\s*grep\s+-v\s+(?P<v>['\"]?)grep(?P=v)\s*)?"
+    r"\|\s*awk\s+(?P<w>['\"])\{\s*print\s+\$2;?\s*\}(?P=w)\s*"
+)
+_SIGNAL = r"(?P<signal>\s+-(?:9|KILL|TERM|15))?"
+_KILL_PIPED = re.compile(rf"^{_PS_GREP_PIDS}\|\s*xargs\s+(?:-r\s+)?kill{_SIGNAL}\s*$")
+_KILL_OF = re.compile(rf"^kill{_SIGNAL}\s+\$\(\s*{_PS_GREP_PIDS}\)\s*$")
+
+
+def _pkill_for_ps_grep(command: str) -> str:
+    """`ps aux | grep NAME | awk '{print $2}' | xargs kill` kills every process whose command
+    line mentions NAME: a shell running a script that names it, an editor, grep itself.
+    `pkill NAME` matches process names only. Only for a plain word (not `server.py`), and
+    grep with no options."""
+    text = command.strip()
+    m = _KILL_PIPED.match(text) or _KILL_OF.match(text)
+    if m is None:
+        return command
+    name = (m.group("a") or m.group("b")) + m.group("rest")
+    signal = (m.group("signal") or "").strip()
+    fixed = f"pkill {signal + ' ' if signal else ''}{name}"
     return fixed if parses(fixed) else command
 
 

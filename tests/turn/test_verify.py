@@ -390,6 +390,14 @@ def test_a_script_that_is_not_its_language_costs_one_retry(tmp_path: Path) -> No
             "find . -type f -exec mv {} old/ + && ls old",
             "find . -type f -exec mv {} old/ \\; && ls old",
         ),
+        # killing what ps | grep matched: every command line that mentions the word
+        ("ps aux | grep sleep | awk '{print $2}' | xargs kill", "pkill sleep"),
+        ("ps aux | grep '[s]leep' | awk '{print $2}' | xargs kill -9", "pkill -9 sleep"),
+        ("kill $(ps aux | grep node | awk '{print $2}')", "pkill node"),
+        (
+            "kill -9 $(ps aux | grep '[n]ginx' | grep -v grep | awk '{print $2}')",
+            "pkill -9 nginx",
+        ),
         # a count written after the file, where head takes it for a second file
         ("head /var/log/syslog 20", "head -n 20 /var/log/syslog"),
         ("cat a.log | tail access.log 5 | wc -l", "cat a.log | tail -n 5 access.log | wc -l"),
@@ -419,6 +427,9 @@ def test_unseen_failure_kinds_are_repaired(written: str, meant: str) -> None:
         "echo $HOME | sed -i '1i' f",  # a value the shell would expand: not moved into quotes
         "find . -name '*.jpg' -exec cp -t backup/ {} +",
         "find . -exec echo '{} x' +",
+        "ps aux | grep '[s]erver.py' | awk '{print $2}' | xargs kill",  # not a process name
+        "ps aux | grep -i '[j]ava' | awk '{print $2}' | xargs kill",
+        "ps aux | grep '[s]leep' | awk '{print $2}'",  # listed, not killed
         "head -n 20 notes.txt",
         "head notes.txt more.txt",
         "head 2024 20",  # two names that may both be files
