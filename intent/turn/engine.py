@@ -240,7 +240,7 @@ class Engine:
     ) -> Generator[Event, None, tuple[Reply, list[str], float]]:
         """The reply whose command or script passes the machine's checks, after at most one
         retry that quotes the problem; else the better of the two, with what is still wrong."""
-        reply = self._raw_strings(repair.reply(reply, request, self.guard_context), request)
+        reply = self._repaired(reply, request)
         found = self._problems(reply, request)
         if not found:
             return reply, [], 0.0
@@ -273,7 +273,7 @@ class Engine:
             return reply, [p.message for p in found], 0.0
         if "command" not in second and "script" not in second:
             return reply, [p.message for p in found], ms
-        second = self._raw_strings(repair.reply(second, request, self.guard_context), request)
+        second = self._repaired(second, request)
         still = self._problems(second, request)
         # as many problems as before is no gain when the new answer is also riskier
         if len(still) < len(found) or (
@@ -282,7 +282,11 @@ class Engine:
             return second, [p.message for p in still], ms
         return reply, [p.message for p in found], ms
 
-    def _raw_strings(self, reply: Reply, request: str) -> Reply:
+    def _repaired(self, reply: Reply, request: str) -> Reply:
+        """`reply` with every repair of its text, then those its trial makes possible."""
+        return self._mended_by_trial(repair.reply(reply, request, self.guard_context), request)
+
+    def _mended_by_trial(self, reply: Reply, request: str) -> Reply:
         """A jq command mended by what its trial shows (the trial of a command with a jq in
         it runs here, before its checks: it would run after them): `.people[]` on a file
         that is one array becomes `.[]`; output of quoted JSON strings only gets -r."""
